@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * src_dump.c - facts from an `lspci -x/-xxx/-xxxx` dump through libpci's
+ * dump access method.  A dump holds 64, 256 or 4096 bytes per function;
+ * whatever lies beyond what it holds is unknown, not absent.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pci/pci.h>
+
+#include "src_dump.h"
+
+/* libpci's default error handler exits the process; ours returns to
+ * ax_source_dump() with the message instead.
+ */
+static jmp_buf dump_jmp;
+static char dump_errmsg[256];
+
+static void PCI_NONRET dump_error(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(dump_errmsg, sizeof(dump_errmsg), msg, ap);
+	va_end(ap);
+	longjmp(dump_jmp, 1);
+}
+
+static void dump_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+bool ax_intel_spt_acs_dword_layout(uint16_t vendor, uint16_t device,
+				   bool is_root_port)
+{
+	if (vendor != 0x8086 || !is_root_port)
+		return false;
+	return (device >= 0xa110 && device <= 0xa11f) ||
+	       (device >= 0xa167 && device <= 0xa16a) ||
+	       (device >= 0xa290 && device <= 0xa29f) ||
+	       (device >= 0xa2e7 && device <= 0xa2ee) ||
+	       (device >= 0x9d10 && device <= 0x9d1b);
+}
+
+/* How many bytes of config space the dump holds for d: 64, 256, 4096, or
+ * something in between when the dump was cut inside extended space.
+ */
+static int dump_cfg_len(struct pci_dev *d)
+{
+	u8 buf[4096];
+	int len;
+
+	if (pci_read_block(d, 0, buf, 4096))
+		return 4096;
+	if (!pci_read_block(d, 0, buf, 64))
+		return 0;
+	if (!pci_read_block(d, 0, buf, 256))
+		return 64;
+	for (len = 256; len < 4096; len += 16)
+		if (!pci_read_block(d, len, buf, 16))
+			break;
+	return len;
+}
+
+static uint32_t rd32(struct pci_dev *d, int pos)
+{
+	return pci_read_long(d, pos);
+}
+
+static uint16_t rd16(struct pci_dev *d, int pos)
+{
+	return pci_read_word(d, pos);
+}
+
+/* Counts of what the dump could not show, for one note each. */
+struct dump_gaps {
+	int hdr_only;		/* 64-byte dump: no capabilities */
+	int no_ext;		/* PCIe function without extended space */
+	int cut_ext;		/* extended space cut short */
+	int orphan_ffff;	/* vendor ffff not placed by any PF */
+	char first_no_ext[16];
+};
+
+static void fill_acs(struct ax_dev *dev, struct pci_dev *d, int len,
+		     struct dump_gaps *gaps)
+{
+	struct pci_cap *cap;
+	char buf[16];
+
+	dev->acs_origin = AX_ORIG_CONFIG;
+	if (len >= 256 && !dev->is_pcie) {
+		/* ACS is an extended capability: conventional PCI has none. */
+		dev->acs_known = true;
+		return;
+	}
+	if (len < 256)
+		return;		/* counted as hdr_only by the caller */
+	cap = pci_find_cap(d, PCI_EXT_CAP_ID_ACS, PCI_CAP_EXTENDED);
+	if (len < 4096 && (!cap || (int)cap->addr + 12 > len)) {
+		if (len == 256) {
+			if (!gaps->no_ext++)
+				snprintf(gaps->first_no_ext,
+					 sizeof(gaps->first_no_ext), "%s",
+					 ax_addr_str(dev->addr, buf));
+		} else {
+			gaps->cut_ext++;
+		}
+		return;
+	}
+	dev->acs_known = true;
+	if (!cap)
+		return;
+	dev->acs_pos = cap->addr;
+	dev->acs_dword_layout =
+		ax_intel_spt_acs_dword_layout(dev->vendor, dev->device,
+					      dev->is_pcie &&
+					      dev->pcie_type ==
+					      AX_EXP_ROOT_PORT);
+	if (dev->acs_dword_layout) {
+		/* Capability and control are 32-bit registers at +4 and +8
+		 * (kernel: INTEL_SPT_ACS_CTRL); only the low bits matter.
+		 */
+		dev->acs_cap = (uint16_t)rd32(d, cap->addr + PCI_ACS_CAP);
+		dev->acs_ctrl = (uint16_t)rd32(d, cap->addr + 8);
+	} else {
+		dev->acs_cap = rd16(d, cap->addr + PCI_ACS_CAP);
+		dev->acs_ctrl = rd16(d, cap->addr + PCI_ACS_CTRL);
+	}
+	dev->acs_egress_bits = PCI_ACS_CAP_VECTOR(dev->acs_cap);
+}
+
+static void fill_dev(struct pci_access *a, struct ax_dev *dev,
+		     struct pci_dev *d, int len, struct dump_gaps *gaps)
+{
+	struct pci_cap *cap;
+	uint8_t ht;
+
+	dev->addr.domain = (uint16_t)d->domain;
+	dev->addr.bus = d->bus;
+	dev->addr.devfn = AX_DEVFN(d->dev, d->func);
+	dev->vendor = rd16(d, PCI_VENDOR_ID);
+	dev->device = rd16(d, PCI_DEVICE_ID);
+	dev->class = rd32(d, PCI_CLASS_REVISION) >> 8;
+	dev->revision = pci_read_byte(d, PCI_REVISION_ID);
+	ht = pci_read_byte(d, PCI_HEADER_TYPE);
+	dev->hdr_type = ht & 0x7f;
+	dev->multifunction = ht & 0x80;
+	dev->is_bridge = dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ||
+			 dev->hdr_type == PCI_HEADER_TYPE_CARDBUS;
+	if (dev->is_bridge) {
+		dev->secondary = pci_read_byte(d, PCI_SECONDARY_BUS);
+		dev->subordinate = pci_read_byte(d, PCI_SUBORDINATE_BUS);
+	}
+	if (dev->hdr_type == PCI_HEADER_TYPE_NORMAL) {
+		dev->subvendor = rd16(d, PCI_SUBSYSTEM_VENDOR_ID);
+		dev->subdevice = rd16(d, PCI_SUBSYSTEM_ID);
+	} else if (dev->hdr_type == PCI_HEADER_TYPE_CARDBUS) {
+		dev->subvendor = rd16(d, PCI_CB_SUBSYSTEM_VENDOR_ID);
+		dev->subdevice = rd16(d, PCI_CB_SUBSYSTEM_ID);
+	}
+	/* the kernel side is unknown: no group, no driver, no flags */
+	dev->kernel_group = AX_GROUP_UNKNOWN;
+	if (dev->vendor != 0xffff &&
+	    !pci_lookup_name(a, dev->name, sizeof(dev->name),
+			     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
+			     PCI_LOOKUP_NO_NUMBERS, dev->vendor, dev->device))
+		dev->name[0] = '\0';
+
+	if (len < 256) {
+		/* The capability list starts at 0x40 at the earliest. */
+		gaps->hdr_only++;
+		return;
+	}
+	pci_fill_info(d, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
+	cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
+	if (cap) {
+		dev->is_pcie = true;
+		dev->pcie_type = (enum ax_pcie_type)
+			((rd16(d, cap->addr + PCI_EXP_FLAGS) &
+			  PCI_EXP_FLAGS_TYPE) >> 4);
+	}
+	fill_acs(dev, d, len, gaps);
+	if (pci_find_cap(d, PCI_EXT_CAP_ID_SRIOV, PCI_CAP_EXTENDED))
+		dev->has_sriov = true;
+	if (pci_find_cap(d, PCI_EXT_CAP_ID_ARI, PCI_CAP_EXTENDED))
+		dev->ari = true;
+	cap = pci_find_cap(d, PCI_EXT_CAP_ID_ATS, PCI_CAP_EXTENDED);
+	if (cap && (rd16(d, cap->addr + PCI_ATS_CTRL) & PCI_ATS_CTRL_ENABLE))
+		dev->ats_enabled = true;
+}
+
+/* Config space does not mark a VF (its vendor ID even reads ffff); its
+ * PF's SR-IOV capability places it: routing ID = PF + First VF Offset +
+ * i * VF Stride for i < NumVFs while VF Enable is set.
+ */
+static void mark_vfs(struct ax_machine *m, size_t first,
+		     struct pci_access *a, struct pci_dev **pd)
+{
+	size_t i;
+	int k, numvf, off, stride;
+
+	for (i = first; i < m->n; i++) {
+		struct ax_dev *pf = &m->devs[i];
+		struct pci_cap *cap;
+		uint16_t vfdid, ctrl;
+		unsigned int rid;
+
+		if (!pf->has_sriov)
+			continue;
+		cap = pci_find_cap(pd[i - first], PCI_EXT_CAP_ID_SRIOV,
+				   PCI_CAP_EXTENDED);
+		if (!cap)
+			continue;
+		ctrl = rd16(pd[i - first], cap->addr + PCI_IOV_CTRL);
+		numvf = rd16(pd[i - first], cap->addr + PCI_IOV_NUMVF);
+		off = rd16(pd[i - first], cap->addr + PCI_IOV_OFFSET);
+		stride = rd16(pd[i - first], cap->addr + PCI_IOV_STRIDE);
+		vfdid = rd16(pd[i - first], cap->addr + PCI_IOV_DID);
+		if (!(ctrl & PCI_IOV_CTRL_VFE))
+			continue;
+		rid = ((unsigned int)pf->addr.bus << 8) | pf->addr.devfn;
+		for (k = 0; k < numvf; k++) {
+			struct ax_addr va = pf->addr;
+			unsigned int vrid = rid + off + k * stride;
+			int j;
+
+			if (vrid > 0xffff)
+				break;
+			va.bus = vrid >> 8;
+			va.devfn = vrid & 0xff;
+			j = ax_machine_find(m, va);
+			if (j < (int)first)
+				continue;
+			m->devs[j].is_virtfn = true;
+			/* index before ax_machine_link() sorts */
+			m->devs[j].physfn = (int)i;
+			if (m->devs[j].vendor == 0xffff) {
+				m->devs[j].vendor = pf->vendor;
+				m->devs[j].device = vfdid;
+				if (!pci_lookup_name(a, m->devs[j].name,
+						     sizeof(m->devs[j].name),
+						     PCI_LOOKUP_VENDOR |
+						     PCI_LOOKUP_DEVICE |
+						     PCI_LOOKUP_NO_NUMBERS,
+						     pf->vendor, vfdid))
+					m->devs[j].name[0] = '\0';
+			}
+		}
+	}
+}
+
+static void note_gaps(struct ax_machine *m, const struct dump_gaps *g)
+{
+	if (g->hdr_only)
+		ax_machine_note(m, "dump: %d function(s) have only the 64-byte header (lspci -x): PCIe type, ACS, SR-IOV unknown",
+				g->hdr_only);
+	if (g->no_ext)
+		ax_machine_note(m, "dump: no extended config space for %d PCIe function(s) (first %s): ACS unknown, not absent; use lspci -xxxx as root",
+				g->no_ext, g->first_no_ext);
+	if (g->cut_ext)
+		ax_machine_note(m, "dump: extended config space cut short for %d function(s): their ACS is unknown",
+				g->cut_ext);
+	if (g->orphan_ffff)
+		ax_machine_note(m, "dump: %d function(s) read vendor ffff and no PF's SR-IOV capability places them: VF status unknown",
+				g->orphan_ffff);
+}
+
+int ax_source_dump(struct ax_machine *m, const char *path,
+		   char *err, size_t errlen)
+{
+	struct pci_access *volatile a = NULL;
+	struct pci_dev **volatile pd = NULL;
+	struct dump_gaps gaps;
+	struct pci_dev *d;
+	size_t first = m->n, i;
+	size_t nd = 0;
+	FILE *f;
+	int ret = -1;
+
+	memset(&gaps, 0, sizeof(gaps));
+	/* libpci reports a missing file through a->error; say it plainly. */
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+
+	if (setjmp(dump_jmp)) {
+		snprintf(err, errlen, "%s: unreadable dump: %s", path,
+			 dump_errmsg);
+		goto out;
+	}
+	a = pci_alloc();
+	a->error = dump_error;
+	a->warning = dump_quiet;
+	a->debug = dump_quiet;
+	a->method = PCI_ACCESS_DUMP;
+	pci_set_param(a, "dump.name", (char *)path);
+	pci_init(a);
+	pci_scan_bus(a);
+
+	for (d = a->devices; d; d = d->next)
+		nd++;
+	if (!nd) {
+		snprintf(err, errlen,
+			 "%s: no PCI function in it (not an lspci -x/-xxx/-xxxx dump)",
+			 path);
+		goto out;
+	}
+	pd = calloc(nd, sizeof(*pd));
+	if (!pd) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	/* libpci lists the dump's functions last first: keep file order */
+	i = nd;
+	for (d = a->devices; d; d = d->next)
+		pd[--i] = d;
+	for (i = 0; i < nd; i++) {
+		int len = dump_cfg_len(pd[i]);
+		struct ax_dev *dev;
+
+		if (len < 64) {
+			snprintf(err, errlen,
+				 "%s: truncated dump: %04x:%02x:%02x.%d has less than the 64-byte config header",
+				 path, pd[i]->domain, pd[i]->bus, pd[i]->dev,
+				 pd[i]->func);
+			goto out;
+		}
+		dev = ax_machine_add(m);
+		if (!dev) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		fill_dev(a, dev, pd[i], len, &gaps);
+	}
+	mark_vfs(m, first, a, pd);
+	for (i = first; i < m->n; i++)
+		if (m->devs[i].vendor == 0xffff && !m->devs[i].is_virtfn)
+			gaps.orphan_ffff++;
+	note_gaps(m, &gaps);
+	m->source = AX_SRC_DUMP;
+	snprintf(m->source_name, sizeof(m->source_name), "%s", path);
+	ret = 0;
+out:
+	free(pd);
+	if (ret && m->n > first)
+		m->n = first;	/* no half-read machine */
+	if (a)
+		pci_cleanup(a);
+	return ret;
+}
