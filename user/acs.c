@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * acs.c - pci_acs_enabled(dev, REQ_ACS_FLAGS) re-done from facts: vendor
+ * quirks first (in table order, for the kernel release asked for), then the
+ * rules per device type, then the ACS registers.  Every answer says what it
+ * rests on, because that is what the explanation prints.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "derive.h"
+#include "quirks.h"
+
+/* pci_acs_ctrl_enabled(): all requested flags are in the enabled set. */
+static int ctrl_enabled(uint16_t req, uint16_t ena)
+{
+	return (req & ena) == req;
+}
+
+static bool id_in_ranges(enum axq_acs_kind kind, uint16_t vendor,
+			 uint16_t device, int kver)
+{
+	size_t i;
+
+	for (i = 0; i < axq_id_ranges_len; i++) {
+		const struct axq_id_range *r = &axq_id_ranges[i];
+
+		if (r->kind == kind && r->vendor == vendor &&
+		    device >= r->lo && device <= r->hi &&
+		    axq_in_release(r->first, r->last, kver))
+			return true;
+	}
+	return false;
+}
+
+static bool is_type(const struct ax_dev *d, enum ax_pcie_type t)
+{
+	return d->is_pcie && d->pcie_type == t;
+}
+
+/* Is the device selected by a pci=disable_acs_redir=/config_acs= list
+ * ("[dom:]bus:dev.fn" or "pci:vvvv:dddd", separated by ';' or ',')?
+ * Paths with '/' are matched on their last element only.
+ */
+bool ax_dev_str_match(const struct ax_dev *d, const char *list)
+{
+	char buf[512], *tok, *save = NULL;
+
+	if (!list || !*list)
+		return false;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ";,", &save); tok;
+	     tok = strtok_r(NULL, ";,", &save)) {
+		unsigned int v, dv;
+		struct ax_addr a;
+		char *at = strchr(tok, '@'), *slash;
+
+		if (at)
+			tok = at + 1;
+		if (sscanf(tok, "pci:%x:%x", &v, &dv) == 2) {
+			if (v == d->vendor && dv == d->device)
+				return true;
+			continue;
+		}
+		slash = strrchr(tok, '/');
+		if (slash) {
+			unsigned int s, f;
+
+			if (sscanf(slash + 1, "%x.%x", &s, &f) == 2 &&
+			    AX_DEVFN(s, f) == d->addr.devfn)
+				return true;
+			continue;
+		}
+		if (!ax_addr_parse(tok, &a) && !ax_addr_cmp(a, d->addr))
+			return true;
+	}
+	return false;
+}
+
+/* pci=config_acs=<flags>@<dev>: right-most character is bit 0 (SV);
+ * '0' clears, '1' sets, 'x' leaves the bit alone.
+ */
+static uint16_t apply_config_acs(const struct ax_dev *d, const char *list,
+				 uint16_t ctrl)
+{
+	char buf[512], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ";,", &save); tok;
+	     tok = strtok_r(NULL, ";,", &save)) {
+		char *at = strchr(tok, '@');
+		size_t n, i;
+
+		if (!at || !ax_dev_str_match(d, at + 1))
+			continue;
+		n = (size_t)(at - tok);
+		for (i = 0; i < n && i < 7; i++) {
+			char c = tok[n - 1 - i];
+
+			if (c == '1')
+				ctrl |= (uint16_t)(1u << i);
+			else if (c == '0')
+				ctrl &= (uint16_t)~(1u << i);
+		}
+	}
+	return ctrl;
+}
+
+/*
+ * The control word the kernel would see: the registers as read, plus
+ * what the kernel itself would switch on when the facts were taken
+ * without an IOMMU (pci_std_enable_acs() only runs once an IOMMU driver
+ * requested ACS), minus what the kernel parameters switch off.
+ */
+uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
+			       const struct ax_dev *d,
+			       const struct ax_profile *p)
+{
+	uint16_t ctrl = d->acs_ctrl;
+
+	if (m->iommu == AX_IOMMU_OFF || p->assume_acs_requested)
+		ctrl |= d->acs_cap & AX_REQ_ACS_FLAGS;
+	if (ax_dev_str_match(d, p->disable_acs_redir))
+		ctrl &= (uint16_t)~(AX_ACS_RR | AX_ACS_CR | AX_ACS_EC);
+	if (p->config_acs[0])
+		ctrl = apply_config_acs(d, p->config_acs, ctrl);
+	return ctrl;
+}
+
+/* pci_acs_flags_enabled(): flags missing from the capability are taken
+ * as hard-wired on, except egress control.
+ */
+static int flags_enabled(const struct ax_machine *m, const struct ax_dev *d,
+			 const struct ax_profile *p, uint16_t flags,
+			 uint16_t *missing)
+{
+	uint16_t ctrl;
+
+	*missing = 0;
+	if (!d->acs_pos)
+		return 0;
+	flags &= d->acs_cap | AX_ACS_EC;
+	ctrl = ax_effective_acs_ctrl(m, d, p);
+	*missing = flags & (uint16_t)~ctrl;
+	return (ctrl & flags) == flags;
+}
+
+/*
+ * One quirk callback.  Returns -1 for "not mine" (-ENOTTY), else 0/1.
+ * Mirrors drivers/pci/quirks.c; see quirks-db/callbacks.tsv.
+ */
+static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
+		      const struct ax_profile *p, enum axq_acs_kind kind,
+		      uint16_t flags, char *why, size_t whylen)
+{
+	int kver = p->kver;
+
+	switch (kind) {
+	case AXQ_AMD_SB:
+		/* only multifunction devices on the root bus, and only with
+		 * an AMD IOMMU (IVRS table)
+		 */
+		if (!d->multifunction || !d->on_root_bus)
+			return -1;
+		if (strcmp(m->iommu_driver, "amd") != 0) {
+			snprintf(why, whylen,
+				 "AMD southbridge quirk needs an AMD IOMMU (IVRS table), not present");
+			return -1;
+		}
+		flags &= AX_ACS_RR | AX_ACS_CR | AX_ACS_EC | AX_ACS_DT;
+		snprintf(why, whylen,
+			 "AMD southbridge quirk: no peer-to-peer with an AMD IOMMU");
+		return ctrl_enabled(flags, AX_ACS_RR | AX_ACS_CR);
+	case AXQ_MF_ENDPOINT:
+		snprintf(why, whylen,
+			 "vendor quirk: functions do not do peer-to-peer");
+		return ctrl_enabled(flags, AX_ACS_SV | AX_ACS_TB | AX_ACS_RR |
+				    AX_ACS_CR | AX_ACS_UF | AX_ACS_DT);
+	case AXQ_RCIEP:
+		if (!is_type(d, AX_EXP_RC_END))
+			return -1;
+		snprintf(why, whylen,
+			 "Intel RCiEP quirk: peer-to-peer only on translated addresses");
+		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
+	case AXQ_QCOM_RP:
+	case AXQ_NXP_RP:
+	case AXQ_BRCM:
+	case AXQ_LOONGSON:
+	case AXQ_XGENE:
+		snprintf(why, whylen,
+			 "vendor quirk: root port blocks peer-to-peer without advertising ACS");
+		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
+	case AXQ_INTEL_PCH:
+		if (!is_type(d, AX_EXP_ROOT_PORT) ||
+		    !id_in_ranges(kind, d->vendor, d->device, kver))
+			return -1;
+		/*
+		 * Isolated only if the kernel's enable quirk ran at boot and
+		 * set PCI_DEV_FLAGS_ACS_ENABLED_QUIRK.  It runs only when an
+		 * IOMMU requested ACS; 5.9 skipped it for ports without an
+		 * ACS capability (52fbf5bdeeef), fixed in 5.10.
+		 */
+		if (d->kernel_facts) {
+			bool on = d->dev_flags & AX_DEVFL_ACS_ENABLED_QUIRK;
+
+			snprintf(why, whylen,
+				 "Intel PCH root-port quirk: the kernel %s its ACS workaround on this port",
+				 on ? "enabled" : "did not enable");
+			return ctrl_enabled(flags, on ? AX_REQ_ACS_FLAGS : 0);
+		}
+		if (kver == AX_KVER(5, 9) && !d->acs_pos) {
+			snprintf(why, whylen,
+				 "Intel PCH root-port quirk: kernel 5.9 does not run its enable step for ports without an ACS capability");
+			return ctrl_enabled(flags, 0);
+		}
+		if (m->iommu == AX_IOMMU_OFF && !p->assume_acs_requested) {
+			snprintf(why, whylen,
+				 "Intel PCH root-port quirk: enabled only when an IOMMU requests ACS at boot");
+		} else {
+			snprintf(why, whylen,
+				 "Intel PCH root-port quirk (ACS workaround assumed enabled at boot)");
+		}
+		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
+	case AXQ_INTEL_SPT_PCH:
+		if (!is_type(d, AX_EXP_ROOT_PORT) || !d->acs_pos ||
+		    !id_in_ranges(kind, d->vendor, d->device, kver))
+			return -1;
+		if (!d->acs_known)
+			return -1;
+		{
+			uint16_t miss;
+			int r = flags_enabled(m, d, p, flags, &miss);
+
+			snprintf(why, whylen,
+				 "Intel Sunrise Point quirk reads the dword-wide ACS control at +8: %s",
+				 r ? "controls on" : "controls off");
+			return r;
+		}
+	case AXQ_CAVIUM:
+		if (!is_type(d, AX_EXP_ROOT_PORT) ||
+		    !id_in_ranges(kind, d->vendor, d->device, kver))
+			return -1;
+		snprintf(why, whylen, "Cavium root-port quirk");
+		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
+	case AXQ_ZHAOXIN:
+		if (!is_type(d, AX_EXP_ROOT_PORT) &&
+		    !is_type(d, AX_EXP_DOWNSTREAM))
+			return -1;
+		if (id_in_ranges(kind, d->vendor, d->device, kver)) {
+			snprintf(why, whylen, "Zhaoxin port quirk: isolated");
+			return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
+		}
+		snprintf(why, whylen,
+			 "Zhaoxin port quirk: ports not in its list are treated as not isolating");
+		return 0;
+	case AXQ_AL:
+		if (!is_type(d, AX_EXP_ROOT_PORT))
+			return -1;
+		flags &= (uint16_t)~AX_REQ_ACS_FLAGS;
+		snprintf(why, whylen,
+			 "Annapurna Labs quirk: each root port is its own segment");
+		return !flags;
+	case AXQ_WANGXUN:
+		if (id_in_ranges(kind, d->vendor, d->device, kver)) {
+			snprintf(why, whylen,
+				 "Wangxun NIC quirk: functions do not do peer-to-peer");
+			return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
+		}
+		snprintf(why, whylen,
+			 "Wangxun NIC quirk: devices not in its list are treated as not isolating");
+		return 0;
+	case AXQ_ACS_UNKNOWN:
+		break;
+	}
+	return -1;
+}
+
+/* The out-of-tree ACS override patch: last entry of the quirk table. */
+static int eval_override(const struct ax_dev *d, const struct ax_profile *p)
+{
+	int i;
+
+	if (!d->is_pcie || d->acs_pos)
+		return -1;
+	for (i = 0; i < p->n_ovr_ids; i++)
+		if (p->ovr_ids[i] == ((uint32_t)d->vendor << 16 | d->device))
+			return 1;
+	switch (d->pcie_type) {
+	case AX_EXP_DOWNSTREAM:
+	case AX_EXP_ROOT_PORT:
+		if (p->ovr_downstream)
+			return 1;
+		break;
+	case AX_EXP_ENDPOINT:
+	case AX_EXP_UPSTREAM:
+	case AX_EXP_LEG_END:
+	case AX_EXP_RC_END:
+		if (p->ovr_multifunction && d->multifunction)
+			return 1;
+		break;
+	default:
+		break;
+	}
+	return -1;
+}
+
+static void verdict(struct ax_acs_verdict *v, bool iso, enum ax_acs_basis b,
+		    const char *fmt, const char *arg)
+{
+	v->isolated = iso;
+	v->basis = b;
+	snprintf(v->why, sizeof(v->why), fmt, arg);
+}
+
+void ax_acs_enabled(const struct ax_machine *m, int idx,
+		    const struct ax_profile *p, struct ax_acs_verdict *v)
+{
+	const struct ax_dev *d = &m->devs[idx];
+	const uint16_t flags = AX_REQ_ACS_FLAGS;
+	char why[200];
+	size_t i;
+	int i2;
+	uint16_t miss;
+
+	memset(v, 0, sizeof(*v));
+	v->quirk = -1;
+
+	/* --what-if quirk=: a vendor's proposed isolation quirk */
+	for (i2 = 0; i2 < p->n_extra_quirks; i2++) {
+		if (p->extra_quirk_ids[i2] ==
+		    ((uint32_t)d->vendor << 16 | d->device)) {
+			verdict(v, true, AX_ACS_BY_OVERRIDE,
+				"%s", "simulated vendor quirk (what-if): treated as isolated");
+			return;
+		}
+	}
+
+	/* pci_dev_specific_acs_enabled(): first entry returning >= 0 */
+	for (i = 0; i < axq_acs_table_len; i++) {
+		const struct axq_acs_entry *q = &axq_acs_table[i];
+		int r;
+
+		if (!axq_in_release(q->first, q->last, p->kver))
+			continue;
+		if (q->vendor != 0xffff && q->vendor != d->vendor)
+			continue;
+		if (q->device != AXQ_ANY && q->device != d->device)
+			continue;
+		why[0] = 0;
+		r = eval_quirk(m, d, p, q->kind, flags, why, sizeof(why));
+		if (r < 0)
+			continue;
+		v->quirk = (int)i;
+		verdict(v, r > 0, AX_ACS_BY_QUIRK, "%s", why);
+		return;
+	}
+	if (eval_override(d, p) > 0) {
+		verdict(v, true, AX_ACS_BY_OVERRIDE, "%s",
+			"pcie_acs_override pretends this device has ACS (no hardware isolation)");
+		return;
+	}
+
+	if (!d->is_pcie) {
+		verdict(v, false, AX_ACS_BY_TYPE, "%s",
+			"conventional PCI: no ACS, never isolated");
+		return;
+	}
+	switch (d->pcie_type) {
+	case AX_EXP_PCIE_BRIDGE:
+	case AX_EXP_PCI_BRIDGE:
+	case AX_EXP_RC_EC:
+		verdict(v, false, AX_ACS_BY_TYPE, "%s (never isolated)",
+			ax_pcie_type_name(d));
+		return;
+	case AX_EXP_DOWNSTREAM:
+	case AX_EXP_ROOT_PORT:
+		break;
+	case AX_EXP_ENDPOINT:
+	case AX_EXP_UPSTREAM:
+	case AX_EXP_LEG_END:
+	case AX_EXP_RC_END:
+		if (!d->multifunction) {
+			verdict(v, true, AX_ACS_BY_TYPE,
+				"single-function %s: isolated by definition",
+				ax_pcie_type_name(d));
+			return;
+		}
+		break;
+	default:
+		verdict(v, true, AX_ACS_BY_TYPE, "%s",
+			"PCIe type without ACS rules: isolated");
+		return;
+	}
+	if (!d->acs_known) {
+		/* Without extended config space we cannot see ACS.  Say so,
+		 * and assume the common case: a port or function without it.
+		 */
+		verdict(v, false, AX_ACS_BY_UNKNOWN, "%s",
+			"ACS registers not readable (needs root / extended config space); assumed absent");
+		return;
+	}
+	if (!d->acs_pos) {
+		verdict(v, false, AX_ACS_BY_REGISTERS, "%s",
+			"no ACS capability");
+		return;
+	}
+	if (d->acs_dword_layout) {
+		/* Only the SPT quirk reads these right; a kernel without it
+		 * reads the high half of the capability dword at +6: zero.
+		 */
+		v->missing = flags & d->acs_cap;
+		verdict(v, false, AX_ACS_BY_REGISTERS, "%s",
+			"dword-layout ACS and this kernel has no quirk to read it: control reads as off");
+		return;
+	}
+	v->isolated = flags_enabled(m, d, p, flags, &miss);
+	v->missing = miss;
+	v->basis = AX_ACS_BY_REGISTERS;
+	if (v->isolated) {
+		snprintf(v->why, sizeof(v->why),
+			 "ACS capability with SV/RR/CR/UF enabled (cap %04x ctrl %04x)",
+			 d->acs_cap, ax_effective_acs_ctrl(m, d, p));
+	} else {
+		char names[64] = "";
+		static const char *const bit[] = { "SV", "TB", "RR", "CR",
+						   "UF", "EC", "DT" };
+		int b;
+
+		for (b = 0; b < 7; b++)
+			if (miss & (1u << b)) {
+				strcat(names, names[0] ? "," : "");
+				strcat(names, bit[b]);
+			}
+		snprintf(v->why, sizeof(v->why),
+			 "ACS capability present but %s off (cap %04x ctrl %04x)",
+			 names, d->acs_cap, ax_effective_acs_ctrl(m, d, p));
+	}
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * model.c - the device table every source fills, and its topology.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+void ax_machine_init(struct ax_machine *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void ax_machine_free(struct ax_machine *m)
+{
+	free(m->devs);
+	memset(m, 0, sizeof(*m));
+}
+
+struct ax_dev *ax_machine_add(struct ax_machine *m)
+{
+	struct ax_dev *d;
+
+	if (m->n == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 64;
+		struct ax_dev *nd = realloc(m->devs, ncap * sizeof(*nd));
+
+		if (!nd)
+			return NULL;
+		m->devs = nd;
+		m->cap = ncap;
+	}
+	d = &m->devs[m->n++];
+	memset(d, 0, sizeof(*d));
+	d->parent = -1;
+	d->physfn = -1;
+	d->kernel_group = AX_GROUP_UNKNOWN;
+	d->group = AX_GROUP_NONE;
+	return d;
+}
+
+void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[sizeof(m->notes[0])];
+	int i;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < m->n_notes; i++)
+		if (!strcmp(m->notes[i], buf))
+			return;
+	if (m->n_notes >= (int)(sizeof(m->notes) / sizeof(m->notes[0])))
+		return;
+	memcpy(m->notes[m->n_notes++], buf, sizeof(buf));
+}
+
+int ax_addr_cmp(struct ax_addr a, struct ax_addr b)
+{
+	if (a.domain != b.domain)
+		return a.domain < b.domain ? -1 : 1;
+	if (a.bus != b.bus)
+		return a.bus < b.bus ? -1 : 1;
+	if (a.devfn != b.devfn)
+		return a.devfn < b.devfn ? -1 : 1;
+	return 0;
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	const struct ax_dev *x = a, *y = b;
+
+	return ax_addr_cmp(x->addr, y->addr);
+}
+
+int ax_machine_find(const struct ax_machine *m, struct ax_addr a)
+{
+	size_t lo = 0, hi = m->n;
+
+	/* devs are sorted once ax_machine_link() ran */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = ax_addr_cmp(m->devs[mid].addr, a);
+
+		if (!c)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/*
+ * Find the bridge whose secondary bus is @bus in @domain.  A bus that no
+ * bridge leads to directly but that lies inside a bridge's range is a
+ * virtual bus (SR-IOV VFs past the PF's bus): the kernel gives it no
+ * bus->self and walks on to the parent bus, so we link it to the deepest
+ * bridge whose range holds it.  Anything else is a root bus.
+ */
+static int find_bus_parent(const struct ax_machine *m, const int *bridges,
+			   int nbridges, uint16_t domain, uint8_t bus,
+			   bool *virtual_bus)
+{
+	int best = -1, i;
+
+	*virtual_bus = false;
+	for (i = 0; i < nbridges; i++) {
+		const struct ax_dev *b = &m->devs[bridges[i]];
+
+		if (b->addr.domain != domain || !b->secondary)
+			continue;
+		if (b->secondary == bus)
+			return bridges[i];
+	}
+	for (i = 0; i < nbridges; i++) {
+		const struct ax_dev *b = &m->devs[bridges[i]];
+
+		if (b->addr.domain != domain || !b->secondary)
+			continue;
+		if (bus > b->secondary && bus <= b->subordinate &&
+		    (best < 0 || b->secondary > m->devs[best].secondary))
+			best = bridges[i];
+	}
+	if (best >= 0)
+		*virtual_bus = true;
+	return best;
+}
+
+/*
+ * Probe order as the kernel adds devices: every device of a bus in devfn
+ * order, then each child bus in turn (pci_bus_add_devices()).  VFs are
+ * created later by the PF driver, so they come after all of that.
+ */
+static void assign_order(struct ax_machine *m, int *next, int busdev,
+			 uint16_t domain, uint8_t bus, int depth)
+{
+	size_t i;
+
+	if (depth > 64)
+		return;
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+
+		if (d->order >= 0 || d->is_virtfn || d->addr.domain != domain ||
+		    d->addr.bus != bus || d->parent != busdev)
+			continue;
+		d->order = (*next)++;
+	}
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+
+		if (d->addr.domain != domain || d->addr.bus != bus ||
+		    d->parent != busdev || !d->is_bridge || !d->secondary ||
+		    d->is_virtfn)
+			continue;
+		if (d->secondary <= bus)
+			continue;	/* broken bus numbers: no loops */
+		assign_order(m, next, (int)i, domain, d->secondary, depth + 1);
+	}
+}
+
+int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
+{
+	int *bridges, nb = 0, next = 0;
+	size_t i;
+
+	qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev);
+	for (i = 1; i < m->n; i++) {
+		if (!ax_addr_cmp(m->devs[i - 1].addr, m->devs[i].addr)) {
+			char b[16];
+
+			snprintf(err, errlen, "device %s is listed twice",
+				 ax_addr_str(m->devs[i].addr, b));
+			return -1;
+		}
+	}
+	bridges = calloc(m->n + 1, sizeof(*bridges));
+	if (!bridges) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < m->n; i++)
+		if (m->devs[i].is_bridge)
+			bridges[nb++] = (int)i;
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+		bool virt;
+		int p = find_bus_parent(m, bridges, nb, d->addr.domain,
+					d->addr.bus, &virt);
+
+		if (p == (int)i)
+			p = -1;
+		d->parent = p;
+		d->on_root_bus = p < 0;
+		d->order = -1;
+	}
+	free(bridges);
+
+	/* Root buses in (domain, bus) order, like host bridges are added. */
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+
+		if (d->on_root_bus && d->order < 0 && !d->is_virtfn)
+			assign_order(m, &next, -1, d->addr.domain,
+				     d->addr.bus, 0);
+	}
+	for (i = 0; i < m->n; i++)
+		if (m->devs[i].order < 0 && !m->devs[i].is_virtfn)
+			m->devs[i].order = next++;
+	for (i = 0; i < m->n; i++)
+		if (m->devs[i].order < 0)
+			m->devs[i].order = next++;
+	return 0;
+}
+
+int ax_addr_parse(const char *s, struct ax_addr *a)
+{
+	unsigned int dom = 0, bus, dev, fn;
+	char tail;
+
+	if (!s || strlen(s) > 16)
+		return -1;
+	for (const char *p = s; *p; p++)
+		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+			return -1;
+	if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail) == 4) {
+		if (strchr(s, ':') == strrchr(s, ':'))
+			return -1;
+	} else if (sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail) == 3) {
+		dom = 0;
+	} else {
+		return -1;
+	}
+	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+		return -1;
+	a->domain = (uint16_t)dom;
+	a->bus = (uint8_t)bus;
+	a->devfn = AX_DEVFN(dev, fn);
+	return 0;
+}
+
+const char *ax_addr_str(struct ax_addr a, char *buf)
+{
+	snprintf(buf, 13, "%04x:%02x:%02x.%x", a.domain, a.bus,
+		 AX_SLOT(a.devfn), AX_FUNC(a.devfn));
+	return buf;
+}
+
+const char *ax_pcie_type_name(const struct ax_dev *d)
+{
+	if (!d->is_pcie)
+		return d->is_bridge ? "pci-bridge" : "pci";
+	switch (d->pcie_type) {
+	case AX_EXP_ENDPOINT:
+		return "endpoint";
+	case AX_EXP_LEG_END:
+		return "legacy-endpoint";
+	case AX_EXP_ROOT_PORT:
+		return "root-port";
+	case AX_EXP_UPSTREAM:
+		return "upstream-port";
+	case AX_EXP_DOWNSTREAM:
+		return "downstream-port";
+	case AX_EXP_PCI_BRIDGE:
+		return "pcie-to-pci-bridge";
+	case AX_EXP_PCIE_BRIDGE:
+		return "pci-to-pcie-bridge";
+	case AX_EXP_RC_END:
+		return "rc-integrated-endpoint";
+	case AX_EXP_RC_EC:
+		return "rc-event-collector";
+	}
+	return "pcie-unknown";
+}
+
+int ax_kver_parse(const char *release)
+{
+	unsigned int maj, min;
+
+	if (!release || sscanf(release, "%u.%u", &maj, &min) != 2)
+		return 0;
+	if (maj < 2 || maj > 99 || min > 999)
+		return 0;
+	return AX_KVER((int)maj, (int)min);
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * model.h - the facts acsexplain reasons about, whatever source they came
+ * from (acs_inspect module, sysfs + libpci, lspci -xxxx dump, lspci -vvv
+ * text, saved snapshot).  Every source fills a struct ax_machine; derive.c
+ * turns it into groups and reasons; explain.c and json.c print them.
+ *
+ * A fact that a source could not read is marked unknown, never guessed:
+ * each group of facts has a *_known flag or a FACT_* origin.
+ */
+#ifndef ACSEXPLAIN_MODEL_H
+#define ACSEXPLAIN_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* PCIe device/port type as in the PCIe capability (PCI_EXP_TYPE_*). */
+enum ax_pcie_type {
+	AX_EXP_ENDPOINT = 0x0,
+	AX_EXP_LEG_END = 0x1,
+	AX_EXP_ROOT_PORT = 0x4,
+	AX_EXP_UPSTREAM = 0x5,
+	AX_EXP_DOWNSTREAM = 0x6,
+	AX_EXP_PCI_BRIDGE = 0x7,	/* PCIe to PCI/PCI-X bridge */
+	AX_EXP_PCIE_BRIDGE = 0x8,	/* PCI/PCI-X to PCIe bridge */
+	AX_EXP_RC_END = 0x9,		/* root complex integrated endpoint */
+	AX_EXP_RC_EC = 0xa,		/* root complex event collector */
+};
+
+/* ACS capability/control bits (PCI_ACS_*). */
+#define AX_ACS_SV 0x0001
+#define AX_ACS_TB 0x0002
+#define AX_ACS_RR 0x0004
+#define AX_ACS_CR 0x0008
+#define AX_ACS_UF 0x0010
+#define AX_ACS_EC 0x0020
+#define AX_ACS_DT 0x0040
+/* The flags the IOMMU core requires (iommu.c REQ_ACS_FLAGS). */
+#define AX_REQ_ACS_FLAGS (AX_ACS_SV | AX_ACS_RR | AX_ACS_CR | AX_ACS_UF)
+
+/* enum pci_dev_flags bits that matter for grouping (include/linux/pci.h). */
+#define AX_DEVFL_ACS_ENABLED_QUIRK	(1u << 3)
+#define AX_DEVFL_PCIE_BRIDGE_ALIAS	(1u << 5)
+#define AX_DEVFL_BRIDGE_XLATE_ROOT	(1u << 9)
+#define AX_DEVFL_PCI_BRIDGE_NO_ALIAS	(1u << 14)
+
+/* Where a fact came from; printed next to conclusions that rest on it. */
+enum ax_origin {
+	AX_ORIG_UNKNOWN = 0,	/* not read: the source could not see it */
+	AX_ORIG_KERNEL,		/* what the running kernel holds (acs_inspect) */
+	AX_ORIG_CONFIG,		/* config space (sysfs, libpci, dump) */
+	AX_ORIG_SYSFS,		/* a sysfs attribute */
+	AX_ORIG_TEXT,		/* parsed from lspci -vvv text */
+	AX_ORIG_QUIRKDB,	/* inferred from the quirk database */
+};
+
+enum ax_source_kind {
+	AX_SRC_NETLINK = 1,	/* acs_inspect module */
+	AX_SRC_SYSFS,		/* /sys + libpci, no module */
+	AX_SRC_DUMP,		/* lspci -xxxx dump through libpci */
+	AX_SRC_LSPCI_TEXT,	/* lspci -vvv / -vvnn text */
+	AX_SRC_SNAPSHOT,	/* acsexplain --save file */
+};
+
+/* IOMMU state of the machine the facts describe. */
+enum ax_iommu_state {
+	AX_IOMMU_UNKNOWN = 0,
+	AX_IOMMU_ON,		/* groups exist */
+	AX_IOMMU_OFF,		/* no groups: no driver, or disabled */
+};
+
+#define AX_GROUP_NONE (-1)	/* device has no IOMMU group */
+#define AX_GROUP_UNKNOWN (-2)	/* the source does not say */
+
+struct ax_addr {
+	uint16_t domain;
+	uint8_t bus;
+	uint8_t devfn;		/* PCI_DEVFN(slot, func) */
+};
+
+#define AX_SLOT(devfn) (((devfn) >> 3) & 0x1f)
+#define AX_FUNC(devfn) ((devfn) & 0x07)
+#define AX_DEVFN(slot, fn) ((uint8_t)((((slot) & 0x1f) << 3) | ((fn) & 0x07)))
+
+struct ax_dev {
+	struct ax_addr addr;
+	uint16_t vendor, device, subvendor, subdevice;
+	uint32_t class;		/* 24 bits: base, sub, prog-if */
+	uint8_t revision;
+	uint8_t hdr_type;	/* header layout, low 7 bits */
+	bool multifunction;	/* header bit 7, or the kernel's flag */
+	bool is_bridge;		/* type 1 header (or CardBus) */
+	uint8_t secondary, subordinate;	/* bridges: bus range below */
+
+	bool is_pcie;		/* has a PCIe capability */
+	enum ax_pcie_type pcie_type;	/* valid when is_pcie */
+
+	/* ACS.  acs_known is false when extended config space was not
+	 * readable (no root, conventional-only dump, "access denied").
+	 */
+	bool acs_known;
+	uint16_t acs_pos;	/* 0: no ACS capability */
+	uint16_t acs_cap;	/* capability bits */
+	uint16_t acs_ctrl;	/* control bits, read at the right place */
+	bool acs_dword_layout;	/* Intel SPT-style: ctrl dword at +8 */
+	uint8_t acs_egress_bits;	/* egress control vector size */
+	enum ax_origin acs_origin;
+
+	/* SR-IOV and friends */
+	bool is_virtfn;
+	int physfn;		/* index of the PF in machine->devs, or -1 */
+	bool has_sriov;
+	bool ari;
+	bool ats_enabled;
+	bool untrusted, external_facing;
+
+	/* What only the kernel knows (acs_inspect; snapshot of it). */
+	bool kernel_facts;	/* dev_flags and alias mask are known */
+	uint32_t dev_flags;
+	bool has_alias_mask;
+	uint8_t alias_mask[32];	/* devfns on the same bus (bit = devfn) */
+
+	int kernel_group;	/* AX_GROUP_NONE / AX_GROUP_UNKNOWN / id */
+	char driver[32];	/* bound driver, "" if none or unknown */
+	bool driver_known;
+	char domain_type[16];	/* "DMA", "identity", ... or "" */
+	char name[128];		/* human name from pci.ids, may be "" */
+	char slot_name[32];	/* physical slot label from sysfs, or "" */
+
+	/* Topology, filled by ax_machine_link(). */
+	int parent;		/* index of bus->self, -1 on a root bus */
+	bool on_root_bus;
+	int order;		/* probe order (kernel adds parents first) */
+
+	/* Derived, filled by derive.c. */
+	int group;		/* predicted group index, 0.. */
+};
+
+struct ax_machine {
+	struct ax_dev *devs;
+	size_t n, cap;
+
+	enum ax_source_kind source;
+	char source_name[256];	/* file name or "netlink" / "sysfs" */
+	char kernel_release[65];	/* "" if unknown */
+	char cmdline[2048];	/* kernel command line, "" if unknown */
+	enum ax_iommu_state iommu;
+	char iommu_driver[32];	/* "intel", "amd", "" */
+	bool acs_requested;	/* IOMMU core asked for ACS at boot */
+	bool acs_requested_known;
+	bool kernel_groups_known;	/* kernel_group fields are meaningful */
+	bool module_facts;	/* facts came from acs_inspect */
+	/* Root buses seen: a device whose bus has no bridge in the data is
+	 * taken to sit on a root bus; text reports can be ambiguous.
+	 */
+	char notes[8][160];	/* what this source could not show */
+	int n_notes;
+};
+
+/* model.c */
+void ax_machine_init(struct ax_machine *m);
+void ax_machine_free(struct ax_machine *m);
+/* Append a zeroed device (parent = physfn = -1, groups unknown). */
+struct ax_dev *ax_machine_add(struct ax_machine *m);
+/* Sort by (domain, bus, devfn), set parent, on_root_bus, physfn, order.
+ * Returns 0, or -1 with a message in err when the topology is
+ * inconsistent (duplicate addresses).
+ */
+int ax_machine_link(struct ax_machine *m, char *err, size_t errlen);
+int ax_machine_find(const struct ax_machine *m, struct ax_addr a);
+void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "0000:07:00.1", "07:00.1" (domain 0); 0 on success, -1 malformed. */
+int ax_addr_parse(const char *s, struct ax_addr *a);
+/* Writes "dddd:bb:dd.f" into buf (at least 13 bytes). */
+const char *ax_addr_str(struct ax_addr a, char *buf);
+int ax_addr_cmp(struct ax_addr a, struct ax_addr b);
+const char *ax_pcie_type_name(const struct ax_dev *d);
+
+/* Kernel release as a comparable number: 6.12 -> 6012. 0 if unknown. */
+int ax_kver_parse(const char *release);
+#define AX_KVER(maj, min) ((maj) * 1000 + (min))
+
+#endif
