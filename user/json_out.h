@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * json_out.h - acsexplain --json: the derivation result in the documented,
+ * versioned schema "acsexplain/1" (Documentation/json-schema.md).
+ */
+#ifndef ACSEXPLAIN_JSON_OUT_H
+#define ACSEXPLAIN_JSON_OUT_H
+
+#include <stdio.h>
+
+#include "derive.h"
+#include "model.h"
+
+#ifndef ACSEXPLAIN_VERSION
+#define ACSEXPLAIN_VERSION "0.1.0"
+#endif
+
+#define AX_JSON_SCHEMA "acsexplain/1"
+
+/* flags */
+#define AX_JSON_PRETTY 0x1	/* indented, for people (default on a tty) */
+
+/*
+ * Print the result for the devices in selected[0..n_selected) and every
+ * member of their groups (selected == NULL: the whole machine, --all).
+ * Returns 0, or -1 on out of memory or a write error (errno set).
+ */
+int ax_json_print(FILE *out, const struct ax_machine *m,
+		  const struct ax_result *res, const int *selected,
+		  int n_selected, int flags);
+
+#endif
