@@ -1,0 +1,595 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""QEMU test bed: boot Debian kernels under TCG on named topologies.
+
+For each kernel x topology the guest (tests/vm/guest-init.sh as /init) runs
+the checks and prints ACSX-RESULT lines on the serial console; this side
+drives hot-plug through the QEMU monitor when the guest asks for it, compares
+acsexplain's JSON with the kernel's groups, saves the captures as fixtures
+and prints the verdicts.  Pass or fail comes from the markers only: a run
+without ACSX-DONE (timeout, panic, early exit of /init) fails.
+
+Exit codes: 0 all checks passed (SKIPs allowed), 1 a check failed,
+2 usage error, 3 missing host input (kernel, initramfs build).
+"""
+
+import argparse
+import concurrent.futures
+import glob
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+TOPO_DIR = os.path.join(HERE, "topologies")
+BUILD = os.path.join(ROOT, "build", "vm")
+FIXTURES = os.path.join(ROOT, "tests", "user", "fixtures", "vm")
+
+# Short kernel names the bed knows, mapped to installed Debian releases.
+KERNELS = {"6.1": "6.1.0-*-amd64", "6.12": "6.12.*+deb12-amd64"}
+
+# Capture name in the log -> fixture file name.
+FIXTURE_FILES = {
+    "lspci-xxxx": "lspci-xxxx.txt",
+    "lspci-vvv": "lspci-vvv.txt",
+    "groups": "groups.txt",
+    "uname": "uname.txt",
+    "cmdline": "cmdline.txt",
+}
+
+print_lock = threading.Lock()
+
+
+def say(msg):
+    with print_lock:
+        print(msg, flush=True)
+
+
+class UsageError(Exception):
+    pass
+
+
+class HostError(Exception):
+    pass
+
+
+def full_addr(a):
+    return a if a.count(":") == 2 else "0000:" + a
+
+
+# --- topology files -------------------------------------------------------
+
+class Topology:
+    """One tests/vm/topologies/NAME.topo file (see Documentation/testbed.md)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)[: -len(".topo")]
+        self.about = []
+        self.iommu = None
+        self.machine = []
+        self.append = []
+        self.devices = []
+        self.hotplug = []
+        self.expect_reasons = []
+        self.kernels = None
+        with open(path) as f:
+            self.text = f.read()
+        for n, line in enumerate(self.text.splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                self.about.append(line.lstrip("# "))
+                continue
+            if ":" not in line:
+                raise UsageError("%s:%d: expected 'key: value'" % (path, n))
+            key, val = (s.strip() for s in line.split(":", 1))
+            if key == "iommu":
+                if val not in ("intel", "amd", "none"):
+                    raise UsageError("%s:%d: iommu must be intel, amd or none"
+                                     % (path, n))
+                self.iommu = val
+            elif key == "machine":
+                self.machine.append(val)
+            elif key == "append":
+                self.append.append(val)
+            elif key == "device":
+                self.devices.append(val)
+            elif key == "kernels":
+                self.kernels = val.split()
+            elif key == "hotplug":
+                parts = val.split()
+                if len(parts) != 3:
+                    raise UsageError("%s:%d: hotplug: ID ADDRESS DEVICE-ARGS"
+                                     % (path, n))
+                self.hotplug.append(parts)
+            elif key == "expect-reason":
+                parts = val.split()
+                if len(parts) != 2:
+                    raise UsageError("%s:%d: expect-reason: DEVICE AT-FAULT"
+                                     % (path, n))
+                self.expect_reasons.append((full_addr(parts[0]),
+                                            full_addr(parts[1])))
+            elif key in ("sriov_vfs", "name") or key.startswith("expect-") \
+                    or key.startswith("hotplug-expect-"):
+                pass  # read by the guest
+            else:
+                raise UsageError("%s:%d: unknown key '%s'" % (path, n, key))
+        if self.iommu is None:
+            raise UsageError("%s: no 'iommu:' line" % path)
+
+    def qemu_args(self, log, monitor):
+        machine = "q35"
+        if self.iommu == "intel":
+            machine += ",kernel-irqchip=split"
+        for m in self.machine:
+            machine += "," + m
+        args = ["qemu-system-x86_64", "-nodefaults", "-accel", "tcg",
+                "-M", machine, "-m", "512", "-smp", "1", "-display", "none",
+                "-no-reboot", "-serial", "file:" + log,
+                "-monitor", "unix:%s,server=on,wait=off" % monitor]
+        # The IOMMU must come before the devices it translates for.
+        if self.iommu == "intel":
+            args += ["-device", "intel-iommu,intremap=on"]
+        elif self.iommu == "amd":
+            args += ["-device", "amd-iommu"]
+        for d in self.devices:
+            args += ["-device", d]
+        return args
+
+    def cmdline(self):
+        parts = ["console=ttyS0", "panic=-1", "oops=panic"]
+        if self.iommu == "intel":
+            parts.append("intel_iommu=on")
+        parts += self.append
+        return " ".join(parts)
+
+
+def load_topologies(names):
+    if not names:
+        paths = sorted(glob.glob(os.path.join(TOPO_DIR, "*.topo")))
+    else:
+        paths = []
+        for n in names:
+            p = n if n.endswith(".topo") else os.path.join(TOPO_DIR, n + ".topo")
+            if not os.path.exists(p):
+                raise UsageError("unknown topology '%s' (no %s)" % (n, p))
+            paths.append(p)
+    return [Topology(p) for p in paths]
+
+
+def resolve_kernel(short):
+    rels = sorted(os.path.basename(p)[len("vmlinuz-"):] for p in
+                  glob.glob("/boot/vmlinuz-" + KERNELS[short]))
+    if not rels:
+        raise HostError("no installed kernel matches %s (/boot/vmlinuz-%s)"
+                        % (short, KERNELS[short]))
+    return rels[-1]
+
+
+def build_initramfs(rel):
+    p = subprocess.run([os.path.join(HERE, "mkinitramfs.sh"), rel],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise HostError(p.stderr.strip() or "mkinitramfs.sh %s failed" % rel)
+    return p.stdout.strip().splitlines()[-1]
+
+
+def topo_cpio(topo, path):
+    """A gzipped cpio holding /topo, appended to the initramfs (the kernel
+    unpacks concatenated archives in order; a compressed one needs no
+    alignment)."""
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "topo"), "w") as f:
+            f.write(topo.text + "\nname: %s\n" % topo.name)
+        with open(path, "wb") as out:
+            cpio = subprocess.Popen(["cpio", "-o", "-H", "newc", "--quiet",
+                                     "-R", "0:0"], cwd=d, stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE)
+            gz = subprocess.Popen(["gzip", "-1"], stdin=cpio.stdout, stdout=out)
+            cpio.stdout.close()
+            cpio.communicate(b"topo\n")
+            gz.wait()
+            if cpio.returncode != 0 or gz.returncode != 0:
+                raise HostError("cpio | gzip failed")
+
+
+# --- one boot -------------------------------------------------------------
+
+def monitor_cmd(sock_path, cmd):
+    """Send one HMP command; return its output (the text before the next
+    prompt)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(sock_path)
+    buf = b""
+    try:
+        while not buf.endswith(b"(qemu) "):
+            buf += s.recv(4096)
+        s.sendall(cmd.encode() + b"\n")
+        buf = b""
+        while b"(qemu) " not in buf:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+    finally:
+        s.close()
+    out = buf.decode(errors="replace").replace("\r", "")
+    out = out.split("(qemu) ")[0]
+    # The monitor echoes the command line first.
+    lines = [l for l in out.split("\n") if l.strip() and cmd not in l]
+    return "\n".join(lines)
+
+
+class Run:
+    def __init__(self, topo, kshort, rel, initramfs, timeout, keep, workdir):
+        self.topo = topo
+        self.kshort = kshort
+        self.rel = rel
+        self.initramfs = initramfs
+        self.timeout = timeout
+        self.keep = keep
+        self.dir = os.path.join(workdir, "%s-%s" % (topo.name, kshort))
+        self.results = []   # (check, verdict, detail)
+        self.log = os.path.join(self.dir, "serial.log")
+
+    def add(self, check, verdict, detail):
+        self.results.append((check, verdict, detail))
+
+    def boot(self):
+        os.makedirs(self.dir, exist_ok=True)
+        for f in ("serial.log", "monitor.sock"):
+            try:
+                os.unlink(os.path.join(self.dir, f))
+            except FileNotFoundError:
+                pass
+        run_cpio = os.path.join(self.dir, "initramfs.cpio.gz")
+        tcpio = os.path.join(self.dir, "topo.cpio.gz")
+        topo_cpio(self.topo, tcpio)
+        with open(run_cpio, "wb") as out:
+            for p in (self.initramfs, tcpio):
+                with open(p, "rb") as f:
+                    out.write(f.read())
+        mon = os.path.join(self.dir, "monitor.sock")
+        args = self.topo.qemu_args(self.log, mon)
+        args += ["-kernel", "/boot/vmlinuz-" + self.rel, "-initrd", run_cpio,
+                 "-append", self.topo.cmdline()]
+        with open(os.path.join(self.dir, "qemu-cmd.txt"), "w") as f:
+            f.write(" ".join(shlex.quote(a) for a in args) + "\n")
+        qerr = open(os.path.join(self.dir, "qemu.err"), "w")
+        start = time.time()
+        q = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                             stdout=qerr, stderr=qerr)
+        handled = set()
+        done = False
+        self.timed_out = False
+        try:
+            while True:
+                text = self.read_log()
+                for m in re.finditer(r"^ACSX-HOTPLUG (add|del) (\S+) (\S+)\s*$",
+                                     text, re.M):
+                    key = (m.group(1), m.group(2))
+                    if key not in handled:
+                        handled.add(key)
+                        self.hotplug(mon, m.group(1), m.group(2))
+                if re.search(r"^ACSX-DONE\s*$", text, re.M):
+                    done = True
+                if done or q.poll() is not None:
+                    break
+                if time.time() - start > self.timeout:
+                    self.timed_out = True
+                    break
+                time.sleep(0.25)
+            if done:
+                # /init powers off right after ACSX-DONE.
+                try:
+                    q.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    pass
+        finally:
+            if q.poll() is None:
+                q.kill()
+                q.wait()
+            qerr.close()
+        self.elapsed = time.time() - start
+        text = self.read_log()
+        self.parse(text, done, q.returncode)
+        if not self.keep:
+            for f in (run_cpio, tcpio):
+                os.unlink(f)
+
+    def read_log(self):
+        try:
+            with open(self.log, "rb") as f:
+                return f.read().decode(errors="replace").replace("\r", "")
+        except FileNotFoundError:
+            return ""
+
+    def hotplug(self, mon, action, hid):
+        spec = next((h for h in self.topo.hotplug if h[0] == hid), None)
+        if spec is None:
+            self.add("hotplug-host:" + hid, "FAIL",
+                     "guest asked for unknown hot-plug id")
+            return
+        if action == "add":
+            cmd = "device_add %s,id=%s" % (spec[2], hid)
+        else:
+            cmd = "device_del %s" % hid
+        try:
+            out = monitor_cmd(mon, cmd)
+        except OSError as e:
+            self.add("hotplug-host-%s:%s" % (action, hid), "FAIL",
+                     "monitor: %s" % e)
+            return
+        if out.strip():
+            self.add("hotplug-host-%s:%s" % (action, hid), "FAIL",
+                     "%s: %s" % (cmd, out.strip()))
+
+    def parse(self, text, done, rc):
+        self.captures = {}
+        for m in re.finditer(r"^ACSX-BEGIN (\S+)\n(.*?)^ACSX-END \1 rc=(\d+)\s*$",
+                             text, re.M | re.S):
+            self.captures[m.group(1)] = (m.group(2), int(m.group(3)))
+        for m in re.finditer(r"^ACSX-RESULT (\S+) (PASS|FAIL|SKIP) ?(.*)$",
+                             text, re.M):
+            self.add(m.group(1), m.group(2), m.group(3).strip())
+        if not done:
+            why = ("timeout after %ds" % self.timeout if self.timed_out
+                   else "QEMU exited (%s) before ACSX-DONE" % rc)
+            if not text:
+                with open(os.path.join(self.dir, "qemu.err")) as f:
+                    why += "; qemu: " + f.read().strip()[-300:]
+            self.add("done", "FAIL", why)
+            tail = "\n".join(text.rstrip("\n").split("\n")[-25:])
+            say("---- %s on %s: no ACSX-DONE, last lines of %s:\n%s\n----"
+                % (self.topo.name, self.kshort, self.log, tail))
+            return
+        self.add("done", "PASS", "guest finished in %.0fs" % self.elapsed)
+        if self.save_fixtures():
+            self.check_tool()
+
+    def save_fixtures(self):
+        missing = [c for c in FIXTURE_FILES if c not in self.captures]
+        if missing:
+            self.add("capture", "FAIL", "missing: " + " ".join(missing))
+            return False
+        d = os.path.join(FIXTURES, "%s-%s" % (self.topo.name, self.kshort))
+        os.makedirs(d, exist_ok=True)
+        for cap, fname in FIXTURE_FILES.items():
+            body, rc = self.captures[cap]
+            if rc != 0:
+                self.add("capture", "FAIL", "%s exited %d" % (cap, rc))
+                return False
+            if cap == "groups":
+                body = "".join(sorted(body.splitlines(True)))
+            p = os.path.join(d, fname)
+            old = None
+            if os.path.exists(p):
+                with open(p) as f:
+                    old = f.read()
+            if old != body:
+                with open(p, "w") as f:
+                    f.write(body)
+        self.add("capture", "PASS", "fixtures in " + os.path.relpath(d, ROOT))
+        return True
+
+    def kernel_groups(self):
+        groups = {}
+        body = self.captures["groups"][0]
+        for line in body.splitlines():
+            m = re.match(r"/sys/kernel/iommu_groups/(\d+)/devices/(\S+)$", line)
+            if m:
+                groups[m.group(2)] = int(m.group(1))
+        return groups
+
+    def devices_seen(self):
+        body = self.captures["lspci-xxxx"][0]
+        return {full_addr(m.group(1)) for m in
+                re.finditer(r"^([0-9a-f:]+\.[0-7]) ", body, re.M)}
+
+    def check_tool(self):
+        kgroups = self.kernel_groups()
+        devices = self.devices_seen()
+        for tag in ("module", "sysfs", "hotplug-added", "hotplug-removed"):
+            names = [c for c in self.captures if c == "json-" + tag
+                     or c.startswith("json-%s-" % tag)]
+            for cap in names:
+                body, rc = self.captures[cap]
+                check = "partition-" + cap[len("json-"):]
+                if rc != 0:
+                    self.add(check, "FAIL", "acsexplain exited %d: %s"
+                             % (rc, body.strip().splitlines()[-1:]))
+                    continue
+                if tag.startswith("hotplug"):
+                    # Only the module's liveness and the new device's
+                    # presence are judged; the groups were captured before.
+                    self.check_hotplug_json(check, body, tag)
+                    continue
+                self.compare(check, body, kgroups, devices)
+
+    def parse_json(self, check, body):
+        try:
+            doc = json.loads(body)
+            devs = doc["devices"]
+            for d in devs:
+                d["address"], d["predicted_group"], d["kernel_group"]
+            return devs
+        except (ValueError, KeyError, TypeError) as e:
+            self.add(check, "FAIL", "bad JSON from acsexplain: %s" % e)
+            return None
+
+    def check_hotplug_json(self, check, body, tag):
+        devs = self.parse_json(check, body)
+        if devs is None:
+            return
+        addrs = {d["address"] for d in devs}
+        for h in self.topo.hotplug:
+            a = full_addr(h[1])
+            want = tag == "hotplug-added"
+            if (a in addrs) != want:
+                self.add(check, "FAIL", "%s %s in acsexplain --all after %s"
+                         % (a, "missing" if want else "still", tag))
+                return
+        self.add(check, "PASS", "module answered, %d devices" % len(devs))
+
+    def compare(self, check, body, kgroups, devices):
+        devs = self.parse_json(check, body)
+        if devs is None:
+            return
+        problems = []
+        addrs = {d["address"] for d in devs}
+        if addrs != devices:
+            problems.append("devices differ from lspci: missing %s, extra %s"
+                            % (sorted(devices - addrs), sorted(addrs - devices)))
+        for d in devs:
+            kg = kgroups.get(d["address"])
+            if d["kernel_group"] != kg:
+                problems.append("%s kernel_group %s, sysfs says %s"
+                                % (d["address"], d["kernel_group"], kg))
+        if not kgroups:
+            if problems:
+                self.add(check, "FAIL", "; ".join(problems[:4]))
+            else:
+                self.add(check, "SKIP", "kernel made no groups to compare "
+                         "(%d devices listed)" % len(devs))
+            return
+        # Same partition: two devices share predicted_group iff they share
+        # the kernel's group (devices the kernel left without a group are
+        # not part of the comparison).
+        ingroup = [d for d in devs if d["address"] in kgroups]
+        for i, a in enumerate(ingroup):
+            for b in ingroup[i + 1:]:
+                same_k = kgroups[a["address"]] == kgroups[b["address"]]
+                same_p = (a["predicted_group"] is not None and
+                          a["predicted_group"] == b["predicted_group"])
+                if same_k != same_p:
+                    problems.append("%s and %s: kernel %s, acsexplain %s" % (
+                        a["address"], b["address"],
+                        "together" if same_k else "apart",
+                        "together" if same_p else "apart"))
+        byaddr = {d["address"]: d for d in devs}
+        for dev, at in self.topo.expect_reasons:
+            reasons = byaddr.get(dev, {}).get("reasons") or []
+            if not any(r.get("at") == at for r in reasons):
+                problems.append("%s: no reason names %s (got %s)" % (
+                    dev, at, sorted({str(r.get("at")) for r in reasons})))
+        if problems:
+            self.add(check, "FAIL", "%d problems: %s" % (
+                len(problems), "; ".join(problems[:4])))
+        else:
+            self.add(check, "PASS", "%d devices, %d groups agree%s" % (
+                len(ingroup), len(set(kgroups.values())),
+                ", %d reasons right" % len(self.topo.expect_reasons)
+                if self.topo.expect_reasons else ""))
+
+
+# --- main -----------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(
+        prog="tests/vm/run.sh",
+        description="Boot Debian kernels in QEMU (TCG) on the topologies in "
+        "tests/vm/topologies and run the checks inside the guest.")
+    ap.add_argument("--kernel", default="all",
+                    help="6.1, 6.12 or all (default all)")
+    ap.add_argument("--all", action="store_true",
+                    help="every topology (the default when none is named)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the per-run initramfs next to the logs")
+    ap.add_argument("--jobs", type=int, default=2,
+                    help="guests booted in parallel (default 2)")
+    ap.add_argument("--timeout", type=int, default=240,
+                    help="seconds per guest before it counts as hung (240)")
+    ap.add_argument("--verbose", "-v", action="store_true",
+                    help="print every check, not only failures")
+    ap.add_argument("topology", nargs="*")
+    try:
+        a = ap.parse_args()
+    except SystemExit as e:
+        return 2 if e.code else 0
+    try:
+        if a.kernel == "all":
+            kshorts = list(KERNELS)
+        elif a.kernel in KERNELS:
+            kshorts = [a.kernel]
+        else:
+            raise UsageError("unknown kernel '%s' (6.1, 6.12 or all)" % a.kernel)
+        if a.all and a.topology:
+            raise UsageError("--all and topology names exclude each other")
+        if a.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        topos = load_topologies(a.topology)
+        rels = {k: resolve_kernel(k) for k in kshorts}
+        for k in kshorts:
+            if not os.path.exists("/boot/vmlinuz-" + rels[k]):
+                raise HostError("missing /boot/vmlinuz-" + rels[k])
+        imgs = {k: build_initramfs(rels[k]) for k in kshorts}
+    except UsageError as e:
+        print("vm: %s" % e, file=sys.stderr)
+        return 2
+    except HostError as e:
+        print("vm: %s" % e, file=sys.stderr)
+        return 3
+
+    logdir = os.path.join(BUILD, "runs")
+    runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir)
+            for k in kshorts for t in topos
+            if t.kernels is None or k in t.kernels]
+    say("vm: %d boots (%s x %d topologies), %d at a time, logs in %s"
+        % (len(runs), "+".join(kshorts), len(topos), a.jobs,
+           os.path.relpath(logdir, os.getcwd())))
+    start = time.time()
+
+    def one(r):
+        try:
+            r.boot()
+        except Exception as e:  # a broken run must be a failure, not a crash
+            r.add("runner", "FAIL", "%s: %s" % (type(e).__name__, e))
+        v = [x[1] for x in r.results]
+        state = "FAIL" if "FAIL" in v else "PASS"
+        say("%-4s %-28s %-5s %3d pass %d fail %d skip  %s" % (
+            state, r.topo.name, r.kshort, v.count("PASS"), v.count("FAIL"),
+            v.count("SKIP"), os.path.relpath(r.log, os.getcwd())))
+        for check, verdict, detail in r.results:
+            if verdict == "FAIL" or a.verbose:
+                say("     %s %s: %s" % (verdict, check, detail))
+        return r
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        list(ex.map(one, runs))
+
+    # Table: topology x kernel, then totals over every check.
+    say("\n%-28s %s" % ("topology", " ".join("%-14s" % k for k in kshorts)))
+    for t in topos:
+        cells = []
+        for k in kshorts:
+            r = next((r for r in runs if r.topo is t and r.kshort == k), None)
+            if r is None:
+                cells.append("%-14s" % "-")
+                continue
+            v = [x[1] for x in r.results]
+            cells.append("%-14s" % ("%s %d/%d%s" % (
+                "FAIL" if "FAIL" in v else "ok", v.count("PASS"),
+                v.count("PASS") + v.count("FAIL"),
+                " s%d" % v.count("SKIP") if v.count("SKIP") else "")))
+        say("%-28s %s" % (t.name, " ".join(cells)))
+    allv = [x[1] for r in runs for x in r.results]
+    npass, nfail, nskip = (allv.count(v) for v in ("PASS", "FAIL", "SKIP"))
+    say("(%.0f s)" % (time.time() - start))
+    say("vm: %d passed, %d failed%s" % (
+        npass, nfail, ", %d skipped" % nskip if nskip else ""))
+    return 1 if nfail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the test bed's guest (busybox).  Runs the checks of one topology
+# (/topo, appended to the initramfs by the runner) and reports them on the
+# serial console as lines the host parses:
+#   ACSX-RESULT <check> PASS|FAIL|SKIP <detail>
+#   ACSX-BEGIN <name> ... ACSX-END <name> rc=<exit code>   captured output
+#   ACSX-HOTPLUG add|del <id> <address>    host: do device_add/device_del now
+#   ACSX-DONE                              every check ran; powering off
+# A run without ACSX-DONE is a failure on the host side, so an early exit of
+# this script, a hang or a guest panic cannot pass.
+PATH=/bin:/sbin
+export PATH
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+# Kernel messages would interleave with the captures on the one console;
+# they are captured whole (dmesg) at the end instead.
+echo 1 >/proc/sys/kernel/printk
+
+rel=$(uname -r)
+moddir=/lib/modules/$rel
+topo=/topo
+
+result() {
+	echo "ACSX-RESULT $*"
+}
+
+# capture NAME CMD...: print the output of CMD between markers.
+capture() {
+	name=$1
+	shift
+	echo "ACSX-BEGIN $name"
+	"$@" 2>&1
+	rc=$?
+	echo "ACSX-END $name rc=$rc"
+	return $rc
+}
+
+# Full domain:bus:dev.fn for the short forms used in topology files.
+full_addr() {
+	case $1 in
+	*:*:*) echo "$1" ;;
+	*) echo "0000:$1" ;;
+	esac
+}
+
+# The IOMMU group number of a device, "none" if it has none, "absent" if the
+# device does not exist.
+group_of() {
+	d=/sys/bus/pci/devices/$(full_addr "$1")
+	[ -e "$d" ] || { echo absent; return; }
+	if [ -e "$d/iommu_group" ]; then
+		basename "$(readlink "$d/iommu_group")"
+	else
+		echo none
+	fi
+}
+
+group_members() {
+	ls "/sys/kernel/iommu_groups/$1/devices" 2>/dev/null | tr '\n' ' '
+}
+
+# Lines "key: value" of the topology file.
+topo_lines() {
+	sed -n "s/^$1:[[:space:]]*//p" "$topo"
+}
+
+echo "ACSX-BOOT $rel $(cat /proc/cmdline)"
+[ -r "$topo" ] || { result topology FAIL "no /topo in the initramfs"; echo ACSX-DONE; poweroff -f; }
+name=$(topo_lines name)
+[ -n "$name" ] || name=unnamed
+
+# Drivers, dependencies first (mkinitramfs.sh wrote the order).  A helper
+# that does not fit the emulated CPU (crct10dif-pclmul) may fail; what counts
+# is that every driver the topologies use ends up loaded.
+while read -r ko; do
+	insmod "$moddir/$ko" 2>/dev/null
+done <"$moddir/load-order"
+drv_missing=""
+for m in $(cat "$moddir/drivers"); do
+	[ -d "/sys/module/$m" ] || drv_missing="$drv_missing $m"
+done
+if [ -z "$drv_missing" ]; then
+	result drivers PASS "loaded: $(cat "$moddir/drivers")"
+else
+	result drivers FAIL "not loaded:$drv_missing"
+fi
+
+# The module under test, before any VF or hot-plugged device exists so that
+# it sees them arrive.
+module=no
+if [ -f "$moddir/extra/acs_inspect.ko" ]; then
+	if insmod "$moddir/extra/acs_inspect.ko" 2>/tmp/insmod.err; then
+		module=yes
+		result module-load PASS "acs_inspect loaded"
+	else
+		result module-load FAIL "insmod: $(cat /tmp/insmod.err)"
+	fi
+else
+	result module-load SKIP "acs_inspect.ko not built for $rel"
+fi
+tool=no
+[ -x /bin/acsexplain ] && tool=yes
+
+# SR-IOV VFs the topology asks for.  VFs are not handed to a driver: QEMU's
+# NVMe VFs stay offline until nvme-cli assigns them resources, and their
+# grouping does not depend on a driver.
+topo_lines sriov_vfs | while read -r pf n; do
+	pf=$(full_addr "$pf")
+	d=/sys/bus/pci/devices/$pf
+	if [ ! -e "$d/sriov_numvfs" ]; then
+		result "sriov-$pf" FAIL "$pf has no sriov_numvfs"
+		continue
+	fi
+	echo 0 >"$d/sriov_drivers_autoprobe"
+	if echo "$n" >"$d/sriov_numvfs" 2>/tmp/sriov.err; then
+		got=$(ls -d "$d"/virtfn* 2>/dev/null | wc -l)
+		if [ "$got" -eq "$n" ]; then
+			result "sriov-$pf" PASS "$n VFs created"
+		else
+			result "sriov-$pf" FAIL "asked $n VFs, $got appeared"
+		fi
+	else
+		result "sriov-$pf" FAIL "sriov_numvfs: $(cat /tmp/sriov.err)"
+	fi
+done
+
+# Group expectations of the topology, checked against the kernel's groups.
+nchecks=0
+check_same() {
+	first=$(group_of "$1")
+	bad=""
+	for a in "$@"; do
+		g=$(group_of "$a")
+		case $g in none|absent) bad="$bad $a:$g" ;; esac
+		[ "$g" = "$first" ] || bad="$bad $a:$g"
+	done
+	if [ -z "$bad" ]; then
+		result "same-group:$(echo "$*" | tr ' ' ',')" PASS "group $first: $(group_members "$first")"
+	else
+		result "same-group:$(echo "$*" | tr ' ' ',')" FAIL "first $1:$first, differing:$bad"
+	fi
+}
+check_own() {
+	for a in "$@"; do
+		g=$(group_of "$a")
+		case $g in
+		none|absent) result "own-group:$a" FAIL "$a: $g" ;;
+		*)
+			m=$(group_members "$g")
+			if [ "$m" = "$(full_addr "$a") " ]; then
+				result "own-group:$a" PASS "group $g"
+			else
+				result "own-group:$a" FAIL "group $g holds $m"
+			fi
+			;;
+		esac
+	done
+}
+check_diff() {
+	seen=" "
+	bad=""
+	for a in "$@"; do
+		g=$(group_of "$a")
+		case $g in none|absent) bad="$bad $a:$g"; continue ;; esac
+		case $seen in *" $g "*) bad="$bad $a:$g(shared)" ;; esac
+		seen="$seen$g "
+	done
+	if [ -z "$bad" ]; then
+		result "diff-group:$(echo "$*" | tr ' ' ',')" PASS "groups$seen"
+	else
+		result "diff-group:$(echo "$*" | tr ' ' ',')" FAIL "$bad"
+	fi
+}
+check_no_groups() {
+	n=$(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)
+	if [ "$n" -eq 0 ]; then
+		result no-groups PASS "/sys/kernel/iommu_groups is empty"
+	else
+		result no-groups FAIL "$n groups exist"
+	fi
+}
+check_has_groups() {
+	n=$(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)
+	if [ "$n" -gt 0 ]; then
+		result has-groups PASS "$n groups"
+	else
+		result has-groups FAIL "no IOMMU groups"
+	fi
+}
+check_exists() {
+	for a in "$@"; do
+		if [ -e "/sys/bus/pci/devices/$(full_addr "$a")" ]; then
+			result "exists:$a" PASS "$(cat "/sys/bus/pci/devices/$(full_addr "$a")/vendor"):$(cat "/sys/bus/pci/devices/$(full_addr "$a")/device")"
+		else
+			result "exists:$a" FAIL "no such device"
+		fi
+	done
+}
+
+run_expectations() {
+	grep -E '^(expect-[a-z-]+|hotplug-expect-[a-z-]+):' "$topo" |
+		while IFS=: read -r key rest; do
+			case $key in
+			"$1"expect-same-group) check_same $rest ;;
+			"$1"expect-own-group) check_own $rest ;;
+			"$1"expect-diff-group) check_diff $rest ;;
+			"$1"expect-exists) check_exists $rest ;;
+			"$1"expect-no-groups) check_no_groups ;;
+			"$1"expect-has-groups) check_has_groups ;;
+			esac
+		done
+}
+run_expectations ""
+
+# Captures: the offline inputs of the tool's tests, saved by the host.
+capture uname uname -r
+capture cmdline cat /proc/cmdline
+capture groups find /sys/kernel/iommu_groups/ -type l
+capture lspci-xxxx lspci -xxxx
+capture lspci-vvv lspci -vvvnn
+
+# The tool's view, compared with the kernel's groups on the host (python,
+# as busybox has no JSON parser).
+run_tool() {
+	tag=$1
+	if [ $tool = no ]; then
+		result "acsexplain-$tag" SKIP "user/acsexplain not built"
+		return
+	fi
+	if [ "$2" = module ] && [ $module = no ]; then
+		result "acsexplain-$tag" SKIP "acs_inspect not loaded"
+		return
+	fi
+	if [ "$2" = module ]; then
+		capture "json-$tag" acsexplain --all --json
+	else
+		capture "json-$tag" acsexplain --source sysfs --all --json
+	fi
+}
+run_tool module module
+run_tool sysfs sysfs
+
+# Hot-plug: the host adds and removes a device when asked on the console.
+topo_lines hotplug | while read -r id addr rest; do
+	addr=$(full_addr "$addr")
+	echo "ACSX-HOTPLUG add $id $addr"
+	i=0
+	while [ ! -e "/sys/bus/pci/devices/$addr" ] && [ $i -lt 60 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	if [ ! -e "/sys/bus/pci/devices/$addr" ]; then
+		result "hotplug-add:$id" FAIL "$addr did not appear within 60 s"
+		continue
+	fi
+	result "hotplug-add:$id" PASS "$addr appeared after ${i}s in group $(group_of "$addr")"
+	run_expectations hotplug-
+	if [ $tool = yes ] && [ $module = yes ]; then
+		capture "json-hotplug-added-$id" acsexplain --all --json
+	fi
+	echo "ACSX-HOTPLUG del $id $addr"
+	i=0
+	while [ -e "/sys/bus/pci/devices/$addr" ] && [ $i -lt 60 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	if [ -e "/sys/bus/pci/devices/$addr" ]; then
+		result "hotplug-del:$id" FAIL "$addr still present after 60 s"
+		continue
+	fi
+	result "hotplug-del:$id" PASS "$addr gone after ${i}s"
+	if [ $tool = yes ] && [ $module = yes ]; then
+		capture "json-hotplug-removed-$id" acsexplain --all --json
+	fi
+done
+
+if [ $module = yes ]; then
+	if rmmod acs_inspect 2>/tmp/rmmod.err; then
+		result module-unload PASS "acs_inspect unloaded"
+	else
+		result module-unload FAIL "rmmod: $(cat /tmp/rmmod.err)"
+	fi
+fi
+
+# The kernel log: no oops, BUG, warning splat or lockdep report anywhere.
+dmesg >/tmp/dmesg
+if grep -qE 'Oops|BUG:|WARNING:|Call Trace:|possible recursive locking|circular locking' /tmp/dmesg; then
+	result kernel-log FAIL "$(grep -m1 -E 'Oops|BUG:|WARNING:|Call Trace:|locking' /tmp/dmesg)"
+else
+	result kernel-log PASS "no oops, BUG or WARNING"
+fi
+capture dmesg cat /tmp/dmesg
+
+echo ACSX-DONE
+poweroff -f

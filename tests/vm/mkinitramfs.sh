@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh RELEASE - build the test bed's guest initramfs for one
+# Debian kernel release into build/vm/initramfs-RELEASE.cpio.gz and print
+# its path.  The image holds busybox, the /init that runs the checks
+# (guest-init.sh), the driver modules the topologies need (decompressed, with
+# their dependencies, in load order), the host's lspci with its libraries and
+# pci.ids, and, when they have been built, build/kmod/RELEASE/acs_inspect.ko
+# and user/acsexplain.  The image is rebuilt only when one of those inputs
+# changed (a hash of them is kept next to it).
+#
+# Exit codes: 0 built or up to date, 2 usage error, 3 missing host input.
+set -eu
+
+usage() {
+	echo "usage: $0 KERNEL-RELEASE" >&2
+	exit 2
+}
+[ $# -eq 1 ] || usage
+rel=$1
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out="$root/build/vm"
+img="$out/initramfs-$rel.cpio.gz"
+stamp="$out/initramfs-$rel.inputs"
+
+# Drivers the topologies use; everything else the bed needs is built in.
+DRIVERS="nvme e1000e e1000"
+
+die() {
+	echo "mkinitramfs: $*" >&2
+	exit 3
+}
+
+[ -d "/lib/modules/$rel/kernel" ] || die "no modules for $rel in /lib/modules/$rel"
+[ -x /bin/busybox ] || die "busybox-static is not installed (/bin/busybox)"
+LSPCI=$(command -v lspci) || die "lspci (pciutils) is not installed"
+PCIIDS=/usr/share/misc/pci.ids
+[ -r "$PCIIDS" ] || die "$PCIIDS missing (pciutils/pci.ids)"
+
+kmod_ko="$root/build/kmod/$rel/acs_inspect.ko"
+tool="$root/user/acsexplain"
+
+# Modules in load order, dependencies first, each once.
+modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS |
+	awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
+	die "modprobe cannot resolve $DRIVERS for $rel"
+
+# The inputs whose change must rebuild the image.
+inputs() {
+	for f in "$0" "$here/guest-init.sh" /bin/busybox "$LSPCI" "$PCIIDS" \
+		$modlist; do
+		sha256sum "$f"
+	done
+	for f in "$kmod_ko" "$tool"; do
+		if [ -f "$f" ]; then sha256sum "$f"; else echo "absent $f"; fi
+	done
+}
+mkdir -p "$out"
+want=$(inputs | sha256sum | cut -d' ' -f1)
+if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+	echo "$img"
+	exit 0
+fi
+
+tmp=$(mktemp -d "$out/initramfs-$rel.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+r="$tmp/root"
+mkdir -p "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/run" \
+	"$r/usr/share/misc" "$r/lib/modules/$rel/extra"
+
+cp /bin/busybox "$r/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	[ -e "$r/bin/$applet" ] || ln -s busybox "$r/bin/$applet"
+done
+cp "$here/guest-init.sh" "$r/init"
+chmod 755 "$r/init"
+
+# A dynamically linked program and the libraries it needs, at the same paths.
+copy_prog() {
+	cp "$1" "$r/bin/$(basename "$1")"
+	ldd "$1" | awk '/=> \// { print $3 } /^\t\// { print $1 }' |
+		while read -r lib; do
+			[ -e "$r$lib" ] || cp -L --parents "$lib" "$r"
+		done
+}
+rm -f "$r/bin/lspci"
+copy_prog "$LSPCI"
+cp "$PCIIDS" "$r/usr/share/misc/pci.ids"
+
+# Modules go in decompressed: busybox insmod does not read .ko.xz.
+: >"$r/lib/modules/$rel/load-order"
+for m in $modlist; do
+	name=$(basename "$m")
+	case $name in
+	*.ko.xz) xz -dc "$m" >"$r/lib/modules/$rel/${name%.xz}"; name=${name%.xz} ;;
+	*.ko.zst) zstd -qdc "$m" >"$r/lib/modules/$rel/${name%.zst}"; name=${name%.zst} ;;
+	*.ko.gz) gzip -dc "$m" >"$r/lib/modules/$rel/${name%.gz}"; name=${name%.gz} ;;
+	*) cp "$m" "$r/lib/modules/$rel/$name" ;;
+	esac
+	echo "$name" >>"$r/lib/modules/$rel/load-order"
+done
+echo $DRIVERS >"$r/lib/modules/$rel/drivers"
+
+if [ -f "$kmod_ko" ]; then
+	cp "$kmod_ko" "$r/lib/modules/$rel/extra/acs_inspect.ko"
+fi
+if [ -x "$tool" ]; then
+	copy_prog "$tool"
+	# The tool may read the quirk database next to it at run time.
+	if [ -d "$root/quirks-db" ]; then
+		mkdir -p "$r/usr/share/acsexplain"
+		cp -r "$root/quirks-db/." "$r/usr/share/acsexplain/quirks-db"
+	fi
+fi
+
+(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+	gzip -1 >"$img.new"
+mv "$img.new" "$img"
+echo "$want" >"$stamp"
+echo "$img"
