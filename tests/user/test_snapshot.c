@@ -1,0 +1,965 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_snapshot.c - snapshot round trip, refusal of bad snapshots, and
+ * the structure of --json output, against user/snapshot.c, user/json_out.c
+ * and the real user/model.c.
+ *
+ * Build (from the top of the tree):
+ *   cc -std=gnu11 -Wall -Wextra -Werror -fsanitize=address,undefined -Iuser \
+ *      tests/user/test_snapshot.c user/snapshot.c user/json_out.c \
+ *      user/model.c user/derive.c user/quirks.c $(pkg-config --cflags --libs json-c) \
+ *      -o tests/user/test_snapshot
+ * The last line printed is "snapshot: N passed, N failed"; exit 1 on any
+ * failure.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "derive.h"
+#include "json_out.h"
+#include "model.h"
+#include "snapshot.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) check(!!(cond), __LINE__, __VA_ARGS__)
+
+static __attribute__((format(printf, 3, 4)))
+void check(int ok, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		passed++;
+		return;
+	}
+	failed++;
+	fprintf(stderr, "FAIL line %d: ", line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static struct ax_addr A(unsigned int dom, unsigned int bus, unsigned int dev,
+			unsigned int fn)
+{
+	struct ax_addr a = {
+		.domain = (uint16_t)dom, .bus = (uint8_t)bus,
+		.devfn = AX_DEVFN(dev, fn),
+	};
+	return a;
+}
+
+/* A small machine using every field with values that are not defaults:
+ * root port with ACS, a dword-layout PCH port, a switch, an SR-IOV PF
+ * with two VFs, an unknown-ACS device, odd strings.  Added out of order
+ * on purpose: loading must not depend on the saved order.
+ */
+static void build_machine(struct ax_machine *m)
+{
+	struct ax_dev *d;
+	char err[200];
+	int i, pf;
+
+	ax_machine_init(m);
+	m->source = AX_SRC_NETLINK;
+	snprintf(m->source_name, sizeof(m->source_name), "netlink");
+	snprintf(m->kernel_release, sizeof(m->kernel_release),
+		 "6.12.117+deb12-amd64");
+	snprintf(m->cmdline, sizeof(m->cmdline),
+		 "BOOT_IMAGE=/vmlinuz intel_iommu=on \"quoted\" path/with/slash \\ tab\there");
+	m->iommu = AX_IOMMU_ON;
+	snprintf(m->iommu_driver, sizeof(m->iommu_driver), "intel");
+	m->acs_requested = true;
+	m->acs_requested_known = true;
+	m->kernel_groups_known = true;
+	m->module_facts = true;
+	ax_machine_note(m, "note one: DMA aliases read from the kernel");
+	ax_machine_note(m, "note two \xc3\xa9\xe2\x9c\x93 unicode");
+
+	/* switch downstream port, added before its parents */
+	d = ax_machine_add(m);
+	d->addr = A(0, 2, 1, 0);
+	d->vendor = 0x10b5;
+	d->device = 0x8747;
+	d->subvendor = 0x10b5;
+	d->subdevice = 0x0001;
+	d->class = 0x060400;
+	d->revision = 0xca;
+	d->hdr_type = 1;
+	d->is_bridge = true;
+	d->secondary = 3;
+	d->subordinate = 3;
+	d->is_pcie = true;
+	d->pcie_type = AX_EXP_DOWNSTREAM;
+	d->acs_known = true;
+	d->acs_pos = 0x148;
+	d->acs_cap = 0x005f;
+	d->acs_ctrl = 0x001d;
+	d->acs_egress_bits = 7;
+	d->acs_origin = AX_ORIG_KERNEL;
+	d->kernel_facts = true;
+	d->dev_flags = 0x80000201u;
+	d->kernel_group = 5;
+	d->driver_known = true;
+	snprintf(d->driver, sizeof(d->driver), "pcieport");
+	snprintf(d->domain_type, sizeof(d->domain_type), "DMA");
+	snprintf(d->name, sizeof(d->name), "PEX 8747 48-Lane PCI Express Gen 3 Switch");
+	snprintf(d->slot_name, sizeof(d->slot_name), "SLOT 4");
+
+	/* root port, Intel dword layout */
+	d = ax_machine_add(m);
+	d->addr = A(0, 0, 0x1c, 0);
+	d->vendor = 0x8086;
+	d->device = 0x9d10;
+	d->class = 0x060400;
+	d->revision = 0xf1;
+	d->hdr_type = 1;
+	d->multifunction = true;
+	d->is_bridge = true;
+	d->secondary = 1;
+	d->subordinate = 4;
+	d->is_pcie = true;
+	d->pcie_type = AX_EXP_ROOT_PORT;
+	d->acs_known = true;
+	d->acs_pos = 0x140;
+	d->acs_cap = 0x000f;
+	d->acs_ctrl = 0x0000;
+	d->acs_dword_layout = true;
+	d->acs_origin = AX_ORIG_CONFIG;
+	d->kernel_group = 0;
+	d->driver_known = true;
+	snprintf(d->driver, sizeof(d->driver), "pcieport");
+
+	/* switch upstream port */
+	d = ax_machine_add(m);
+	d->addr = A(0, 1, 0, 0);
+	d->vendor = 0x10b5;
+	d->device = 0x8747;
+	d->class = 0x060400;
+	d->hdr_type = 1;
+	d->is_bridge = true;
+	d->secondary = 2;
+	d->subordinate = 4;
+	d->is_pcie = true;
+	d->pcie_type = AX_EXP_UPSTREAM;
+	d->acs_known = true;
+	d->kernel_group = 0;
+	d->has_alias_mask = true;
+	d->alias_mask[0] = 0x01;
+	d->alias_mask[31] = 0x80;
+	d->alias_mask[7] = 0x5a;
+
+	/* SR-IOV PF and two VFs in another domain */
+	d = ax_machine_add(m);
+	d->addr = A(0x10, 0x3b, 0, 0);
+	d->vendor = 0x15b3;
+	d->device = 0x101b;
+	d->class = 0x020000;
+	d->is_pcie = true;
+	d->pcie_type = AX_EXP_ENDPOINT;
+	d->has_sriov = true;
+	d->ari = true;
+	d->ats_enabled = true;
+	d->acs_known = true;
+	d->kernel_group = AX_GROUP_NONE;
+	d->driver_known = true;
+	snprintf(d->driver, sizeof(d->driver), "mlx5_core");
+	for (i = 1; i <= 2; i++) {
+		d = ax_machine_add(m);
+		d->addr = A(0x10, 0x3b, 0, i);
+		d->vendor = 0x15b3;
+		d->device = 0x101c;
+		d->class = 0x020000;
+		d->is_pcie = true;
+		d->is_virtfn = true;
+		d->untrusted = i == 2;
+		d->external_facing = i == 1;
+		d->acs_known = false;
+		d->acs_origin = AX_ORIG_UNKNOWN;
+		d->kernel_group = AX_GROUP_UNKNOWN;
+	}
+
+	/* conventional device, ACS never readable, lspci text origin */
+	d = ax_machine_add(m);
+	d->addr = A(0, 3, 0, 0);
+	d->vendor = 0x1106;
+	d->device = 0x3044;
+	d->class = 0x0c0010;
+	d->acs_origin = AX_ORIG_TEXT;
+	d->kernel_group = 2147483647;
+	d->driver_known = false;
+	snprintf(d->name, sizeof(d->name), "VT6306/7/8 [Fire II(M)] IEEE 1394 \"OHCI\"");
+
+	if (ax_machine_link(m, err, sizeof(err)) < 0) {
+		fprintf(stderr, "link: %s\n", err);
+		exit(2);
+	}
+	/* physfn by address: the link above may not know SR-IOV offsets */
+	pf = ax_machine_find(m, A(0x10, 0x3b, 0, 0));
+	for (i = 1; i <= 2; i++)
+		m->devs[ax_machine_find(m, A(0x10, 0x3b, 0, i))].physfn = pf;
+	for (i = 0; i < (int)m->n; i++)
+		m->devs[i].order = (int)m->n - 1 - i;
+}
+
+static void compare_dev(const struct ax_dev *a, const struct ax_dev *b,
+			const char *where)
+{
+#define EQ(f) CHECK(a->f == b->f, "%s: field " #f " differs", where)
+#define EQS(f) CHECK(!strcmp(a->f, b->f), "%s: field " #f " \"%s\" vs \"%s\"", \
+		     where, a->f, b->f)
+	CHECK(!ax_addr_cmp(a->addr, b->addr), "%s: address differs", where);
+	EQ(vendor); EQ(device); EQ(subvendor); EQ(subdevice); EQ(class);
+	EQ(revision); EQ(hdr_type); EQ(multifunction); EQ(is_bridge);
+	EQ(secondary); EQ(subordinate); EQ(is_pcie); EQ(pcie_type);
+	EQ(acs_known); EQ(acs_pos); EQ(acs_cap); EQ(acs_ctrl);
+	EQ(acs_dword_layout); EQ(acs_egress_bits); EQ(acs_origin);
+	EQ(is_virtfn); EQ(physfn); EQ(has_sriov); EQ(ari); EQ(ats_enabled);
+	EQ(untrusted); EQ(external_facing);
+	EQ(kernel_facts); EQ(dev_flags); EQ(has_alias_mask);
+	CHECK(!memcmp(a->alias_mask, b->alias_mask, sizeof(a->alias_mask)),
+	      "%s: alias_mask differs", where);
+	EQ(kernel_group); EQS(driver); EQ(driver_known); EQS(domain_type);
+	EQS(name); EQS(slot_name);
+	EQ(parent); EQ(on_root_bus); EQ(order);
+#undef EQ
+#undef EQS
+}
+
+static void compare_machine(const struct ax_machine *a,
+			    const struct ax_machine *b)
+{
+	size_t i;
+	int k;
+
+	CHECK(a->n == b->n, "device count %zu vs %zu", a->n, b->n);
+	CHECK(a->source == b->source, "source differs");
+	CHECK(!strcmp(a->source_name, b->source_name), "source_name differs");
+	CHECK(!strcmp(a->kernel_release, b->kernel_release), "release differs");
+	CHECK(!strcmp(a->cmdline, b->cmdline), "cmdline \"%s\" vs \"%s\"",
+	      a->cmdline, b->cmdline);
+	CHECK(a->iommu == b->iommu, "iommu differs");
+	CHECK(!strcmp(a->iommu_driver, b->iommu_driver), "iommu_driver differs");
+	CHECK(a->acs_requested == b->acs_requested, "acs_requested differs");
+	CHECK(a->acs_requested_known == b->acs_requested_known,
+	      "acs_requested_known differs");
+	CHECK(a->kernel_groups_known == b->kernel_groups_known,
+	      "kernel_groups_known differs");
+	CHECK(a->module_facts == b->module_facts, "module_facts differs");
+	CHECK(a->n_notes == b->n_notes, "n_notes %d vs %d", a->n_notes,
+	      b->n_notes);
+	for (k = 0; k < a->n_notes && k < b->n_notes; k++)
+		CHECK(!strcmp(a->notes[k], b->notes[k]), "note %d differs", k);
+	for (i = 0; i < a->n && i < b->n; i++) {
+		char where[32];
+
+		snprintf(where, sizeof(where), "device %zu", i);
+		compare_dev(&a->devs[i], &b->devs[i], where);
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long sz;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)sz + 1);
+	if (buf && fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf)
+		buf[sz] = '\0';
+	*len = (size_t)sz;
+	return buf;
+}
+
+static int load_text(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct ax_machine m;
+	int ret;
+
+	ax_machine_init(&m);
+	err[0] = '\0';
+	ret = ax_snapshot_load(&m, text, len, err, errlen);
+	ax_machine_free(&m);
+	return ret;
+}
+
+/* Load the saved snapshot after edit() changed its parsed form. */
+static int load_edited(const char *text, void (*edit)(json_object *),
+		       char *err, size_t errlen)
+{
+	json_object *root = json_tokener_parse(text);
+	const char *s;
+	int ret;
+
+	edit(root);
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	ret = load_text(s, strlen(s), err, errlen);
+	json_object_put(root);
+	return ret;
+}
+
+static json_object *dev0(json_object *root)
+{
+	json_object *devs;
+
+	json_object_object_get_ex(root, "devices", &devs);
+	return json_object_array_get_idx(devs, 0);
+}
+
+static json_object *dev0_acs(json_object *root)
+{
+	json_object *acs;
+
+	json_object_object_get_ex(dev0(root), "acs", &acs);
+	return acs;
+}
+
+static void ed_newer(json_object *r)
+{
+	json_object_object_add(r, "version", json_object_new_int(2));
+	json_object_object_add(r, "field_from_v2", json_object_new_int(1));
+}
+static void ed_version0(json_object *r)
+{
+	json_object_object_add(r, "version", json_object_new_int(0));
+}
+static void ed_version_str(json_object *r)
+{
+	json_object_object_add(r, "version", json_object_new_string("1"));
+}
+static void ed_format(json_object *r)
+{
+	json_object_object_add(r, "format", json_object_new_string("other"));
+}
+static void ed_unknown(json_object *r)
+{
+	json_object_object_add(dev0(r), "colour", json_object_new_string("red"));
+}
+static void ed_missing(json_object *r)
+{
+	json_object_object_del(dev0(r), "vendor");
+}
+static void ed_vendor5(json_object *r)
+{
+	json_object_object_add(dev0(r), "vendor", json_object_new_string("80861"));
+}
+static void ed_vendor_hexbad(json_object *r)
+{
+	json_object_object_add(dev0(r), "vendor", json_object_new_string("80g6"));
+}
+static void ed_rev256(json_object *r)
+{
+	json_object_object_add(dev0(r), "revision", json_object_new_int(256));
+}
+static void ed_rev_double(json_object *r)
+{
+	json_object_object_add(dev0(r), "revision", json_object_new_double(1.5));
+}
+static void ed_acs_off(json_object *r)
+{
+	json_object_object_add(dev0_acs(r), "offset", json_object_new_int(0x50));
+}
+static void ed_bool_int(json_object *r)
+{
+	json_object_object_add(dev0_acs(r), "known", json_object_new_int(1));
+}
+static void ed_addr(json_object *r)
+{
+	json_object_object_add(dev0(r), "address",
+			       json_object_new_string("00:1c.0"));
+}
+static void ed_addr_range(json_object *r)
+{
+	json_object_object_add(dev0(r), "address",
+			       json_object_new_string("0000:00:20.0"));
+}
+static void ed_dup(json_object *r)
+{
+	json_object *devs;
+
+	json_object_object_get_ex(r, "devices", &devs);
+	json_object_array_add(devs, json_object_get(dev0(r)));
+}
+static void ed_physfn(json_object *r)
+{
+	json_object_object_add(dev0(r), "physfn",
+			       json_object_new_string("0000:7f:00.0"));
+}
+static void ed_group_str(json_object *r)
+{
+	json_object_object_add(dev0(r), "kernel_group",
+			       json_object_new_string("seven"));
+}
+static void ed_group_neg(json_object *r)
+{
+	json_object_object_add(dev0(r), "kernel_group", json_object_new_int(-1));
+}
+static void ed_name_long(json_object *r)
+{
+	char s[300];
+
+	memset(s, 'x', sizeof(s) - 1);
+	s[sizeof(s) - 1] = '\0';
+	json_object_object_add(dev0(r), "name", json_object_new_string(s));
+}
+static void ed_mask_short(json_object *r)
+{
+	json_object *k;
+
+	json_object_object_get_ex(dev0(r), "kernel", &k);
+	json_object_object_add(k, "alias_mask", json_object_new_string("00ff"));
+}
+static void ed_origin(json_object *r)
+{
+	json_object_object_add(dev0_acs(r), "origin",
+			       json_object_new_string("guess"));
+}
+static void ed_devs_obj(json_object *r)
+{
+	json_object_object_add(r, "devices", json_object_new_object());
+}
+static void ed_dev_flags_big(json_object *r)
+{
+	json_object *k;
+
+	json_object_object_get_ex(dev0(r), "kernel", &k);
+	json_object_object_add(k, "dev_flags",
+			       json_object_new_int64(0x100000000LL));
+}
+static void ed_nine_notes(json_object *r)
+{
+	json_object *mach, *notes;
+	int i;
+
+	json_object_object_get_ex(r, "machine", &mach);
+	notes = json_object_new_array();
+	for (i = 0; i < 9; i++)
+		json_object_array_add(notes, json_object_new_string("n"));
+	json_object_object_add(mach, "notes", notes);
+}
+
+static void test_roundtrip(void)
+{
+	char path[] = "/tmp/test_snapshot.XXXXXX";
+	struct ax_machine a, b;
+	char err[256];
+	size_t len, cut;
+	char *text;
+	int fd, ret, bad_cuts = 0;
+	static const struct {
+		const char *what;
+		void (*edit)(json_object *);
+		int want;
+	} bad[] = {
+		{ "version 0", ed_version0, AX_SNAP_EINVAL },
+		{ "version as string", ed_version_str, AX_SNAP_EINVAL },
+		{ "other format", ed_format, AX_SNAP_EINVAL },
+		{ "unknown field", ed_unknown, AX_SNAP_EINVAL },
+		{ "missing field", ed_missing, AX_SNAP_EINVAL },
+		{ "vendor 5 digits", ed_vendor5, AX_SNAP_EINVAL },
+		{ "vendor not hex", ed_vendor_hexbad, AX_SNAP_EINVAL },
+		{ "revision 256", ed_rev256, AX_SNAP_EINVAL },
+		{ "revision 1.5", ed_rev_double, AX_SNAP_EINVAL },
+		{ "ACS offset in legacy space", ed_acs_off, AX_SNAP_EINVAL },
+		{ "bool given as int", ed_bool_int, AX_SNAP_EINVAL },
+		{ "address without domain", ed_addr, AX_SNAP_EINVAL },
+		{ "address slot 0x20", ed_addr_range, AX_SNAP_EINVAL },
+		{ "duplicate device", ed_dup, AX_SNAP_EINVAL },
+		{ "physfn not in snapshot", ed_physfn, AX_SNAP_EINVAL },
+		{ "kernel_group string", ed_group_str, AX_SNAP_EINVAL },
+		{ "kernel_group -1", ed_group_neg, AX_SNAP_EINVAL },
+		{ "name too long", ed_name_long, AX_SNAP_EINVAL },
+		{ "alias mask short", ed_mask_short, AX_SNAP_EINVAL },
+		{ "unknown origin", ed_origin, AX_SNAP_EINVAL },
+		{ "devices not array", ed_devs_obj, AX_SNAP_EINVAL },
+		{ "dev_flags > 32 bits", ed_dev_flags_big, AX_SNAP_EINVAL },
+		{ "nine notes", ed_nine_notes, AX_SNAP_EINVAL },
+		{ "newer version", ed_newer, AX_SNAP_ENEWER },
+	};
+	static const char *const garbage[] = {
+		"", "   \n", "hello", "{", "{\"format\":", "[1,2,3]", "{}",
+		"null", "\x7f" "ELF\x01\x02", "{\"format\":\"acsexplain-snapshot\"}",
+		"{\"format\":\"acsexplain-snapshot\",\"version\":1} trailing",
+		"{'format':'acsexplain-snapshot'}",
+		"00: 86 80 04 2f 07 00 10 00 02 00 04 06 10 00 81 00\n",
+	};
+	size_t i;
+
+	build_machine(&a);
+	fd = mkstemp(path);
+	CHECK(fd >= 0, "mkstemp: %s", strerror(errno));
+	close(fd);
+	ret = ax_snapshot_save(&a, path, err, sizeof(err));
+	CHECK(ret == AX_SNAP_OK, "save: %d %s", ret, err);
+	text = slurp(path, &len);
+	CHECK(text != NULL, "read back %s", path);
+	if (!text) {
+		ax_machine_free(&a);
+		return;
+	}
+	CHECK(ax_snapshot_detect(text, len), "detect own snapshot");
+	CHECK(!ax_snapshot_detect("00: 86 80", 9), "detect lspci dump as not JSON");
+	CHECK(!ax_snapshot_detect("00:1c.0 PCI bridge", 18), "detect lspci text");
+
+	ax_machine_init(&b);
+	ret = ax_snapshot_load(&b, text, len, err, sizeof(err));
+	CHECK(ret == AX_SNAP_OK, "load: %d %s", ret, err);
+	if (ret == AX_SNAP_OK)
+		compare_machine(&a, &b);
+
+	/* saving the loaded machine gives the same bytes */
+	{
+		char path2[] = "/tmp/test_snapshot.XXXXXX";
+		char *text2;
+		size_t len2;
+
+		fd = mkstemp(path2);
+		close(fd);
+		CHECK(ax_snapshot_save(&b, path2, err, sizeof(err)) == AX_SNAP_OK,
+		      "second save: %s", err);
+		text2 = slurp(path2, &len2);
+		CHECK(text2 && len2 == len && !memcmp(text, text2, len),
+		      "second save is byte-identical");
+		free(text2);
+		unlink(path2);
+	}
+	ax_machine_free(&b);
+
+	/* every truncation must be refused, none may crash */
+	for (cut = 0; cut + 1 < len; cut += 1 + cut / 40) {
+		ret = load_text(text, cut, err, sizeof(err));
+		if (ret != AX_SNAP_EINVAL) {
+			bad_cuts++;
+			fprintf(stderr, "cut at %zu: %d\n", cut, ret);
+		}
+	}
+	CHECK(bad_cuts == 0, "%d truncations accepted", bad_cuts);
+	ret = load_text(text, len / 2, err, sizeof(err));
+	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "truncated") &&
+	      strstr(err, "line "), "truncated message: \"%s\"", err);
+	CHECK(!strchr(err, '\n'), "error is one line");
+
+	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		ret = load_text(garbage[i], strlen(garbage[i]), err, sizeof(err));
+		CHECK(ret == AX_SNAP_EINVAL && err[0] && !strchr(err, '\n'),
+		      "garbage %zu refused: %d \"%s\"", i, ret, err);
+	}
+	ret = load_text("{\"a\": tru}", 10, err, sizeof(err));
+	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "line 1, column 10"),
+	      "garbage position: \"%s\"", err);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ret = load_edited(text, bad[i].edit, err, sizeof(err));
+		CHECK(ret == bad[i].want && err[0] && !strchr(err, '\n'),
+		      "%s: got %d \"%s\"", bad[i].what, ret, err);
+	}
+	ret = load_edited(text, ed_newer, err, sizeof(err));
+	CHECK(!strcmp(err, "snapshot version 2 is newer than this acsexplain supports (1)"),
+	      "newer message: \"%s\"", err);
+
+	ret = ax_snapshot_save(&a, "/nonexistent-dir/snap.json", err, sizeof(err));
+	CHECK(ret == AX_SNAP_EIO && strstr(err, "/nonexistent-dir/snap.json"),
+	      "unwritable path: %d \"%s\"", ret, err);
+	if (access("/dev/full", W_OK) == 0) {
+		ret = ax_snapshot_save(&a, "/dev/full", err, sizeof(err));
+		CHECK(ret == AX_SNAP_EIO, "full disk: %d \"%s\"", ret, err);
+	}
+
+	free(text);
+	unlink(path);
+	ax_machine_free(&a);
+}
+
+/* An empty machine round-trips too. */
+static void test_empty(void)
+{
+	struct ax_machine a, b;
+	char path[] = "/tmp/test_snapshot.XXXXXX";
+	char err[256];
+	size_t len;
+	char *text;
+	int fd;
+
+	ax_machine_init(&a);
+	fd = mkstemp(path);
+	close(fd);
+	CHECK(ax_snapshot_save(&a, path, err, sizeof(err)) == AX_SNAP_OK,
+	      "save empty: %s", err);
+	text = slurp(path, &len);
+	ax_machine_init(&b);
+	CHECK(text && ax_snapshot_load(&b, text, len, err, sizeof(err)) ==
+	      AX_SNAP_OK, "load empty: %s", err);
+	compare_machine(&a, &b);
+	ax_machine_free(&b);
+	ax_machine_free(&a);
+	free(text);
+	unlink(path);
+}
+
+/* ---- --json output ---------------------------------------------------- */
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		CHECK(0, "JSON field \"%s\" missing", key);
+	return v;
+}
+
+static const char *get_s(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+
+	return json_object_is_type(v, json_type_string) ?
+	       json_object_get_string(v) : NULL;
+}
+
+static bool streq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* Hand-made result for build_machine(): root port + USP share group 0,
+ * DSP alone in 1, conventional device 2, PF and VFs 3.
+ */
+struct fake {
+	struct ax_result res;
+	struct ax_group groups[4];
+	int members[4][4];
+	struct ax_reason *reasons[16];
+	int n_reasons[16];
+	struct ax_acs_verdict acs[16];
+	int culprit[16];
+	struct ax_reason r_usp[2];
+};
+
+static int idx_of(const struct ax_machine *m, unsigned int dom,
+		  unsigned int bus, unsigned int dev, unsigned int fn)
+{
+	return ax_machine_find(m, A(dom, bus, dev, fn));
+}
+
+static void build_result(struct ax_machine *m, struct fake *f)
+{
+	int rp = idx_of(m, 0, 0, 0x1c, 0), usp = idx_of(m, 0, 1, 0, 0);
+	int dsp = idx_of(m, 0, 2, 1, 0), conv = idx_of(m, 0, 3, 0, 0);
+	int pf = idx_of(m, 0x10, 0x3b, 0, 0);
+	int vf1 = idx_of(m, 0x10, 0x3b, 0, 1), vf2 = idx_of(m, 0x10, 0x3b, 0, 2);
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < m->n; i++)
+		f->culprit[i] = -1;
+	f->members[0][0] = rp;
+	f->members[0][1] = usp;
+	f->groups[0] = (struct ax_group){ 0, f->members[0], 2, 0 };
+	f->members[1][0] = dsp;
+	f->groups[1] = (struct ax_group){ 1, f->members[1], 1, 5 };
+	f->members[2][0] = conv;
+	f->groups[2] = (struct ax_group){ 2, f->members[2], 1, 2147483647 };
+	f->members[3][0] = pf;
+	f->members[3][1] = vf1;
+	f->members[3][2] = vf2;
+	f->groups[3] = (struct ax_group){ 3, f->members[3], 3, AX_GROUP_UNKNOWN };
+	m->devs[rp].group = 0;
+	m->devs[usp].group = 0;
+	m->devs[dsp].group = 1;
+	m->devs[conv].group = 2;
+	m->devs[pf].group = m->devs[vf1].group = m->devs[vf2].group = 3;
+
+	f->r_usp[0] = (struct ax_reason){ AX_R_ROOT_PORT_NO_ACS, rp, 0,
+		"root port 0000:00:1c.0 has ACS but its controls are off" };
+	f->r_usp[1] = (struct ax_reason){ AX_R_ACS_CONTROLS_OFF, rp,
+		AX_KVER(6, 12), "changes in 6.12 \"quoted\" / slash" };
+	f->reasons[usp] = f->r_usp;
+	f->n_reasons[usp] = 2;
+	f->culprit[usp] = rp;
+	f->acs[rp] = (struct ax_acs_verdict){ false, AX_ACS_BY_REGISTERS, -1,
+		AX_ACS_SV | AX_ACS_RR, "controls off" };
+	f->acs[dsp] = (struct ax_acs_verdict){ true, AX_ACS_BY_REGISTERS, -1,
+		0, "SV RR CR UF on" };
+	f->acs[conv] = (struct ax_acs_verdict){ false, AX_ACS_BY_UNKNOWN, -1,
+		0, "" };
+	f->res.groups = f->groups;
+	f->res.n_groups = 4;
+	f->res.reasons = f->reasons;
+	f->res.n_reasons = f->n_reasons;
+	f->res.acs = f->acs;
+	f->res.culprit = f->culprit;
+	f->res.matches_kernel = false;
+	f->res.n_mismatch = 3;
+}
+
+static json_object *print_parse(const struct ax_machine *m,
+				const struct ax_result *res, const int *sel,
+				int n_sel, int flags, char **textp)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json_tokener *tok;
+	json_object *root;
+	int ret;
+
+	ret = ax_json_print(f, m, res, sel, n_sel, flags);
+	fclose(f);
+	CHECK(ret == 0, "ax_json_print returned %d", ret);
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+			       JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	root = json_tokener_parse_ex(tok, buf, (int)len);
+	CHECK(root && json_object_is_type(root, json_type_object),
+	      "--json output parses: %s", json_tokener_error_desc(
+		      json_tokener_get_error(tok)));
+	json_tokener_free(tok);
+	if (textp)
+		*textp = buf;
+	else
+		free(buf);
+	return root;
+}
+
+static json_object *find_dev(json_object *devs, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		if (streq(get_s(d, "address"), addr))
+			return d;
+	}
+	return NULL;
+}
+
+static void test_json(void)
+{
+	struct ax_machine m;
+	struct fake *f = calloc(1, sizeof(*f));
+	json_object *root, *devs, *d, *acs, *rs, *r, *groups, *cmp, *mis, *v;
+	const char *const pretty_key = "\n  \"schema\": \"acsexplain/1\"";
+	char *text;
+	int sel, i;
+	size_t k;
+
+	build_machine(&m);
+	build_result(&m, f);
+
+	root = print_parse(&m, &f->res, NULL, 0, 0, &text);
+	CHECK(!strchr(text, '\n') || strchr(text, '\n') == text + strlen(text) - 1,
+	      "plain output is one line");
+	CHECK(strstr(text, "\"acsexplain/1\""), "slash not escaped");
+	free(text);
+	CHECK(streq(get_s(root, "schema"), "acsexplain/1"), "schema");
+	CHECK(streq(get_s(root, "tool_version"), ACSEXPLAIN_VERSION),
+	      "tool_version");
+	CHECK(streq(get_s(root, "scope"), "all"), "scope all");
+	CHECK(get(root, "selected") == NULL, "selected null for --all");
+	v = get(root, "source");
+	CHECK(streq(get_s(v, "kind"), "netlink"), "source.kind");
+	CHECK(streq(get_s(v, "name"), "netlink"), "source.name");
+	CHECK(json_object_get_boolean(get(v, "module")), "source.module");
+	v = get(root, "kernel");
+	CHECK(streq(get_s(v, "release"), "6.12.117+deb12-amd64"), "release");
+	CHECK(streq(get_s(v, "cmdline"), m.cmdline), "cmdline survives escaping");
+	CHECK(streq(get_s(v, "iommu"), "on"), "iommu on");
+	CHECK(json_object_is_type(get(v, "acs_requested"), json_type_boolean) &&
+	      json_object_get_boolean(get(v, "acs_requested")), "acs_requested");
+
+	devs = get(root, "devices");
+	CHECK(json_object_array_length(devs) == m.n, "--all lists %zu devices",
+	      m.n);
+	for (k = 0; k < json_object_array_length(devs); k++) {
+		static const char *const keys[] = {
+			"address", "vendor_id", "device_id", "name", "type",
+			"kernel_group", "predicted_group", "acs", "driver",
+			"reasons", "class", "parent", "physfn", "culprit",
+		};
+		size_t j;
+
+		d = json_object_array_get_idx(devs, k);
+		for (j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+			CHECK(json_object_object_get_ex(d, keys[j], NULL),
+			      "device %zu has \"%s\"", k, keys[j]);
+		CHECK(json_object_is_type(get(d, "predicted_group"), json_type_int),
+		      "predicted_group is a number");
+		CHECK(json_object_is_type(get(d, "reasons"), json_type_array),
+		      "reasons is an array");
+		CHECK(streq(get_s(d, "type"), ax_pcie_type_name(&m.devs[k])),
+		      "type of device %zu", k);
+	}
+
+	d = find_dev(devs, "0000:01:00.0");
+	CHECK(d != NULL, "USP listed");
+	if (d) {
+		CHECK(streq(get_s(d, "vendor_id"), "10b5") &&
+		      streq(get_s(d, "device_id"), "8747"), "ids");
+		CHECK(json_object_get_int(get(d, "kernel_group")) == 0 &&
+		      json_object_get_int(get(d, "predicted_group")) == 0,
+		      "groups of USP");
+		CHECK(streq(get_s(d, "parent"), "0000:00:1c.0"), "parent");
+		CHECK(streq(get_s(d, "culprit"), "0000:00:1c.0"), "culprit");
+		rs = get(d, "reasons");
+		CHECK(json_object_array_length(rs) == 2, "two reasons");
+		r = json_object_array_get_idx(rs, 0);
+		CHECK(streq(get_s(r, "code"), "root_port_no_acs"), "reason code: %s",
+		      get_s(r, "code"));
+		CHECK(streq(get_s(r, "at"), "0000:00:1c.0"), "reason at");
+		CHECK(streq(get_s(r, "text"), f->r_usp[0].text), "reason text");
+		CHECK(get(r, "release_dep") == NULL, "no release_dep");
+		r = json_object_array_get_idx(rs, 1);
+		CHECK(streq(get_s(r, "code"), ax_reason_code_name(AX_R_ACS_CONTROLS_OFF)),
+		      "second code");
+		CHECK(streq(get_s(r, "release_dep"), "6.12"), "release_dep 6.12");
+		CHECK(streq(get_s(r, "text"), f->r_usp[1].text), "quoted text");
+	}
+	d = find_dev(devs, "0000:00:1c.0");
+	acs = d ? get(d, "acs") : NULL;
+	CHECK(acs != NULL, "root port acs object");
+	if (acs) {
+		CHECK(json_object_get_boolean(get(acs, "known")), "acs.known");
+		CHECK(json_object_get_int(get(acs, "offset")) == 0x140, "acs.offset");
+		CHECK(json_object_get_int(get(acs, "cap")) == 0xf, "acs.cap");
+		CHECK(json_object_is_type(get(acs, "ctrl"), json_type_int) &&
+		      json_object_get_int(get(acs, "ctrl")) == 0, "acs.ctrl 0");
+		CHECK(json_object_get_boolean(get(acs, "dword_layout")),
+		      "dword_layout");
+		CHECK(json_object_is_type(get(acs, "isolated"), json_type_boolean) &&
+		      !json_object_get_boolean(get(acs, "isolated")), "not isolated");
+		CHECK(streq(get_s(acs, "basis"), "registers"), "basis");
+		v = get(acs, "missing");
+		CHECK(json_object_array_length(v) == 2 &&
+		      streq(json_object_get_string(json_object_array_get_idx(v, 0)), "SV") &&
+		      streq(json_object_get_string(json_object_array_get_idx(v, 1)), "RR"),
+		      "missing SV RR");
+		CHECK(streq(get_s(d, "driver"), "pcieport"), "driver");
+	}
+	d = find_dev(devs, "0000:03:00.0");
+	acs = d ? get(d, "acs") : NULL;
+	CHECK(acs && !json_object_get_boolean(get(acs, "known")) &&
+	      get(acs, "offset") == NULL && get(acs, "cap") == NULL,
+	      "unknown ACS gives nulls");
+	CHECK(d && get(d, "driver") == NULL, "unknown driver is null");
+	d = find_dev(devs, "0010:3b:00.2");
+	CHECK(d && streq(get_s(d, "physfn"), "0010:3b:00.0"), "VF physfn");
+	CHECK(d && get(d, "kernel_group") == NULL, "unknown kernel group null");
+	d = find_dev(devs, "0010:3b:00.0");
+	CHECK(d && get(d, "kernel_group") == NULL, "no kernel group null");
+
+	groups = get(root, "groups");
+	CHECK(json_object_array_length(groups) == 4, "four groups");
+	v = json_object_array_get_idx(groups, 3);
+	CHECK(v && json_object_get_int(get(v, "id")) == 3 &&
+	      json_object_array_length(get(v, "members")) == 3 &&
+	      streq(json_object_get_string(json_object_array_get_idx(
+		      get(v, "members"), 1)), "0010:3b:00.1"), "group 3 members");
+	CHECK(v && get(v, "kernel_group") == NULL, "group 3 kernel_group null");
+	v = json_object_array_get_idx(groups, 1);
+	CHECK(v && json_object_get_int(get(v, "kernel_group")) == 5,
+	      "group 1 kernel_group 5");
+
+	/* the kernel groups: rp+usp 0, dsp 5, conv max, PF none, VFs unknown:
+	 * the three SR-IOV functions cannot be compared, so they mismatch
+	 */
+	cmp = get(root, "comparison");
+	CHECK(json_object_get_boolean(get(cmp, "kernel_groups_known")),
+	      "kernel groups known");
+	CHECK(json_object_is_type(get(cmp, "matches"), json_type_boolean) &&
+	      !json_object_get_boolean(get(cmp, "matches")), "matches false");
+	mis = get(cmp, "mismatched_devices");
+	CHECK(json_object_array_length(mis) == 3 &&
+	      streq(json_object_get_string(json_object_array_get_idx(mis, 0)),
+		    "0010:3b:00.0"), "three mismatched devices");
+	json_object_put(root);
+
+	/* kernel splits rp and usp: both now mismatch */
+	m.devs[idx_of(&m, 0, 1, 0, 0)].kernel_group = 9;
+	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	mis = get(get(root, "comparison"), "mismatched_devices");
+	CHECK(json_object_array_length(mis) == 5 &&
+	      streq(json_object_get_string(json_object_array_get_idx(mis, 0)),
+		    "0000:00:1c.0"), "split group detected: %zu",
+	      json_object_array_length(mis));
+	json_object_put(root);
+	/* kernel merges dsp into group 0: the rp/usp group is too small now */
+	m.devs[idx_of(&m, 0, 1, 0, 0)].kernel_group = 0;
+	m.devs[idx_of(&m, 0, 2, 1, 0)].kernel_group = 0;
+	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	mis = get(get(root, "comparison"), "mismatched_devices");
+	CHECK(json_object_array_length(mis) == 6, "merged group detected: %zu",
+	      json_object_array_length(mis));
+	json_object_put(root);
+	m.devs[idx_of(&m, 0, 2, 1, 0)].kernel_group = 5;
+
+	/* one device: its group, and only it */
+	sel = idx_of(&m, 0x10, 0x3b, 0, 2);
+	root = print_parse(&m, &f->res, &sel, 1, AX_JSON_PRETTY, &text);
+	CHECK(strstr(text, pretty_key) != NULL, "pretty output indented");
+	free(text);
+	CHECK(streq(get_s(root, "scope"), "group"), "scope group");
+	v = get(root, "selected");
+	CHECK(json_object_array_length(v) == 1 &&
+	      streq(json_object_get_string(json_object_array_get_idx(v, 0)),
+		    "0010:3b:00.2"), "selected device");
+	devs = get(root, "devices");
+	CHECK(json_object_array_length(devs) == 3, "one VF lists its 3 group members");
+	for (i = 0; i < 3; i++)
+		CHECK(find_dev(devs, i == 0 ? "0010:3b:00.0" : i == 1 ?
+			       "0010:3b:00.1" : "0010:3b:00.2"), "member %d", i);
+	CHECK(json_object_array_length(get(root, "groups")) == 1, "one group");
+	json_object_put(root);
+
+	/* no kernel groups: comparison says so */
+	m.kernel_groups_known = false;
+	m.acs_requested_known = false;
+	m.iommu = AX_IOMMU_OFF;
+	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	cmp = get(root, "comparison");
+	CHECK(get(cmp, "matches") == NULL &&
+	      json_object_array_length(get(cmp, "mismatched_devices")) == 0,
+	      "unknown kernel groups: matches null");
+	CHECK(get(get(root, "kernel"), "acs_requested") == NULL,
+	      "acs_requested null when unknown");
+	CHECK(streq(get_s(get(root, "kernel"), "iommu"), "off"), "iommu off");
+	json_object_put(root);
+
+	/* a write error is reported */
+	if (access("/dev/full", W_OK) == 0) {
+		FILE *full = fopen("/dev/full", "w");
+
+		CHECK(full && ax_json_print(full, &m, &f->res, NULL, 0, 0) == -1,
+		      "write error reported");
+		if (full)
+			fclose(full);
+	}
+	free(f);
+	ax_machine_free(&m);
+}
+
+int main(void)
+{
+	test_roundtrip();
+	test_empty();
+	test_json();
+	printf("snapshot: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
