@@ -10,7 +10,9 @@
 #define ACS_INSPECT_CORE_H
 
 #include <linux/types.h>
+#include <linux/pci_regs.h>
 #include <uapi/linux/acs_inspect.h>
+#include "compat.h"
 
 struct pci_dev;
 struct pci_bus;
@@ -19,15 +21,26 @@ struct sk_buff;
 /* Flags the IOMMU core requires of every hop (iommu.c REQ_ACS_FLAGS). */
 #define ACSI_REQ_ACS_FLAGS (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
 
-/* enum pci_dev_flags bits that matter for grouping. */
+/*
+ * enum pci_dev_flags bits that matter for grouping.  Bit 14
+ * (PCI_BRIDGE_NO_ALIAS) only has that meaning where the kernel defines it.
+ */
 #define ACSI_DEVFL_ACS_ENABLED_QUIRK	(1U << 3)
 #define ACSI_DEVFL_PCIE_BRIDGE_ALIAS	(1U << 5)
 #define ACSI_DEVFL_BRIDGE_XLATE_ROOT	(1U << 9)
 #define ACSI_DEVFL_PCI_BRIDGE_NO_ALIAS	(1U << 14)
+#if ACSI_HAVE_PCI_BRIDGE_NO_ALIAS
+#define ACSI_DEVFL_NO_ALIAS_BIT ACSI_DEVFL_PCI_BRIDGE_NO_ALIAS
+#else
+#define ACSI_DEVFL_NO_ALIAS_BIT 0U
+#endif
 #define ACSI_DEVFL_GROUPING_MASK (ACSI_DEVFL_ACS_ENABLED_QUIRK | \
 				  ACSI_DEVFL_PCIE_BRIDGE_ALIAS | \
 				  ACSI_DEVFL_BRIDGE_XLATE_ROOT | \
-				  ACSI_DEVFL_PCI_BRIDGE_NO_ALIAS)
+				  ACSI_DEVFL_NO_ALIAS_BIT)
+
+/* Bits in pdev->dma_alias_mask (MAX_NR_DEVFNS of drivers/pci/pci.h). */
+#define ACSI_NR_DEVFNS 256
 
 /* Longest upstream path acsi_path_walk() returns (bus numbers bound it). */
 #define ACSI_MAX_HOPS 256

@@ -146,7 +146,8 @@ enum acsi_kprobe_status {
  * @ACSI_A_DOMAIN_TYPE: u32, IOMMU_DOMAIN_* of the attached domain
  * @ACSI_A_DOMAIN_TYPE_NAME: string, "DMA", "DMA-FQ", "identity",
  *	"blocked", "unmanaged" or "other"
- * @ACSI_A_DEV_FLAGS: u32, pdev->dev_flags masked to bits 3, 5, 9, 14
+ * @ACSI_A_DEV_FLAGS: u32, pdev->dev_flags masked to bits 3, 5, 9 (and 14 on kernels
+ *	that define PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS)
  * @ACSI_A_DMA_ALIAS_MASK: binary, 32 bytes: bit n = devfn n on the same
  *	bus is a DMA alias (absent when the kernel holds no mask)
  * @ACSI_A_BRIDGE_ALIAS: u32 packed, topmost alias a bridge creates for the

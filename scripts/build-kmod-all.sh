@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build kmod/acs_inspect.ko with W=1 for every Debian kernel whose headers
+# are installed (/usr/src/linux-headers-*-amd64), or for the releases given
+# as arguments.  Each build runs in its own copy of the sources
+# (build/kmod-src/<release>/) so builds never clobber each other; the result
+# goes to build/kmod/<release>/acs_inspect.ko for the VM test bed.
+# Any compiler or modpost warning fails the build.
+#
+# Exit status: 0 all built clean, 1 a build failed or warned, 2 no headers.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=${JOBS:-2}
+
+if [ $# -gt 0 ]; then
+	releases="$*"
+else
+	releases=
+	for d in /usr/src/linux-headers-*-amd64; do
+		[ -f "$d/Makefile" ] || continue
+		releases="$releases ${d#/usr/src/linux-headers-}"
+	done
+fi
+if [ -z "$releases" ]; then
+	echo "build-kmod-all: no /usr/src/linux-headers-*-amd64 found (apt-get install linux-headers-amd64)" >&2
+	exit 2
+fi
+
+status=0
+for rel in $releases; do
+	kdir=/lib/modules/$rel/build
+	[ -f "$kdir/Makefile" ] || kdir=/usr/src/linux-headers-$rel
+	if [ ! -f "$kdir/Makefile" ]; then
+		echo "build-kmod-all: $rel: no kernel headers" >&2
+		status=1
+		continue
+	fi
+
+	src=$top/build/kmod-src/$rel
+	out=$top/build/kmod/$rel
+	rm -rf "$src"
+	mkdir -p "$src/kmod" "$src/include/uapi/linux" "$out"
+	cp "$top"/kmod/Kbuild "$top"/kmod/*.c "$top"/kmod/*.h "$src/kmod/"
+	cp "$top/include/uapi/linux/acs_inspect.h" "$src/include/uapi/linux/"
+	echo 'obj-m += kmod/' > "$src/Kbuild"
+
+	log=$src/build.log
+	if ! make -j"$jobs" -C "$kdir" M="$src" W=1 modules >"$log" 2>&1; then
+		cat "$log" >&2
+		echo "build-kmod-all: $rel: build failed" >&2
+		status=1
+		continue
+	fi
+	# BTF is skipped without vmlinux: that note is not a code warning.
+	if grep -i 'warning' "$log" | grep -v 'Skipping BTF generation' >/dev/null; then
+		cat "$log" >&2
+		echo "build-kmod-all: $rel: warnings (W=1) - failing" >&2
+		status=1
+		continue
+	fi
+	cp "$src/kmod/acs_inspect.ko" "$out/acs_inspect.ko"
+	vermagic=$(modinfo -F vermagic "$out/acs_inspect.ko")
+	case "$vermagic" in
+	"$rel "*) ;;
+	*)
+		echo "build-kmod-all: $rel: vermagic '$vermagic' does not match" >&2
+		status=1
+		continue
+		;;
+	esac
+	echo "build-kmod-all: $rel: build/kmod/$rel/acs_inspect.ko ($vermagic)"
+done
+exit $status
