@@ -9,6 +9,7 @@
 #ifndef ACS_INSPECT_CORE_H
 #define ACS_INSPECT_CORE_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/pci_regs.h>
 #include <uapi/linux/acs_inspect.h>
@@ -25,10 +26,10 @@ struct sk_buff;
  * enum pci_dev_flags bits that matter for grouping.  Bit 14
  * (PCI_BRIDGE_NO_ALIAS) only has that meaning where the kernel defines it.
  */
-#define ACSI_DEVFL_ACS_ENABLED_QUIRK	(1U << 3)
-#define ACSI_DEVFL_PCIE_BRIDGE_ALIAS	(1U << 5)
-#define ACSI_DEVFL_BRIDGE_XLATE_ROOT	(1U << 9)
-#define ACSI_DEVFL_PCI_BRIDGE_NO_ALIAS	(1U << 14)
+#define ACSI_DEVFL_ACS_ENABLED_QUIRK	BIT(3)
+#define ACSI_DEVFL_PCIE_BRIDGE_ALIAS	BIT(5)
+#define ACSI_DEVFL_BRIDGE_XLATE_ROOT	BIT(9)
+#define ACSI_DEVFL_PCI_BRIDGE_NO_ALIAS	BIT(14)
 #if ACSI_HAVE_PCI_BRIDGE_NO_ALIAS
 #define ACSI_DEVFL_NO_ALIAS_BIT ACSI_DEVFL_PCI_BRIDGE_NO_ALIAS
 #else

@@ -12,11 +12,18 @@
 #include <linux/version.h>
 
 /*
+ * The only use of LINUX_VERSION_CODE in the module (checkpatch flags it;
+ * an out-of-tree module cannot be "for the version to which it is merged").
+ */
+#define ACSI_KERNEL_AT_LEAST(major, minor) \
+	(KERNEL_VERSION(major, minor, 0) <= LINUX_VERSION_CODE)
+
+/*
  * Since 6.2 a family may describe do and dump of a command separately
  * (struct genl_split_ops), each with its own policy.  Before that only
  * struct genl_ops exists and a command has one policy.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#if ACSI_KERNEL_AT_LEAST(6, 2)
 #define ACSI_HAVE_GENL_SPLIT_OPS 1
 #else
 #define ACSI_HAVE_GENL_SPLIT_OPS 0
@@ -27,7 +34,7 @@
  * forwards requester IDs unchanged) exists from 7.0; on older kernels bit
  * 14 is unused and pci_for_each_dma_alias() does not test it.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#if ACSI_KERNEL_AT_LEAST(7, 0)
 #define ACSI_HAVE_PCI_BRIDGE_NO_ALIAS 1
 #else
 #define ACSI_HAVE_PCI_BRIDGE_NO_ALIAS 0
@@ -38,7 +45,7 @@
  * (and may be masked there by pci_disable_broken_acs_cap()); earlier
  * kernels read it from config space on every check.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#if ACSI_KERNEL_AT_LEAST(7, 0)
 #define ACSI_HAVE_CACHED_ACS_CAPS 1
 #else
 #define ACSI_HAVE_CACHED_ACS_CAPS 0
@@ -48,12 +55,12 @@
  * IOMMU domain types added after 6.1: SVA (6.2), NESTED (6.7), PLATFORM
  * (6.8).  Only named when the kernel has them.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#if ACSI_KERNEL_AT_LEAST(6, 8)
 #define ACSI_HAVE_IOMMU_DOMAIN_PLATFORM 1
 #else
 #define ACSI_HAVE_IOMMU_DOMAIN_PLATFORM 0
 #endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#if ACSI_KERNEL_AT_LEAST(6, 2)
 #define ACSI_HAVE_IOMMU_DOMAIN_SVA 1
 #else
 #define ACSI_HAVE_IOMMU_DOMAIN_SVA 0
