@@ -169,9 +169,32 @@ static void assign_order(struct ax_machine *m, int *next, int busdev,
 int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 {
 	int *bridges, nb = 0, next = 0;
+	struct ax_addr *pf;
 	size_t i;
 
+	/* physfn is an index: carry it across the sort as an address,
+	 * using order (recomputed below) to remember where each came from.
+	 */
+	pf = calloc(m->n + 1, sizeof(*pf));
+	if (!pf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < m->n; i++) {
+		m->devs[i].order = (int)i;
+		if (m->devs[i].physfn >= 0 && m->devs[i].physfn < (int)m->n)
+			pf[i] = m->devs[m->devs[i].physfn].addr;
+		else
+			m->devs[i].physfn = -1;
+	}
 	qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev);
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+
+		if (d->physfn >= 0)
+			d->physfn = ax_machine_find(m, pf[d->order]);
+	}
+	free(pf);
 	for (i = 1; i < m->n; i++) {
 		if (!ax_addr_cmp(m->devs[i - 1].addr, m->devs[i].addr)) {
 			char b[16];

@@ -2,7 +2,7 @@
 /*
  * quirks.h - the kernel's ACS and DMA-alias quirks, by kernel release.
  *
- * The tables are generated from quirks-db/*.tsv (plain text, reviewed in
+ * The tables are generated from the TSV files in quirks-db/ (plain text, reviewed in
  * diffs) into quirks_db.c by quirks-db/gen-c.py at build time, so the
  * tool carries them and has no runtime file to lose.
  *

@@ -1,0 +1,83 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# acsexplain's command line: every error a user can cause gets one line on
+# stderr and its documented exit code (user/exitcodes.h), never a crash.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+T=${ACSX_TOOL:-$top/user/acsexplain}
+D=$top/../shared/data
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+pass=0 fail=0
+
+# expect CODE DESCRIPTION -- ARGS...: exit code CODE, and for errors exactly
+# one line on stderr without a sanitizer report.
+expect() {
+	code=$1 what=$2
+	shift 3
+	"$T" "$@" >"$W/out" 2>"$W/err"
+	rc=$?
+	lines=$(wc -l <"$W/err")
+	if [ "$rc" -ne "$code" ]; then
+		echo "FAIL $what: exit $rc, wanted $code"; sed -n 1,5p "$W/err"; fail=$((fail + 1))
+	elif grep -qE 'Sanitizer|runtime error' "$W/err"; then
+		echo "FAIL $what: sanitizer report"; sed -n 1,20p "$W/err"; fail=$((fail + 1))
+	elif [ "$code" -ne 0 ] && [ "$lines" -ne 1 ]; then
+		echo "FAIL $what: $lines lines on stderr, wanted 1"; cat "$W/err"; fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+DUMP=$D/pciutils-tests/cap-aer-root
+expect 0 "help" -- --help
+expect 0 "version" -- --version
+expect 2 "unknown option" -- --bogus
+expect 2 "malformed address" -- --from "$DUMP" zz:00
+expect 2 "function out of range" -- --from "$DUMP" 00:00.9
+expect 2 "slot out of range" -- --from "$DUMP" 00:40.0
+expect 2 "two targets" -- --from "$DUMP" 00:00.0 00:01.0
+expect 2 "bad --kernel" -- --from "$DUMP" --kernel banana
+expect 2 "bad --what-if" -- --from "$DUMP" --what-if frobnicate=1
+expect 2 "bad --validate-quirk" -- --from "$DUMP" --validate-quirk 8086
+expect 2 "bad --source" -- --source carrier-pigeon
+expect 4 "missing file" -- --from "$W/nonexistent"
+: >"$W/empty"
+expect 4 "empty file" -- --from "$W/empty"
+head -c 3000 /dev/urandom >"$W/garbage"
+expect 4 "garbage file" -- --from "$W/garbage"
+printf '{"format": "acsexplain-snapshot", "version": 99, "devices": []}\n' >"$W/newer.json"
+expect 4 "snapshot from a newer version" -- --from "$W/newer.json"
+printf '{"format": "acsexplain-snapshot", "version": 1, "devi' >"$W/trunc.json"
+expect 4 "truncated snapshot" -- --from "$W/trunc.json"
+# a dump cut in the middle of a device's header
+awk 'NR<=3' "$DUMP" >"$W/cut"
+grep -q '^[0-9a-f][0-9a-f]: ' "$W/cut" && expect 4 "dump cut inside a header" -- --from "$W/cut"
+expect 1 "no such device" -- --from "$DUMP" 0000:99:00.0
+expect 1 "no such vendor:device" -- --from "$DUMP" dead:beef
+expect 0 "explain a device in a dump" -- --from "$DUMP" --no-color 00:01.0
+expect 0 "all as JSON" -- --from "$DUMP" --all --json
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="acsexplain/1"; assert all("predicted_group" in x and "reasons" in x for x in d["devices"])' "$W/out"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL --all --json is not the documented JSON"; fail=$((fail + 1))
+fi
+# save a snapshot, read it back: the same JSON
+"$T" --from "$DUMP" --save "$W/snap.json" --all --json >"$W/a.json" 2>/dev/null
+"$T" --from "$W/snap.json" --all --json >"$W/b.json" 2>/dev/null
+if python3 - "$W/a.json" "$W/b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+strip = lambda d: [(x["address"], x["predicted_group"], [r["code"] for r in x["reasons"]]) for x in d["devices"]]
+sys.exit(0 if strip(a) == strip(b) else 1)
+PY
+then pass=$((pass + 1)); else echo "FAIL snapshot round trip changes the answer"; fail=$((fail + 1)); fi
+# the module is not loaded on the test host: forced netlink says so
+if ! grep -q '^acs_inspect ' /proc/modules 2>/dev/null; then
+	expect 3 "netlink without the module" -- --source netlink --all
+fi
+expect 0 "what-if acs override" -- --from "$DUMP" --what-if acs-override=downstream,multifunction
+expect 0 "validate a quirk" -- --from "$DUMP" --validate-quirk 8086:2f04
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
