@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test of the project, in order of cost.  Each part
+# prints "NAME: N passed, N failed"; this script sums them into a last
+# line "check: N passed, N failed" and fails if any part failed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+L=build/check
+mkdir -p "$L"
+start=$(date +%s)
+tp=0 tf=0 parts_failed=""
+
+part() { # part NAME COMMAND...
+	name=$1
+	shift
+	t0=$(date +%s)
+	rm -f "$L/.rc"
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$L/$name.log"
+	rc=$(cat "$L/.rc" 2>/dev/null || echo 0)
+	line=$(grep -E '^[A-Za-z_-]+: [0-9]+ passed, [0-9]+ failed' "$L/$name.log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	else
+		p=0 f=0
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1	# failed without a count: count it once
+	fi
+	tp=$((tp + p)); tf=$((tf + f))
+	[ "$f" -gt 0 ] && parts_failed="$parts_failed $name"
+	echo "=== $name: $p passed, $f failed ($(( $(date +%s) - t0 )) s)"
+}
+
+# run a command and keep its exit status where part() can read it
+st() { "$@"; echo $? >"$L/.rc"; }
+
+part build st sh -c 'make -s user && scripts/build-kmod-all.sh && echo "build: 1 passed, 0 failed"'
+part checkpatch st scripts/checkpatch.sh
+part user st tests/user/run.sh
+part quirks st quirks-db/check.sh
+part realhw st tests/user/realhw.sh
+part kunit st tests/kunit/run.sh
+part vm st tests/vm/run.sh --all
+part bench st sh -c 'tests/user/bench.sh && echo "bench: 1 passed, 0 failed"'
+
+echo "make check took $(( $(date +%s) - start )) s"
+[ -n "$parts_failed" ] && echo "failed parts:$parts_failed"
+echo "check: $tp passed, $tf failed"
+[ "$tf" -eq 0 ]
