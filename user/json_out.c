@@ -97,23 +97,6 @@ static const char *source_kind(enum ax_source_kind k)
 	return "unknown";
 }
 
-static const char *basis_name(enum ax_acs_basis b)
-{
-	switch (b) {
-	case AX_ACS_BY_REGISTERS:
-		return "registers";
-	case AX_ACS_BY_QUIRK:
-		return "quirk";
-	case AX_ACS_BY_TYPE:
-		return "type";
-	case AX_ACS_BY_OVERRIDE:
-		return "override";
-	case AX_ACS_BY_UNKNOWN:
-		break;
-	}
-	return "unknown";
-}
-
 static json_object *acs_flags_json(struct jctx *c, uint16_t flags)
 {
 	static const char *const names[] = {
@@ -151,12 +134,14 @@ static json_object *acs_json(struct jctx *c, int idx)
 							  d->acs_dword_layout));
 	if (v) {
 		put(c, o, "isolated", json_object_new_boolean(v->isolated));
-		put(c, o, "basis", json_object_new_string(basis_name(v->basis)));
+		put(c, o, "basis",
+		    json_object_new_string(ax_acs_basis_name(v->basis)));
 		put(c, o, "missing", acs_flags_json(c, v->missing));
 		put(c, o, "why", json_object_new_string(v->why));
 	} else {
 		put(c, o, "isolated", NULL);
-		put(c, o, "basis", json_object_new_string("unknown"));
+		put(c, o, "basis", json_object_new_string(
+		    ax_acs_basis_name(AX_ACS_BY_UNKNOWN)));
 		put(c, o, "missing", acs_flags_json(c, 0));
 		put(c, o, "why", json_object_new_string(""));
 	}
