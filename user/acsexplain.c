@@ -28,7 +28,7 @@
 
 struct opts {
 	const char *target;
-	const char *from, *groups, *save, *kernel, *source;
+	const char *from, *groups, *save, *kernel, *source, *cmdline;
 	const char *what_if[8];
 	int n_what_if;
 	const char *validate;
@@ -59,6 +59,7 @@ static void usage(FILE *out)
 		"  -A, --audit          isolation audit (where groups promise more than hardware gives)\n"
 		"  -Q, --validate-quirk VENDOR:DEVICE  check a vendor ACS quirk against the facts\n"
 		"      --check-kernel   exit 5 when the derived groups differ from the kernel's\n"
+		"      --kernel-cmdline S  the kernel command line the offline facts were taken under\n"
 		"  -V, --version        print the version\n"
 		"  -h, --help           this help\n"
 		"Exit status: 0 ok, 1 no such device, 2 usage, 3 source unavailable,\n"
@@ -347,6 +348,7 @@ int main(int argc, char **argv)
 		{ "audit", no_argument, NULL, 'A' },
 		{ "validate-quirk", required_argument, NULL, 'Q' },
 		{ "check-kernel", no_argument, NULL, 'K' },
+		{ "kernel-cmdline", required_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -384,6 +386,7 @@ int main(int argc, char **argv)
 		case 'A': o.audit = true; break;
 		case 'Q': o.validate = optarg; break;
 		case 'K': o.check_kernel = true; break;
+		case 'L': o.cmdline = optarg; break;
 		case 'V':
 			printf("acsexplain %s (quirk database: kernels %d.%d to %d.%d)\n",
 			       ACSEXPLAIN_VERSION, axq_db_oldest / 1000,
@@ -462,6 +465,10 @@ int main(int argc, char **argv)
 			return AX_EXIT_INPUT;
 		}
 	}
+
+	/* Offline data lacks the command line the facts were taken under. */
+	if (o.cmdline)
+		snprintf(m.cmdline, sizeof(m.cmdline), "%s", o.cmdline);
 
 	/* Which kernel's rules: --kernel, else the data's release. */
 	if (o.kernel) {
