@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * src_netlink.c - facts from the acs_inspect kernel module over generic
+ * netlink, with libnl-genl-3.
+ *
+ * Every request first asks GET_INFO, so a missing module, a protocol
+ * mismatch and a permission problem are told apart before any data is
+ * trusted.  Errors carry the kernel's extended-ack message when it sent
+ * one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include <uapi/linux/acs_inspect.h>
+
+#include "src_netlink.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* Dumps torn by hot-plug are retried this often before giving up. */
+#define AX_NL_DUMP_TRIES 5
+
+struct nl_ctx {
+	struct nl_sock *sk;
+	int family;
+	int kerr;		/* errno the kernel answered with, negative */
+	char kmsg[160];		/* its extended-ack message */
+};
+
+/* Types and minimum lengths of what the module sends. */
+static struct nla_policy ax_nl_policy[ACSI_A_MAX + 1] = {
+	[ACSI_A_MODULE_VERSION] = { .type = NLA_STRING },
+	[ACSI_A_PROTO_VERSION] = { .type = NLA_U32 },
+	[ACSI_A_KERNEL_RELEASE] = { .type = NLA_STRING },
+	[ACSI_A_IOMMU_PRESENT] = { .type = NLA_U8 },
+	[ACSI_A_ACS_REQUESTED] = { .type = NLA_U8 },
+	[ACSI_A_GENERATION] = { .type = NLA_U32 },
+	[ACSI_A_KPROBE_STATUS] = { .type = NLA_U8 },
+	[ACSI_A_REQ_ACS_FLAGS] = { .type = NLA_U16 },
+	[ACSI_A_DEVICE_COUNT] = { .type = NLA_U32 },
+	[ACSI_A_DOMAIN] = { .type = NLA_U32 },
+	[ACSI_A_BUS] = { .type = NLA_U8 },
+	[ACSI_A_DEVFN] = { .type = NLA_U8 },
+	[ACSI_A_VENDOR] = { .type = NLA_U16 },
+	[ACSI_A_DEVICE] = { .type = NLA_U16 },
+	[ACSI_A_SUBVENDOR] = { .type = NLA_U16 },
+	[ACSI_A_SUBDEVICE] = { .type = NLA_U16 },
+	[ACSI_A_CLASS] = { .type = NLA_U32 },
+	[ACSI_A_REVISION] = { .type = NLA_U8 },
+	[ACSI_A_HDR_TYPE] = { .type = NLA_U8 },
+	[ACSI_A_MULTIFUNCTION] = { .type = NLA_U8 },
+	[ACSI_A_IS_PCIE] = { .type = NLA_U8 },
+	[ACSI_A_PCIE_TYPE] = { .type = NLA_U8 },
+	[ACSI_A_IS_BRIDGE] = { .type = NLA_U8 },
+	[ACSI_A_SECONDARY] = { .type = NLA_U8 },
+	[ACSI_A_SUBORDINATE] = { .type = NLA_U8 },
+	[ACSI_A_IS_VIRTFN] = { .type = NLA_U8 },
+	[ACSI_A_PF_ADDR] = { .type = NLA_U32 },
+	[ACSI_A_HAS_SRIOV] = { .type = NLA_U8 },
+	[ACSI_A_ARI] = { .type = NLA_U8 },
+	[ACSI_A_UPSTREAM_ADDR] = { .type = NLA_U32 },
+	[ACSI_A_ACS_POS] = { .type = NLA_U16 },
+	[ACSI_A_ACS_CAP] = { .type = NLA_U16 },
+	[ACSI_A_ACS_CTRL] = { .type = NLA_U16 },
+	[ACSI_A_ACS_EGRESS_BITS] = { .type = NLA_U8 },
+	[ACSI_A_ACS_DWORD_LAYOUT] = { .type = NLA_U8 },
+	[ACSI_A_ATS_ENABLED] = { .type = NLA_U8 },
+	[ACSI_A_UNTRUSTED] = { .type = NLA_U8 },
+	[ACSI_A_EXTERNAL_FACING] = { .type = NLA_U8 },
+	[ACSI_A_DRIVER] = { .type = NLA_STRING },
+	[ACSI_A_IOMMU_GROUP] = { .type = NLA_U32 },
+	[ACSI_A_DOMAIN_TYPE] = { .type = NLA_U32 },
+	[ACSI_A_DOMAIN_TYPE_NAME] = { .type = NLA_STRING },
+	[ACSI_A_DEV_FLAGS] = { .type = NLA_U32 },
+	[ACSI_A_DMA_ALIAS_MASK] = { .minlen = ACSI_ALIAS_MASK_LEN },
+	[ACSI_A_BRIDGE_ALIAS] = { .type = NLA_U32 },
+	[ACSI_A_REGS_ISOLATED] = { .type = NLA_U8 },
+	[ACSI_A_REGS_ORIGIN] = { .type = NLA_U8 },
+	[ACSI_A_EFF_ISOLATED] = { .type = NLA_U8 },
+	[ACSI_A_EFF_ORIGIN] = { .type = NLA_U8 },
+	[ACSI_A_QUIRK_RESULT] = { .type = NLA_U32 },
+	[ACSI_A_HOP_COUNT] = { .type = NLA_U32 },
+	[ACSI_A_HOP] = { .type = NLA_NESTED },
+};
+
+const char *ax_nl_origin_name(int origin)
+{
+	switch (origin) {
+	case ACSI_ORIGIN_REGISTERS:
+		return "registers";
+	case ACSI_ORIGIN_KERNEL_FLAG:
+		return "kernel-flag";
+	case ACSI_ORIGIN_TYPE_RULE:
+		return "type-rule";
+	case ACSI_ORIGIN_GROUPS:
+		return "inferred-from-groups";
+	case ACSI_ORIGIN_KPROBE:
+		return "kprobe-observed";
+	}
+	return "none";
+}
+
+/* Keep the kernel's errno and extended-ack message of an error reply. */
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nl_ctx *c = arg;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = sizeof(*e);
+
+	(void)who;
+	c->kerr = e->error;
+	c->kmsg[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (NLMSG_HDRLEN + off >= nlh->nlmsg_len)
+		return NL_STOP;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+		      (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off), NULL) == 0 &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(c->kmsg, sizeof(c->kmsg), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+/* Map a libnl or kernel failure to an AX_NL_E* code and one line. */
+static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
+		size_t errlen)
+{
+	int kerr = c->kerr ? -c->kerr : 0;
+
+	if (kerr == EPERM || kerr == EACCES || nlerr == -NLE_PERM) {
+		snprintf(err, errlen,
+			 "acs_inspect: %s: permission denied (needs CAP_NET_ADMIN in the initial network namespace)",
+			 what);
+		return AX_NL_EPERM;
+	}
+	if (c->kmsg[0])
+		snprintf(err, errlen, "acs_inspect: %s: %s (%s)", what, c->kmsg,
+			 strerror(kerr ? kerr : EIO));
+	else if (kerr)
+		snprintf(err, errlen, "acs_inspect: %s: %s", what,
+			 strerror(kerr));
+	else
+		snprintf(err, errlen, "acs_inspect: %s: %s", what,
+			 nl_geterror(nlerr));
+	return AX_NL_EIO;
+}
+
+static void ctx_close(struct nl_ctx *c)
+{
+	if (c->sk)
+		nl_socket_free(c->sk);
+	c->sk = NULL;
+}
+
+static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
+{
+	int one = 1, ret;
+
+	memset(c, 0, sizeof(*c));
+	c->sk = nl_socket_alloc();
+	if (!c->sk) {
+		snprintf(err, errlen, "acs_inspect: out of memory");
+		return AX_NL_EIO;
+	}
+	ret = genl_connect(c->sk);
+	if (ret < 0) {
+		snprintf(err, errlen, "acs_inspect: generic netlink socket: %s",
+			 nl_geterror(ret));
+		ctx_close(c);
+		return AX_NL_EIO;
+	}
+	/* Best effort: older kernels just send no message text. */
+	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	nl_socket_set_buffer_size(c->sk, 1 << 20, 0);
+	nl_socket_modify_err_cb(c->sk, NL_CB_CUSTOM, on_error, c);
+
+	c->family = genl_ctrl_resolve(c->sk, ACSI_GENL_NAME);
+	if (c->family < 0) {
+		if (c->family == -NLE_OBJ_NOTFOUND)
+			snprintf(err, errlen,
+				 "acs_inspect: generic netlink family not found: module not loaded (modprobe acs_inspect)");
+		else
+			snprintf(err, errlen,
+				 "acs_inspect: resolving the family: %s",
+				 nl_geterror(c->family));
+		ctx_close(c);
+		return c->family == -NLE_OBJ_NOTFOUND ? AX_NL_ENOMODULE :
+							 AX_NL_EIO;
+	}
+	return 0;
+}
+
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	*(bool *)arg = true;
+	return NL_STOP;
+}
+
+static int on_intr(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	*(bool *)arg = true;
+	return NL_OK;	/* keep reading: the dump is redone as a whole */
+}
+
+/*
+ * Send a request (with the device address if a) and feed every reply to
+ * fn until the ACK (do) or NLMSG_DONE (dump).  *intr is set when the
+ * kernel flagged the dump as torn (NLM_F_DUMP_INTR).
+ */
+static int request(struct nl_ctx *c, uint8_t cmd, int flags,
+		   const struct ax_addr *a, nl_recvmsg_msg_cb_t fn, void *arg,
+		   bool *intr)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	bool done = false, torn = false;
+	int ret;
+
+	if (!msg)
+		return -NLE_NOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0, flags,
+			 cmd, ACSI_GENL_VERSION) ||
+	    (a && (nla_put_u32(msg, ACSI_A_DOMAIN, a->domain) ||
+		   nla_put_u8(msg, ACSI_A_BUS, a->bus) ||
+		   nla_put_u8(msg, ACSI_A_DEVFN, a->devfn)))) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	nl_socket_modify_cb(c->sk, NL_CB_VALID, NL_CB_CUSTOM, fn, arg);
+	nl_socket_modify_cb(c->sk, NL_CB_ACK, NL_CB_CUSTOM, on_done, &done);
+	nl_socket_modify_cb(c->sk, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &done);
+	nl_socket_modify_cb(c->sk, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr,
+			    &torn);
+	c->kerr = 0;
+	c->kmsg[0] = '\0';
+	ret = nl_send_auto(c->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0)
+		return ret;
+	while (!done) {
+		ret = nl_recvmsgs_default(c->sk);
+		if (ret < 0)
+			return ret;
+	}
+	if (intr)
+		*intr = torn;
+	return 0;
+}
+
+static int parse(struct nl_msg *msg, struct nlattr **tb)
+{
+	return genlmsg_parse(nlmsg_hdr(msg), 0, tb, ACSI_A_MAX, ax_nl_policy);
+}
+
+struct info_arg {
+	struct ax_machine *m;
+	bool got;
+	uint32_t proto;
+};
+
+static int on_info(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[ACSI_A_MAX + 1];
+	struct info_arg *ia = arg;
+	struct ax_machine *m = ia->m;
+
+	if (parse(msg, tb) < 0 || !tb[ACSI_A_PROTO_VERSION])
+		return NL_SKIP;
+	ia->got = true;
+	ia->proto = nla_get_u32(tb[ACSI_A_PROTO_VERSION]);
+	if (!m)
+		return NL_OK;
+	if (tb[ACSI_A_KERNEL_RELEASE])
+		snprintf(m->kernel_release, sizeof(m->kernel_release), "%s",
+			 nla_get_string(tb[ACSI_A_KERNEL_RELEASE]));
+	if (tb[ACSI_A_IOMMU_PRESENT])
+		m->iommu = nla_get_u8(tb[ACSI_A_IOMMU_PRESENT]) ?
+			   AX_IOMMU_ON : AX_IOMMU_OFF;
+	if (tb[ACSI_A_ACS_REQUESTED]) {
+		m->acs_requested = nla_get_u8(tb[ACSI_A_ACS_REQUESTED]) != 0;
+		m->acs_requested_known = true;
+	}
+	return NL_OK;
+}
+
+/* GET_INFO: checks that the module answers and speaks our protocol. */
+static int check_info(struct nl_ctx *c, struct ax_machine *m, char *err,
+		      size_t errlen)
+{
+	struct info_arg ia = { .m = m };
+	int ret;
+
+	ret = request(c, ACSI_CMD_GET_INFO, 0, NULL, on_info, &ia, NULL);
+	if (ret < 0)
+		return fail(c, ret, "GET_INFO", err, errlen);
+	if (!ia.got) {
+		snprintf(err, errlen, "acs_inspect: GET_INFO: no reply");
+		return AX_NL_EIO;
+	}
+	if (ia.proto != ACSI_GENL_VERSION) {
+		snprintf(err, errlen,
+			 "acs_inspect: module speaks protocol %u, this tool %u",
+			 ia.proto, ACSI_GENL_VERSION);
+		return AX_NL_EPROTO;
+	}
+	return 0;
+}
+
+static struct ax_addr unpack_addr(uint32_t v)
+{
+	struct ax_addr a = {
+		.domain = (uint16_t)ACSI_ADDR_DOMAIN(v),
+		.bus = (uint8_t)ACSI_ADDR_BUS(v),
+		.devfn = (uint8_t)ACSI_ADDR_DEVFN(v),
+	};
+
+	return a;
+}
+
+static bool get_bool(struct nlattr **tb, int attr)
+{
+	return tb[attr] && nla_get_u8(tb[attr]);
+}
+
+static void fill_verdict(struct nlattr **tb, struct ax_nl_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->regs_isolated = get_bool(tb, ACSI_A_REGS_ISOLATED);
+	v->regs_origin = tb[ACSI_A_REGS_ORIGIN] ?
+			 nla_get_u8(tb[ACSI_A_REGS_ORIGIN]) : 0;
+	v->eff_known = tb[ACSI_A_EFF_ISOLATED] != NULL;
+	v->eff_isolated = get_bool(tb, ACSI_A_EFF_ISOLATED);
+	v->eff_origin = tb[ACSI_A_EFF_ORIGIN] ?
+			nla_get_u8(tb[ACSI_A_EFF_ORIGIN]) : 0;
+	v->quirk_known = tb[ACSI_A_QUIRK_RESULT] != NULL;
+	v->quirk_result = v->quirk_known ?
+			  (int)nla_get_u32(tb[ACSI_A_QUIRK_RESULT]) : 0;
+}
+
+/* Fill one device from its attributes; false if the address is missing. */
+static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
+		     struct ax_addr *pf)
+{
+	if (!tb[ACSI_A_DOMAIN] || !tb[ACSI_A_BUS] || !tb[ACSI_A_DEVFN])
+		return false;
+	d->addr.domain = (uint16_t)nla_get_u32(tb[ACSI_A_DOMAIN]);
+	d->addr.bus = nla_get_u8(tb[ACSI_A_BUS]);
+	d->addr.devfn = nla_get_u8(tb[ACSI_A_DEVFN]);
+	if (tb[ACSI_A_VENDOR])
+		d->vendor = nla_get_u16(tb[ACSI_A_VENDOR]);
+	if (tb[ACSI_A_DEVICE])
+		d->device = nla_get_u16(tb[ACSI_A_DEVICE]);
+	if (tb[ACSI_A_SUBVENDOR])
+		d->subvendor = nla_get_u16(tb[ACSI_A_SUBVENDOR]);
+	if (tb[ACSI_A_SUBDEVICE])
+		d->subdevice = nla_get_u16(tb[ACSI_A_SUBDEVICE]);
+	if (tb[ACSI_A_CLASS])
+		d->class = nla_get_u32(tb[ACSI_A_CLASS]) & 0xffffff;
+	if (tb[ACSI_A_REVISION])
+		d->revision = nla_get_u8(tb[ACSI_A_REVISION]);
+	if (tb[ACSI_A_HDR_TYPE])
+		d->hdr_type = nla_get_u8(tb[ACSI_A_HDR_TYPE]);
+	d->multifunction = get_bool(tb, ACSI_A_MULTIFUNCTION);
+	d->is_bridge = get_bool(tb, ACSI_A_IS_BRIDGE);
+	if (tb[ACSI_A_SECONDARY])
+		d->secondary = nla_get_u8(tb[ACSI_A_SECONDARY]);
+	if (tb[ACSI_A_SUBORDINATE])
+		d->subordinate = nla_get_u8(tb[ACSI_A_SUBORDINATE]);
+	d->is_pcie = get_bool(tb, ACSI_A_IS_PCIE);
+	if (d->is_pcie && tb[ACSI_A_PCIE_TYPE])
+		d->pcie_type = (enum ax_pcie_type)nla_get_u8(tb[ACSI_A_PCIE_TYPE]);
+
+	d->acs_known = tb[ACSI_A_ACS_POS] != NULL;
+	d->acs_origin = d->acs_known ? AX_ORIG_KERNEL : AX_ORIG_UNKNOWN;
+	if (d->acs_known)
+		d->acs_pos = nla_get_u16(tb[ACSI_A_ACS_POS]);
+	if (tb[ACSI_A_ACS_CAP])
+		d->acs_cap = nla_get_u16(tb[ACSI_A_ACS_CAP]);
+	if (tb[ACSI_A_ACS_CTRL])
+		d->acs_ctrl = nla_get_u16(tb[ACSI_A_ACS_CTRL]);
+	if (tb[ACSI_A_ACS_EGRESS_BITS])
+		d->acs_egress_bits = nla_get_u8(tb[ACSI_A_ACS_EGRESS_BITS]);
+	d->acs_dword_layout = get_bool(tb, ACSI_A_ACS_DWORD_LAYOUT);
+
+	d->is_virtfn = get_bool(tb, ACSI_A_IS_VIRTFN);
+	*has_pf = d->is_virtfn && tb[ACSI_A_PF_ADDR];
+	if (*has_pf)
+		*pf = unpack_addr(nla_get_u32(tb[ACSI_A_PF_ADDR]));
+	d->has_sriov = get_bool(tb, ACSI_A_HAS_SRIOV);
+	d->ari = get_bool(tb, ACSI_A_ARI);
+	d->ats_enabled = get_bool(tb, ACSI_A_ATS_ENABLED);
+	d->untrusted = get_bool(tb, ACSI_A_UNTRUSTED);
+	d->external_facing = get_bool(tb, ACSI_A_EXTERNAL_FACING);
+
+	d->kernel_facts = tb[ACSI_A_DEV_FLAGS] != NULL;
+	if (d->kernel_facts)
+		d->dev_flags = nla_get_u32(tb[ACSI_A_DEV_FLAGS]);
+	d->has_alias_mask = tb[ACSI_A_DMA_ALIAS_MASK] != NULL;
+	if (d->has_alias_mask)
+		memcpy(d->alias_mask, nla_data(tb[ACSI_A_DMA_ALIAS_MASK]),
+		       sizeof(d->alias_mask));
+	/* The module always knows: no attribute means no group. */
+	d->kernel_group = tb[ACSI_A_IOMMU_GROUP] ?
+			  (int)nla_get_u32(tb[ACSI_A_IOMMU_GROUP]) :
+			  AX_GROUP_NONE;
+	d->driver_known = true;
+	if (tb[ACSI_A_DRIVER])
+		snprintf(d->driver, sizeof(d->driver), "%s",
+			 nla_get_string(tb[ACSI_A_DRIVER]));
+	if (tb[ACSI_A_DOMAIN_TYPE_NAME])
+		snprintf(d->domain_type, sizeof(d->domain_type), "%s",
+			 nla_get_string(tb[ACSI_A_DOMAIN_TYPE_NAME]));
+	return true;
+}
+
+struct dump_arg {
+	struct ax_machine *m;
+	struct ax_addr *pfs;	/* PF address per device, by index */
+	bool *has_pf;
+	size_t cap;
+	bool oom;
+	bool bad;
+};
+
+static int on_device(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[ACSI_A_MAX + 1];
+	struct dump_arg *da = arg;
+	struct ax_dev *d;
+	size_t idx;
+
+	if (parse(msg, tb) < 0) {
+		da->bad = true;
+		return NL_SKIP;
+	}
+	idx = da->m->n;
+	if (idx >= da->cap) {
+		size_t ncap = da->cap ? da->cap * 2 : 64;
+		struct ax_addr *p = realloc(da->pfs, ncap * sizeof(*p));
+		bool *h;
+
+		if (!p) {
+			da->oom = true;
+			return NL_STOP;
+		}
+		da->pfs = p;
+		h = realloc(da->has_pf, ncap * sizeof(*h));
+		if (!h) {
+			da->oom = true;
+			return NL_STOP;
+		}
+		da->has_pf = h;
+		da->cap = ncap;
+	}
+	d = ax_machine_add(da->m);
+	if (!d) {
+		da->oom = true;
+		return NL_STOP;
+	}
+	if (!fill_dev(tb, d, &da->has_pf[idx], &da->pfs[idx])) {
+		da->m->n--;
+		da->bad = true;
+	}
+	return NL_OK;
+}
+
+static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
+			size_t errlen)
+{
+	size_t base = m->n, i;
+	struct dump_arg da = { .m = m };
+	int ret = 0, tries;
+	bool torn = false;
+
+	for (tries = 0; tries < AX_NL_DUMP_TRIES; tries++) {
+		m->n = base;
+		da.oom = false;
+		da.bad = false;
+		ret = request(c, ACSI_CMD_GET_DEVICE, NLM_F_DUMP, NULL,
+			      on_device, &da, &torn);
+		/* Hot-plug tore the dump: ask again for a consistent one. */
+		if (ret < 0 || !torn)
+			break;
+	}
+	if (!ret && torn) {
+		snprintf(err, errlen,
+			 "acs_inspect: devices kept changing during %d dumps",
+			 AX_NL_DUMP_TRIES);
+		ret = AX_NL_EIO;
+		goto out;
+	}
+	if (ret < 0) {
+		ret = fail(c, ret, "GET_DEVICE dump", err, errlen);
+		goto out;
+	}
+	if (da.oom) {
+		snprintf(err, errlen, "acs_inspect: out of memory");
+		ret = AX_NL_EIO;
+		goto out;
+	}
+	if (da.bad) {
+		snprintf(err, errlen,
+			 "acs_inspect: malformed device message from the module");
+		ret = AX_NL_EIO;
+		goto out;
+	}
+	if (ax_machine_link(m, err, errlen)) {
+		ret = AX_NL_EIO;
+		goto out;
+	}
+	/* PF indices are only meaningful once the table is sorted. */
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+		size_t k = (size_t)d->order;
+
+		if (k >= base && k - base < da.cap && da.has_pf[k - base])
+			d->physfn = ax_machine_find(m, da.pfs[k - base]);
+	}
+	ret = 0;
+out:
+	free(da.pfs);
+	free(da.has_pf);
+	return ret;
+}
+
+int ax_source_netlink(struct ax_machine *m, char *err, size_t errlen)
+{
+	struct nl_ctx c;
+	FILE *f;
+	int ret;
+
+	ret = ctx_open(&c, err, errlen);
+	if (ret)
+		return ret;
+	ret = check_info(&c, m, err, errlen);
+	if (!ret)
+		ret = dump_devices(&c, m, err, errlen);
+	ctx_close(&c);
+	if (ret)
+		return ret;
+
+	m->source = AX_SRC_NETLINK;
+	snprintf(m->source_name, sizeof(m->source_name), "netlink");
+	m->module_facts = true;
+	m->kernel_groups_known = true;
+	/* Same machine: the command line is not the module's to report. */
+	f = fopen("/proc/cmdline", "r");
+	if (f) {
+		if (fgets(m->cmdline, sizeof(m->cmdline), f))
+			m->cmdline[strcspn(m->cmdline, "\n")] = '\0';
+		fclose(f);
+	}
+	if (!m->acs_requested_known)
+		ax_machine_note(m,
+				"acs_inspect cannot tell whether the IOMMU core requested ACS at boot");
+	return 0;
+}
+
+struct path_arg {
+	struct ax_nl_hop *hops;
+	int max;
+	int n;
+	bool got;
+	bool bad;
+};
+
+static int on_path(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[ACSI_A_MAX + 1], *hop;
+	struct path_arg *pa = arg;
+	int rem;
+
+	if (parse(msg, tb) < 0 || !tb[ACSI_A_HOP_COUNT]) {
+		pa->bad = true;
+		return NL_SKIP;
+	}
+	pa->got = true;
+	pa->n = 0;
+	nlmsg_for_each_attr(hop, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		struct nlattr *ht[ACSI_A_MAX + 1];
+		struct ax_nl_hop *h;
+		struct ax_dev d;
+		struct ax_addr pf;
+		bool has_pf;
+
+		if (nla_type(hop) != ACSI_A_HOP)
+			continue;
+		if (nla_parse_nested(ht, ACSI_A_MAX, hop, ax_nl_policy) < 0) {
+			pa->bad = true;
+			continue;
+		}
+		memset(&d, 0, sizeof(d));
+		if (!fill_dev(ht, &d, &has_pf, &pf)) {
+			pa->bad = true;
+			continue;
+		}
+		if (pa->n < pa->max) {
+			h = &pa->hops[pa->n];
+			h->addr = d.addr;
+			h->vendor = d.vendor;
+			h->device = d.device;
+			h->is_pcie = d.is_pcie;
+			h->pcie_type = d.pcie_type;
+			h->kernel_group = d.kernel_group;
+			fill_verdict(ht, &h->verdict);
+		}
+		pa->n++;
+	}
+	if ((uint32_t)pa->n != nla_get_u32(tb[ACSI_A_HOP_COUNT]))
+		pa->bad = true;
+	return NL_OK;
+}
+
+int ax_netlink_path(struct ax_addr a, struct ax_nl_hop *hops, int max,
+		    int *n, char *err, size_t errlen)
+{
+	struct path_arg pa = { .hops = hops, .max = max };
+	struct nl_ctx c;
+	int ret;
+
+	ret = ctx_open(&c, err, errlen);
+	if (ret)
+		return ret;
+	ret = check_info(&c, NULL, err, errlen);
+	if (!ret) {
+		ret = request(&c, ACSI_CMD_GET_PATH, 0, &a, on_path, &pa, NULL);
+		if (ret < 0) {
+			ret = fail(&c, ret, "GET_PATH", err, errlen);
+		} else if (!pa.got || pa.bad) {
+			snprintf(err, errlen,
+				 "acs_inspect: GET_PATH: malformed reply");
+			ret = AX_NL_EIO;
+		}
+	}
+	ctx_close(&c);
+	if (!ret)
+		*n = pa.n;
+	return ret;
+}
