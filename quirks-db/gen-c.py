@@ -42,17 +42,27 @@ def generate(db, srcdir):
     w(" * do not edit: change the TSV files (see "
       "Documentation/quirks-db.md).")
     w(" *")
-    w(f" * {len(db.acs)} ACS entries, {len(db.ranges)} callback ID ranges, "
-      f"{len(db.alias)} DMA-alias fixups,")
+    acs, ranges, alias = db.mainline(db.acs), db.mainline(db.ranges), \
+        db.mainline(db.alias)
+    w(f" * {len(acs)} ACS entries, {len(ranges)} callback ID ranges, "
+      f"{len(alias)} DMA-alias fixups,")
     w(f" * releases {quirksdb.release_str(db.oldest())} to "
       f"{quirksdb.release_str(db.newest())}.")
+    later = [e for e in db.acs + db.ranges + db.alias
+             if e.first > db.newest()]
+    if later:
+        w(" *")
+        w(" * Left out, seen only in stable trees so far (no mainline "
+          "release known):")
+        for e in later:
+            w(f" *   {e.where}")
     w(" */")
     w("")
     w('#include "quirks.h"')
     w("")
     w("/* pci_dev_acs_enabled[] in kernel table order. */")
     w("const struct axq_acs_entry axq_acs_table[] = {")
-    for e in db.acs:
+    for e in acs:
         bp = " ".join(b.text for b in e.backports)
         if bp:
             w(f"\t/* also in stable {bp} */")
@@ -66,7 +76,7 @@ def generate(db, srcdir):
     w("")
     w("/* Device IDs checked inside ACS callbacks. */")
     w("const struct axq_id_range axq_id_ranges[] = {")
-    for r in db.ranges:
+    for r in ranges:
         w(f"\t{{ .kind = {r.kind}, .vendor = {c_id(r.vendor)}, "
           f".lo = {c_id(r.lo)}, .hi = {c_id(r.hi)},")
         w(f"\t  .what = {c_str(r.what)}, .first = {r.first}, "
@@ -77,7 +87,7 @@ def generate(db, srcdir):
     w("")
     w("/* DMA-alias fixups in source order. */")
     w("const struct axq_alias_entry axq_alias_table[] = {")
-    for a in db.alias:
+    for a in alias:
         cls = "AXQ_ANY" if a.class_ is None else f"0x{a.class_:04x}"
         w(f"\t{{ .vendor = {c_id(a.vendor)}, .device = {c_id(a.device, 32)}, "
           f".subvendor = {c_id(a.subvendor, 32)},")

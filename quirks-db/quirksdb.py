@@ -13,6 +13,7 @@ ACS_FILE = "acs-quirks.tsv"
 RANGES_FILE = "acs-id-ranges.tsv"
 ALIAS_FILE = "dma-alias-quirks.tsv"
 CALLBACKS_FILE = "callbacks.tsv"
+TREES_FILE = "trees.tsv"
 
 ACS_COLS = ["vendor", "device", "callback", "first", "last", "backports",
             "note"]
@@ -21,6 +22,7 @@ RANGES_COLS = ["callback", "vendor", "lo", "hi", "what", "first", "last",
 ALIAS_COLS = ["stage", "vendor", "device", "class", "subvendor", "subdevice",
               "hook", "first", "last", "backports", "note"]
 CALLBACKS_COLS = ["name", "table", "kind", "decision"]
+TREES_COLS = ["release", "version", "source", "checked_by"]
 
 ACS_KINDS = {
     "AXQ_AMD_SB", "AXQ_MF_ENDPOINT", "AXQ_RCIEP", "AXQ_QCOM_RP", "AXQ_NXP_RP",
@@ -164,13 +166,34 @@ class Database:
         self.acs = []
         self.ranges = []
         self.alias = []
+        self.trees = []
+        self._load_trees()
         self._load_callbacks()
         self._load_acs()
         self._load_ranges()
         self._load_alias()
+        newest = self.newest()
+        for e in self.acs + self.ranges + self.alias:
+            if e.first > newest and not e.backports:
+                raise DbError(f"{e.where}: first {release_str(e.first)} is "
+                              "newer than every tree in trees.tsv and no "
+                              "stable tree carries it")
 
     def _path(self, name):
         return os.path.join(self.dir, name)
+
+    def _load_trees(self):
+        for where, row in _read_tsv(self._path(TREES_FILE), TREES_COLS):
+            rel = parse_release(row["release"], where)
+            if not row["version"].startswith(row["release"] + "."):
+                raise DbError(f"{where}: version {row['version']} is not "
+                              f"in release {row['release']}")
+            if row["checked_by"] not in ("regen.py", "crosscheck.py"):
+                raise DbError(f"{where}: checked_by must be regen.py or "
+                              "crosscheck.py")
+            self.trees.append(Entry(dict(row, kver=rel), where))
+        if not self.trees:
+            raise DbError(f"{TREES_FILE}:0: no trees")
 
     def _load_callbacks(self):
         for where, row in _read_tsv(self._path(CALLBACKS_FILE),
@@ -263,20 +286,16 @@ class Database:
                 kind=cb.kind, first=first, last=last, backports=bps,
                 note=row["note"], key=key), where))
 
-    def releases(self):
-        """Every release boundary the database mentions."""
-        rs = set()
-        for e in self.acs + self.ranges + self.alias:
-            rs.add(e.first)
-            if e.last:
-                rs.add(e.last)
-        return sorted(rs)
-
     def newest(self):
-        return max(self.releases())
+        """Newest release of a tree the database was built from."""
+        return max(t.kver for t in self.trees)
 
     def oldest(self):
-        return min(self.releases())
+        return min(t.kver for t in self.trees)
+
+    def mainline(self, entries):
+        """Entries present in some release up to the newest tree."""
+        return [e for e in entries if e.first <= self.newest()]
 
     def range_ids(self, callback, vendor, series, sublevel=None):
         """IDs the callback checks in that release: (sure, maybe) sets."""
