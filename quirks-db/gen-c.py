@@ -16,6 +16,8 @@ import os
 import sys
 import tempfile
 
+# Keep the source tree free of __pycache__ when run from the build.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import quirksdb  # noqa: E402
 

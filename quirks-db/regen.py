@@ -28,6 +28,8 @@ import re
 import subprocess
 import sys
 
+# Keep the source tree free of __pycache__ when run from the build.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import quirksdb  # noqa: E402
 

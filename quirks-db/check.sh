@@ -1,0 +1,136 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# check.sh - does the quirks database agree with the kernel sources here
+# and with the tables in shared/data/kernel-quirks, and do its C tables
+# compile?  Usage: quirks-db/check.sh [KERNEL-TREE-OR-ARCHIVE...]
+#
+# Without arguments it checks /usr/src/linux-source-6.1.tar.xz and
+# /usr/src/linux-source-6.12.tar.xz (those that exist).  The few files
+# needed are extracted once into $QUIRKS_CACHE (/work/build-cache/quirks-db).
+# Last line: "quirks-db: N passed, N failed"; exit status 1 if any failed.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+data=${QUIRKS_DATA:-$repo/../shared/data/kernel-quirks}
+cache=${QUIRKS_CACHE:-/work/build-cache/quirks-db}
+cc=${CC:-gcc}
+tmp=$(mktemp -d /tmp/quirks-db-check.XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export PYTHONDONTWRITEBYTECODE=1
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# Add the PASS/FAIL lines of a sub-check's output to the totals.
+tally() {
+	p=$(grep -c '^PASS ' "$1")
+	f=$(grep -c '^FAIL ' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+if [ $# -eq 0 ]; then
+	for t in /usr/src/linux-source-6.1.tar.xz \
+		 /usr/src/linux-source-6.12.tar.xz; do
+		if [ -e "$t" ]; then
+			set -- "$@" "$t"
+		else
+			echo "SKIP $t: not installed"
+		fi
+	done
+fi
+
+# 1. The database loads and its C tables compile cleanly.
+if python3 "$here/gen-c.py" "$here" "$tmp/quirks_db.c" 2>"$tmp/gen.err"; then
+	pass "gen-c.py: database valid, C tables written"
+	if $cc -Wall -Wextra -Werror -std=gnu11 -c -I "$repo/user" \
+		"$tmp/quirks_db.c" -o "$tmp/quirks_db.o" 2>"$tmp/cc.err"; then
+		pass "generated C compiles with -Wall -Wextra -Werror"
+	else
+		fail "generated C does not compile:"; cat "$tmp/cc.err"
+	fi
+else
+	fail "gen-c.py:"; cat "$tmp/gen.err"
+fi
+
+# 2. Agreement with kernel source trees.
+if [ $# -gt 0 ]; then
+	mkdir -p "$cache"
+	python3 "$here/regen.py" --check --cache "$cache" "$@" \
+		>"$tmp/regen.out" 2>&1
+	rc=$?
+	cat "$tmp/regen.out"
+	tally "$tmp/regen.out"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/regen.out"; then
+		fail "regen.py --check exited $rc"
+	fi
+else
+	echo "SKIP regen.py --check: no kernel source tree"
+fi
+
+# 3. Agreement with the shared tables, oddities explained.
+if [ -r "$data/acs-quirk-table.tsv" ]; then
+	python3 "$here/crosscheck.py" "$data" >"$tmp/cross.out" 2>&1
+	rc=$?
+	grep -v '^PASS ' "$tmp/cross.out"
+	tally "$tmp/cross.out"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/cross.out"; then
+		fail "crosscheck.py exited $rc"
+	fi
+else
+	echo "SKIP crosscheck.py: no $data"
+fi
+
+# 4. The checks catch a wrong database: re-date one entry (ATI 4385
+# first seen in 6.2, not 3.12), reorder the table, and name an unknown
+# callback.
+mkdir "$tmp/bad"
+cp "$here"/*.tsv "$tmp/bad/"
+sed 's/^1002\t4385\tpci_quirk_amd_sb_acs\t3\.12\t/1002\t4385\tpci_quirk_amd_sb_acs\t6.2\t/' \
+	"$here/acs-quirks.tsv" >"$tmp/bad/acs-quirks.tsv"
+if cmp -s "$here/acs-quirks.tsv" "$tmp/bad/acs-quirks.tsv"; then
+	fail "mutation: could not re-date 1002:4385"
+else
+	if [ $# -gt 0 ] && ! python3 "$here/regen.py" --check --db "$tmp/bad" \
+		--cache "$cache" "$1" >/dev/null 2>&1; then
+		pass "mutation: regen.py --check rejects a wrongly dated entry"
+	elif [ $# -gt 0 ]; then
+		fail "mutation: regen.py --check accepted a wrongly dated entry"
+	fi
+	if [ -r "$data/acs-quirk-table.tsv" ] && ! python3 \
+		"$here/crosscheck.py" --db "$tmp/bad" "$data" >/dev/null 2>&1; then
+		pass "mutation: crosscheck.py rejects a wrongly dated entry"
+	elif [ -r "$data/acs-quirk-table.tsv" ]; then
+		fail "mutation: crosscheck.py accepted a wrongly dated entry"
+	fi
+fi
+# Swap the first two data rows: same entries, wrong order.
+awk -F'\t' 'BEGIN { OFS = "\t" }
+	/^#/ || !hdr { print; if (!/^#/) hdr = 1; next }
+	n == 0 { held = $0; n = 1; next }
+	n == 1 { print; print held; n = 2; next }
+	{ print }' "$here/acs-quirks.tsv" >"$tmp/bad/acs-quirks.tsv"
+if [ $# -gt 0 ]; then
+	if python3 "$here/regen.py" --check --db "$tmp/bad" --cache "$cache" \
+		"$1" 2>&1 | grep -q '^FAIL .*table order'; then
+		pass "mutation: regen.py --check notices a reordered table"
+	else
+		fail "mutation: regen.py --check missed a reordered table"
+	fi
+fi
+sed 's/^\(1924\t0903\t\)pci_quirk_mf_endpoint_acs/\1pci_quirk_bogus_acs/' \
+	"$here/acs-quirks.tsv" >"$tmp/bad/acs-quirks.tsv"
+if python3 "$here/gen-c.py" "$tmp/bad" "$tmp/bad.c" 2>"$tmp/bad.err"; then
+	fail "mutation: gen-c.py accepted an unknown callback"
+elif grep -q 'acs-quirks.tsv:[0-9]*: unknown callback' "$tmp/bad.err"; then
+	pass "mutation: gen-c.py rejects an unknown callback with file:line"
+else
+	fail "mutation: gen-c.py error lacks file:line:"; cat "$tmp/bad.err"
+fi
+
+echo "quirks-db: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
