@@ -106,6 +106,41 @@ fi
 tool=no
 [ -x /bin/acsexplain ] && tool=yes
 
+# Listen to the module's multicast group from now on: VFs and hot-plugged
+# devices must be announced there.
+events=no
+if [ $module = yes ]; then
+	if [ -x /bin/acsi-events ]; then
+		acsi-events >/tmp/events 2>&1 &
+		events_pid=$!
+		i=0
+		while ! grep -q ACSI-LISTENING /tmp/events && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if grep -q ACSI-LISTENING /tmp/events; then
+			events=yes
+			result events-subscribe PASS "joined acs_inspect/events"
+		else
+			result events-subscribe FAIL "$(cat /tmp/events)"
+		fi
+	else
+		result events-subscribe SKIP "acsi-events not built"
+	fi
+fi
+
+# announced added|removed ADDRESS: did the module multicast that event?
+# (waits up to 5 s for the listener to print it)
+announced() {
+	i=0
+	while [ $i -lt 50 ]; do
+		grep -q "^ACSI-EVENT $1 $2 " /tmp/events && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # SR-IOV VFs the topology asks for.  VFs are not handed to a driver: QEMU's
 # NVMe VFs stay offline until nvme-cli assigns them resources, and their
 # grouping does not depend on a driver.
@@ -123,6 +158,17 @@ topo_lines sriov_vfs | while read -r pf n; do
 			result "sriov-$pf" PASS "$n VFs created"
 		else
 			result "sriov-$pf" FAIL "asked $n VFs, $got appeared"
+		fi
+		[ $events = yes ] || continue
+		missing=""
+		for vf in "$d"/virtfn*; do
+			vfa=$(basename "$(readlink "$vf")")
+			announced added "$vfa" || missing="$missing $vfa"
+		done
+		if [ -z "$missing" ]; then
+			result "sriov-events-$pf" PASS "module announced all $got VFs"
+		else
+			result "sriov-events-$pf" FAIL "not announced:$missing"
 		fi
 	else
 		result "sriov-$pf" FAIL "sriov_numvfs: $(cat /tmp/sriov.err)"
@@ -237,7 +283,7 @@ run_tool() {
 		return
 	fi
 	if [ "$2" = module ]; then
-		capture "json-$tag" acsexplain --all --json
+		capture "json-$tag" acsexplain --source netlink --all --json
 	else
 		capture "json-$tag" acsexplain --source sysfs --all --json
 	fi
@@ -259,9 +305,16 @@ topo_lines hotplug | while read -r id addr rest; do
 		continue
 	fi
 	result "hotplug-add:$id" PASS "$addr appeared after ${i}s in group $(group_of "$addr")"
+	if [ $events = yes ]; then
+		if announced added "$addr"; then
+			result "hotplug-event-add:$id" PASS "$(grep -m1 "^ACSI-EVENT added $addr " /tmp/events)"
+		else
+			result "hotplug-event-add:$id" FAIL "no 'added' event for $addr"
+		fi
+	fi
 	run_expectations hotplug-
 	if [ $tool = yes ] && [ $module = yes ]; then
-		capture "json-hotplug-added-$id" acsexplain --all --json
+		capture "json-hotplug-added-$id" acsexplain --source netlink --all --json
 	fi
 	echo "ACSX-HOTPLUG del $id $addr"
 	i=0
@@ -274,11 +327,23 @@ topo_lines hotplug | while read -r id addr rest; do
 		continue
 	fi
 	result "hotplug-del:$id" PASS "$addr gone after ${i}s"
+	if [ $events = yes ]; then
+		if announced removed "$addr"; then
+			result "hotplug-event-del:$id" PASS "$(grep -m1 "^ACSI-EVENT removed $addr " /tmp/events)"
+		else
+			result "hotplug-event-del:$id" FAIL "no 'removed' event for $addr"
+		fi
+	fi
 	if [ $tool = yes ] && [ $module = yes ]; then
-		capture "json-hotplug-removed-$id" acsexplain --all --json
+		capture "json-hotplug-removed-$id" acsexplain --source netlink --all --json
 	fi
 done
 
+if [ $events = yes ]; then
+	kill "$events_pid" 2>/dev/null
+	wait "$events_pid" 2>/dev/null
+	capture events cat /tmp/events
+fi
 if [ $module = yes ]; then
 	if rmmod acs_inspect 2>/tmp/rmmod.err; then
 		result module-unload PASS "acs_inspect unloaded"

@@ -42,6 +42,8 @@ PCIIDS=/usr/share/misc/pci.ids
 
 kmod_ko="$root/build/kmod/$rel/acs_inspect.ko"
 tool="$root/user/acsexplain"
+uapi="$root/include/uapi/linux/acs_inspect.h"
+listener="$out/acsi-events"
 
 # Modules in load order, dependencies first, each once.
 modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS |
@@ -54,11 +56,22 @@ inputs() {
 		$modlist; do
 		sha256sum "$f"
 	done
-	for f in "$kmod_ko" "$tool"; do
+	for f in "$kmod_ko" "$tool" "$here/acsi-events.c" "$uapi"; do
 		if [ -f "$f" ]; then sha256sum "$f"; else echo "absent $f"; fi
 	done
 }
 mkdir -p "$out"
+# The guest's listener for the module's multicast events (acsi-events.c),
+# built against the project's UAPI header once the module exists.
+if [ -f "$uapi" ] && [ -f "$kmod_ko" ]; then
+	if [ ! -x "$listener" ] || [ "$here/acsi-events.c" -nt "$listener" ] ||
+		[ "$uapi" -nt "$listener" ]; then
+		gcc -Wall -Wextra -Werror -O2 -I"$root/include/uapi" \
+			-I/usr/include/libnl3 -o "$listener" "$here/acsi-events.c" \
+			-lnl-genl-3 -lnl-3 ||
+			die "cannot build acsi-events (libnl-genl-3-dev installed?)"
+	fi
+fi
 want=$(inputs | sha256sum | cut -d' ' -f1)
 if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	echo "$img"
@@ -106,6 +119,9 @@ echo $DRIVERS >"$r/lib/modules/$rel/drivers"
 
 if [ -f "$kmod_ko" ]; then
 	cp "$kmod_ko" "$r/lib/modules/$rel/extra/acs_inspect.ko"
+fi
+if [ -f "$kmod_ko" ] && [ -x "$listener" ]; then
+	copy_prog "$listener"
 fi
 if [ -x "$tool" ]; then
 	copy_prog "$tool"
