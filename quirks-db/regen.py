@@ -5,6 +5,8 @@
     regen.py TREE...              print what each tree has
     regen.py --check [--db DIR] TREE...
                                   verify the database against each tree
+    regen.py --suggest TREE...    print the database rows to add or change
+                                  so that it agrees with each tree
 
 TREE is a kernel source directory or a linux-source-X.tar.xz; from an
 archive only Makefile, drivers/pci/quirks.c and include/linux/pci_ids.h
@@ -129,7 +131,7 @@ def parse_defines(text, ids):
 
 
 class Tree:
-    def __init__(self, path, cache):
+    def __init__(self, path, cache, known_hooks=()):
         self.path = path
         self.root = open_tree(path, cache)
         self.version = tree_version(self.root)
@@ -143,7 +145,7 @@ class Tree:
         self.acs = self.parse_acs_table()
         self.callback_ids = {cb: self.parse_callback_ids(cb)
                              for cb in dict.fromkeys(e[2] for e in self.acs)}
-        self.alias = self.parse_alias_fixups()
+        self.alias = self.parse_alias_fixups(known_hooks)
 
     @property
     def name(self):
@@ -258,6 +260,8 @@ class Tree:
         """Expand one level of function-like macros that declare fixups."""
         src = self.src.replace("\\\n", "  ")
         macros = {}
+        self.define_spans = [(m.start(), m.end()) for m in re.finditer(
+            r"^\s*#\s*define\b.*$", src, re.M)]
         for m in re.finditer(r"^\s*#\s*define\s+(\w+)\(([^)]*)\)\s*(.*)$",
                              src, re.M):
             if "DECLARE_PCI_FIXUP" in m.group(3):
@@ -276,17 +280,14 @@ class Tree:
                 out.append((text, inv.start()))
         return src, out
 
-    def parse_alias_fixups(self, known=()):
-        return self._parse_alias(set(known) | self._db_hooks)
-
-    _db_hooks = set()
-
-    def _parse_alias(self, known):
+    def parse_alias_fixups(self, known):
         hooks = self.alias_hooks(known)
         src, expanded = self.expand_macros()
         decls = [(m.group(0), m.start()) for m in re.finditer(
             r"\bDECLARE_PCI_FIXUP_\w+\s*\([^;]*?\)\s*;", src)]
-        decls = [d for d in decls if not d[0].lstrip().startswith("#")]
+        # A macro body is a template, not a declaration.
+        decls = [d for d in decls
+                 if not any(a <= d[1] < b for a, b in self.define_spans)]
         rows = []
         fixed = self.fixed_alias_table()
         for text, pos in decls + expanded:
@@ -480,12 +481,78 @@ def check_tree(db, t, rep):
                f"expects for {rel}.{t.sublevel}")
 
 
+def suggest(db, t):
+    """Print what to change in the database so that it agrees with t."""
+    rel = quirksdb.release_str(t.series)
+    ver = ".".join(map(str, t.version))
+    note = f"first seen in {os.path.basename(t.path.rstrip('/'))} {ver}; " \
+        "date it: bracket or commit"
+    print(f"# suggestions for {t.name}")
+    dbkeys = {e.key: e for e in db.acs}
+    prev = None
+    for v, d, cb, w in t.acs:
+        k = (v, d, cb)
+        e = dbkeys.get(k)
+        if e is None:
+            after = f"after {fmt_acs_key(prev)}" if prev else "first"
+            print(f"acs-quirks.tsv ({after}):\t{quirksdb.fmt_id(v)}\t"
+                  f"{quirksdb.fmt_id(d)}\t{cb}\t{rel}\t\t\t{note}")
+        elif e.expected(t.series, t.sublevel) == "no":
+            print(f"{e.where}: add backport {ver} (tree has it, {w})")
+        prev = k
+    keys = {(v, d, cb) for v, d, cb, _ in t.acs}
+    for e in db.acs:
+        if e.expected(t.series, t.sublevel) == "yes" and e.key not in keys:
+            print(f"{e.where}: {rel} lacks it: set last, or fix first")
+    for cb, ids in sorted(t.callback_ids.items()):
+        if ids is None:
+            continue
+        for vendor in sorted({v for v, d, c, _ in t.acs if c == cb}):
+            sure, maybe = db.range_ids(cb, vendor, t.series, t.sublevel)
+            extra = sorted(ids - sure - maybe)
+            runs = []
+            for x in extra:
+                if runs and runs[-1][1] == x - 1:
+                    runs[-1][1] = x
+                else:
+                    runs.append([x, x])
+            for lo, hi in runs:
+                print(f"acs-id-ranges.tsv:\t{cb}\t{vendor:04x}\t{lo:04x}\t"
+                      f"{hi:04x}\tWHAT THESE ARE\t{rel}\t\t\t{note}")
+            if sure - ids:
+                print(f"acs-id-ranges.tsv: {cb} in {rel} lacks "
+                      f"{quirksdb.fmt_ids(sure - ids)}: set last")
+    dbalias = {e.key: e for e in db.alias}
+    tree_alias = set()
+    for r in t.alias:
+        k = alias_key(r)
+        tree_alias.add(k)
+        e = dbalias.get(k)
+        if e is None:
+            cls = "any" if r["class_"] is None else f"{r['class_']:04x}"
+            print(f"dma-alias-quirks.tsv:\t{r['stage']}\t{r['vendor']:04x}\t"
+                  f"{quirksdb.fmt_id(r['device'])}\t{cls}\t"
+                  f"{quirksdb.fmt_id(r['subvendor'])}\t"
+                  f"{quirksdb.fmt_id(r['subdevice'])}\t{r['hook']}\t{rel}"
+                  f"\t\t\t{note}")
+        elif e.expected(t.series, t.sublevel) == "no":
+            print(f"{e.where}: add backport {ver} (tree has it, "
+                  f"{r['where']})")
+    for e in db.alias:
+        if e.expected(t.series, t.sublevel) == "yes" and \
+           e.key not in tree_alias:
+            print(f"{e.where}: {rel} lacks it: set last, or fix first")
+
+
 def main():
     ap = argparse.ArgumentParser(
         description="Extract ACS/DMA-alias quirk facts from kernel trees, "
         "or --check the quirks database against them.")
     ap.add_argument("--check", action="store_true",
                     help="verify the database agrees with every tree")
+    ap.add_argument("--suggest", action="store_true",
+                    help="print the database changes that would make it "
+                    "agree with each tree (rows to add, backports, last)")
     ap.add_argument("--db", default=os.path.dirname(os.path.abspath(
         __file__)), help="database directory (default: this script's)")
     ap.add_argument("--cache", default=DEFAULT_CACHE,
@@ -502,17 +569,20 @@ def main():
             die(str(e))
         # Printing needs no database: alias hooks are then found by body.
         print(f"regen.py: warning: {e}", file=sys.stderr)
-    if db:
-        Tree._db_hooks = {n for n, c in db.callbacks.items()
-                          if c.table == "alias"}
+    hooks = {n for n, c in db.callbacks.items() if c.table == "alias"} \
+        if db else set()
     rep = Report()
     for path in args.trees:
         try:
-            t = Tree(path, args.cache)
+            t = Tree(path, args.cache, hooks)
         except TreeError as e:
             die(str(e))
         if args.check:
             check_tree(db, t, rep)
+        elif args.suggest:
+            if db is None:
+                die("--suggest needs a valid database")
+            suggest(db, t)
         else:
             print_tree(t)
     if args.check:
