@@ -48,36 +48,73 @@ static void push(struct jctx *c, json_object *a, json_object *v)
 	}
 }
 
-static json_object *str_or_null(const char *s)
+/* Value constructors: NULL from them means out of memory, never JSON
+ * null; a null is asked for explicitly by passing NULL to put().
+ */
+static json_object *oom_check(struct jctx *c, json_object *v)
 {
-	return s && s[0] ? json_object_new_string(s) : NULL;
+	if (!v)
+		c->oom = true;
+	return v;
 }
 
-static json_object *addr_json(struct ax_addr a)
+static json_object *jstr(struct jctx *c, const char *s)
+{
+	return oom_check(c, json_object_new_string(s));
+}
+
+static json_object *jstr_or_null(struct jctx *c, const char *s)
+{
+	return s && s[0] ? jstr(c, s) : NULL;
+}
+
+static json_object *jint(struct jctx *c, int64_t v)
+{
+	return oom_check(c, json_object_new_int64(v));
+}
+
+static json_object *jbool(struct jctx *c, bool b)
+{
+	return oom_check(c, json_object_new_boolean(b));
+}
+
+static json_object *jobj(struct jctx *c)
+{
+	return oom_check(c, json_object_new_object());
+}
+
+static json_object *jarr(struct jctx *c, size_t n)
+{
+	return oom_check(c, json_object_new_array_ext(n ? (int)n : 1));
+}
+
+static json_object *jaddr(struct jctx *c, struct ax_addr a)
 {
 	char buf[16];
 
-	return json_object_new_string(ax_addr_str(a, buf));
+	return jstr(c, ax_addr_str(a, buf));
 }
 
-static json_object *dev_addr_json(const struct ax_machine *m, int idx)
+/* Address of device idx, or null when there is none (-1). */
+static json_object *jdev(struct jctx *c, int idx)
 {
-	if (idx < 0 || (size_t)idx >= m->n)
+	if (idx < 0 || (size_t)idx >= c->m->n)
 		return NULL;
-	return addr_json(m->devs[idx].addr);
+	return jaddr(c, c->m->devs[idx].addr);
 }
 
-static json_object *hex_json(unsigned int v, int digits)
+static json_object *jhex(struct jctx *c, unsigned int v, int digits)
 {
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%0*x", digits, v);
-	return json_object_new_string(buf);
+	return jstr(c, buf);
 }
 
-static json_object *group_json(int g)
+/* Group numbers: AX_GROUP_NONE and AX_GROUP_UNKNOWN both print null. */
+static json_object *jgroup(struct jctx *c, int g)
 {
-	return g >= 0 ? json_object_new_int(g) : NULL;
+	return g >= 0 ? jint(c, g) : NULL;
 }
 
 static const char *source_kind(enum ax_source_kind k)
@@ -102,16 +139,12 @@ static json_object *acs_flags_json(struct jctx *c, uint16_t flags)
 	static const char *const names[] = {
 		"SV", "TB", "RR", "CR", "UF", "EC", "DT",
 	};
-	json_object *a = json_object_new_array();
+	json_object *a = jarr(c, 0);
 	size_t i;
 
-	if (!a) {
-		c->oom = true;
-		return NULL;
-	}
-	for (i = 0; i < ARRAY_SIZE(names); i++)
+	for (i = 0; a && i < ARRAY_SIZE(names); i++)
 		if (flags & (1u << i))
-			push(c, a, json_object_new_string(names[i]));
+			push(c, a, jstr(c, names[i]));
 	return a;
 }
 
@@ -120,60 +153,37 @@ static json_object *acs_json(struct jctx *c, int idx)
 	const struct ax_dev *d = &c->m->devs[idx];
 	const struct ax_acs_verdict *v = c->res->acs ? &c->res->acs[idx] : NULL;
 	bool have = d->acs_known && d->acs_pos;
-	json_object *o = json_object_new_object();
+	json_object *o = jobj(c);
 
-	if (!o) {
-		c->oom = true;
-		return NULL;
-	}
-	put(c, o, "known", json_object_new_boolean(d->acs_known));
-	put(c, o, "offset", have ? json_object_new_int(d->acs_pos) : NULL);
-	put(c, o, "cap", have ? json_object_new_int(d->acs_cap) : NULL);
-	put(c, o, "ctrl", have ? json_object_new_int(d->acs_ctrl) : NULL);
-	put(c, o, "dword_layout", json_object_new_boolean(have &&
-							  d->acs_dword_layout));
-	if (v) {
-		put(c, o, "isolated", json_object_new_boolean(v->isolated));
-		put(c, o, "basis",
-		    json_object_new_string(ax_acs_basis_name(v->basis)));
-		put(c, o, "missing", acs_flags_json(c, v->missing));
-		put(c, o, "why", json_object_new_string(v->why));
-	} else {
-		put(c, o, "isolated", NULL);
-		put(c, o, "basis", json_object_new_string(
-		    ax_acs_basis_name(AX_ACS_BY_UNKNOWN)));
-		put(c, o, "missing", acs_flags_json(c, 0));
-		put(c, o, "why", json_object_new_string(""));
-	}
+	put(c, o, "known", jbool(c, d->acs_known));
+	put(c, o, "offset", have ? jint(c, d->acs_pos) : NULL);
+	put(c, o, "cap", have ? jint(c, d->acs_cap) : NULL);
+	put(c, o, "ctrl", have ? jint(c, d->acs_ctrl) : NULL);
+	put(c, o, "dword_layout", jbool(c, have && d->acs_dword_layout));
+	put(c, o, "isolated", v ? jbool(c, v->isolated) : NULL);
+	put(c, o, "basis", jstr(c, ax_acs_basis_name(v ? v->basis :
+							AX_ACS_BY_UNKNOWN)));
+	put(c, o, "missing", acs_flags_json(c, v ? v->missing : 0));
+	put(c, o, "why", jstr(c, v ? v->why : ""));
 	return o;
 }
 
 static json_object *reasons_json(struct jctx *c, int idx)
 {
-	json_object *a = json_object_new_array();
 	int k, n = c->res->n_reasons ? c->res->n_reasons[idx] : 0;
+	json_object *a = jarr(c, (size_t)(n > 0 ? n : 0));
 
-	if (!a) {
-		c->oom = true;
-		return NULL;
-	}
-	for (k = 0; k < n && !c->oom; k++) {
+	for (k = 0; a && k < n && !c->oom; k++) {
 		const struct ax_reason *r = &c->res->reasons[idx][k];
-		json_object *o = json_object_new_object();
-		char rel[16];
+		json_object *o = jobj(c);
+		char rel[24];
 
-		if (!o) {
-			c->oom = true;
-			break;
-		}
-		put(c, o, "code", json_object_new_string(
-			ax_reason_code_name(r->code)));
-		put(c, o, "at", dev_addr_json(c->m, r->at));
-		put(c, o, "text", json_object_new_string(r->text));
 		snprintf(rel, sizeof(rel), "%d.%d", r->release_dep / 1000,
 			 r->release_dep % 1000);
-		put(c, o, "release_dep",
-		    r->release_dep > 0 ? json_object_new_string(rel) : NULL);
+		put(c, o, "code", jstr(c, ax_reason_code_name(r->code)));
+		put(c, o, "at", jdev(c, r->at));
+		put(c, o, "text", jstr(c, r->text));
+		put(c, o, "release_dep", r->release_dep > 0 ? jstr(c, rel) : NULL);
 		push(c, a, o);
 	}
 	return a;
@@ -182,48 +192,38 @@ static json_object *reasons_json(struct jctx *c, int idx)
 static json_object *dev_json(struct jctx *c, int idx)
 {
 	const struct ax_dev *d = &c->m->devs[idx];
-	json_object *o = json_object_new_object();
+	json_object *o = jobj(c);
 
-	if (!o) {
-		c->oom = true;
-		return NULL;
-	}
-	put(c, o, "address", addr_json(d->addr));
-	put(c, o, "vendor_id", hex_json(d->vendor, 4));
-	put(c, o, "device_id", hex_json(d->device, 4));
-	put(c, o, "class", hex_json(d->class, 6));
-	put(c, o, "name", str_or_null(d->name));
-	put(c, o, "type", json_object_new_string(ax_pcie_type_name(d)));
-	put(c, o, "parent", dev_addr_json(c->m, d->parent));
-	put(c, o, "physfn", d->is_virtfn ? dev_addr_json(c->m, d->physfn) : NULL);
-	put(c, o, "slot_name", str_or_null(d->slot_name));
-	put(c, o, "kernel_group", group_json(d->kernel_group));
-	put(c, o, "predicted_group", group_json(d->group));
-	put(c, o, "culprit", c->res->culprit ?
-	    dev_addr_json(c->m, c->res->culprit[idx]) : NULL);
+	put(c, o, "address", jaddr(c, d->addr));
+	put(c, o, "vendor_id", jhex(c, d->vendor, 4));
+	put(c, o, "device_id", jhex(c, d->device, 4));
+	put(c, o, "class", jhex(c, d->class, 6));
+	put(c, o, "name", jstr_or_null(c, d->name));
+	put(c, o, "type", jstr(c, ax_pcie_type_name(d)));
+	put(c, o, "parent", jdev(c, d->parent));
+	put(c, o, "physfn", d->is_virtfn ? jdev(c, d->physfn) : NULL);
+	put(c, o, "slot_name", jstr_or_null(c, d->slot_name));
+	put(c, o, "kernel_group", jgroup(c, d->kernel_group));
+	put(c, o, "predicted_group", jgroup(c, d->group));
+	put(c, o, "culprit", c->res->culprit ? jdev(c, c->res->culprit[idx]) :
+	    NULL);
 	put(c, o, "acs", acs_json(c, idx));
-	put(c, o, "driver", d->driver_known ? str_or_null(d->driver) : NULL);
-	put(c, o, "driver_known", json_object_new_boolean(d->driver_known));
+	put(c, o, "driver", d->driver_known ? jstr_or_null(c, d->driver) : NULL);
+	put(c, o, "driver_known", jbool(c, d->driver_known));
 	put(c, o, "reasons", reasons_json(c, idx));
 	return o;
 }
 
 static json_object *group_obj(struct jctx *c, const struct ax_group *g)
 {
-	json_object *o = json_object_new_object();
-	json_object *mem = json_object_new_array_ext(g->n > 0 ? g->n : 1);
+	json_object *o = jobj(c);
+	json_object *mem = jarr(c, (size_t)(g->n > 0 ? g->n : 0));
 	int k;
 
-	if (!o || !mem) {
-		json_object_put(o);
-		json_object_put(mem);
-		c->oom = true;
-		return NULL;
-	}
-	put(c, o, "id", json_object_new_int(g->id));
-	put(c, o, "kernel_group", group_json(g->kernel_group));
-	for (k = 0; k < g->n; k++)
-		push(c, mem, dev_addr_json(c->m, g->members[k]));
+	put(c, o, "id", jint(c, g->id));
+	put(c, o, "kernel_group", jgroup(c, g->kernel_group));
+	for (k = 0; mem && k < g->n; k++)
+		push(c, mem, jdev(c, g->members[k]));
 	put(c, o, "members", mem);
 	return o;
 }
@@ -270,36 +270,27 @@ static json_object *comparison_json(struct jctx *c)
 {
 	const struct ax_machine *m = c->m;
 	const struct ax_result *res = c->res;
-	json_object *o = json_object_new_object();
-	json_object *mis = json_object_new_array();
-	int *kg = NULL, nkg = 0;
+	json_object *o = jobj(c);
+	json_object *mis = jarr(c, 0);
+	int *kg, nkg = 0;
 	size_t i;
 
-	if (!o || !mis) {
-		json_object_put(o);
-		json_object_put(mis);
-		c->oom = true;
-		return NULL;
-	}
-	put(c, o, "kernel_groups_known",
-	    json_object_new_boolean(m->kernel_groups_known));
+	put(c, o, "kernel_groups_known", jbool(c, m->kernel_groups_known));
 	if (!m->kernel_groups_known) {
 		put(c, o, "matches", NULL);
 		put(c, o, "mismatched_devices", mis);
 		return o;
 	}
 	kg = malloc((m->n ? m->n : 1) * sizeof(*kg));
-	if (!kg) {
+	if (!kg)
 		c->oom = true;
-		json_object_put(mis);
-		return o;
-	}
-	for (i = 0; i < m->n; i++)
+	for (i = 0; kg && i < m->n; i++)
 		if (m->devs[i].kernel_group >= 0)
 			kg[nkg++] = m->devs[i].kernel_group;
-	qsort(kg, (size_t)nkg, sizeof(*kg), cmp_int);
+	if (kg)
+		qsort(kg, (size_t)nkg, sizeof(*kg), cmp_int);
 
-	for (i = 0; i < m->n && !c->oom; i++) {
+	for (i = 0; kg && mis && i < m->n && !c->oom; i++) {
 		const struct ax_dev *d = &m->devs[i];
 		bool same = d->kernel_group >= 0 && d->group >= 0 &&
 			    d->group < res->n_groups;
@@ -315,11 +306,11 @@ static json_object *comparison_json(struct jctx *c)
 				       d->kernel_group;
 		}
 		if (!same)
-			push(c, mis, addr_json(d->addr));
+			push(c, mis, jaddr(c, d->addr));
 	}
 	free(kg);
-	put(c, o, "matches", json_object_new_boolean(res->matches_kernel));
-	put(c, o, "mismatch_count", json_object_new_int(res->n_mismatch));
+	put(c, o, "matches", jbool(c, res->matches_kernel));
+	put(c, o, "mismatch_count", jint(c, res->n_mismatch));
 	put(c, o, "mismatched_devices", mis);
 	return o;
 }
@@ -327,57 +318,42 @@ static json_object *comparison_json(struct jctx *c)
 static json_object *kernel_json(struct jctx *c)
 {
 	const struct ax_machine *m = c->m;
-	json_object *o = json_object_new_object();
+	json_object *o = jobj(c);
 	const char *iommu = "unknown";
 
-	if (!o) {
-		c->oom = true;
-		return NULL;
-	}
 	if (m->iommu == AX_IOMMU_ON)
 		iommu = "on";
 	else if (m->iommu == AX_IOMMU_OFF)
 		iommu = "off";
-	put(c, o, "release", str_or_null(m->kernel_release));
-	put(c, o, "cmdline", str_or_null(m->cmdline));
-	put(c, o, "iommu", json_object_new_string(iommu));
-	put(c, o, "iommu_driver", str_or_null(m->iommu_driver));
+	put(c, o, "release", jstr_or_null(c, m->kernel_release));
+	put(c, o, "cmdline", jstr_or_null(c, m->cmdline));
+	put(c, o, "iommu", jstr(c, iommu));
+	put(c, o, "iommu_driver", jstr_or_null(c, m->iommu_driver));
 	put(c, o, "acs_requested", m->acs_requested_known ?
-	    json_object_new_boolean(m->acs_requested) : NULL);
+	    jbool(c, m->acs_requested) : NULL);
 	return o;
 }
 
 static json_object *source_json(struct jctx *c)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = jobj(c);
 
-	if (!o) {
-		c->oom = true;
-		return NULL;
-	}
-	put(c, o, "kind", json_object_new_string(source_kind(c->m->source)));
-	put(c, o, "name", str_or_null(c->m->source_name));
-	put(c, o, "module", json_object_new_boolean(c->m->module_facts));
+	put(c, o, "kind", jstr(c, source_kind(c->m->source)));
+	put(c, o, "name", jstr_or_null(c, c->m->source_name));
+	put(c, o, "module", jbool(c, c->m->module_facts));
 	return o;
 }
 
-static json_object *build(struct jctx *c, const int *selected, int n_sel)
+/* Which devices and groups to print: everything, or the whole group of
+ * each selected device, as the text output shows it.
+ */
+static size_t mark_listed(const struct ax_machine *m,
+			  const struct ax_result *res, const int *selected,
+			  int n_sel, bool *listed, bool *glisted)
 {
-	const struct ax_machine *m = c->m;
-	const struct ax_result *res = c->res;
-	json_object *root = json_object_new_object();
-	json_object *devs, *groups, *sel, *notes;
-	bool *listed = calloc(m->n ? m->n : 1, sizeof(*listed));
-	bool *glisted = calloc(res->n_groups > 0 ? (size_t)res->n_groups : 1,
-			       sizeof(*glisted));
-	size_t i, n_listed = 0;
-	int k;
+	size_t i, n = 0;
+	int k, j;
 
-	if (!root || !listed || !glisted) {
-		c->oom = true;
-		goto out;
-	}
-	/* one device: show its whole group, as the text output does */
 	for (i = 0; i < m->n; i++)
 		listed[i] = !selected;
 	for (k = 0; selected && k < n_sel; k++) {
@@ -387,57 +363,66 @@ static json_object *build(struct jctx *c, const int *selected, int n_sel)
 			continue;
 		listed[s] = true;
 		g = m->devs[s].group;
-		if (g >= 0 && g < res->n_groups) {
-			int j;
-
-			for (j = 0; j < res->groups[g].n; j++)
-				listed[res->groups[g].members[j]] = true;
-		}
+		for (j = 0; g >= 0 && g < res->n_groups &&
+		     j < res->groups[g].n; j++)
+			listed[res->groups[g].members[j]] = true;
 	}
 	for (i = 0; i < m->n; i++) {
 		int g = m->devs[i].group;
 
 		if (!listed[i])
 			continue;
-		n_listed++;
+		n++;
 		if (g >= 0 && g < res->n_groups)
 			glisted[g] = true;
 	}
+	return n;
+}
 
-	put(c, root, "schema", json_object_new_string(AX_JSON_SCHEMA));
-	put(c, root, "tool_version", json_object_new_string(ACSEXPLAIN_VERSION));
+static json_object *build(struct jctx *c, const int *selected, int n_sel)
+{
+	const struct ax_machine *m = c->m;
+	const struct ax_result *res = c->res;
+	bool *listed = calloc(m->n ? m->n : 1, sizeof(*listed));
+	bool *glisted = calloc(res->n_groups > 0 ? (size_t)res->n_groups : 1,
+			       sizeof(*glisted));
+	json_object *root = jobj(c), *arr = NULL;
+	size_t i, n_listed = 0;
+	int k;
+
+	if (!listed || !glisted)
+		c->oom = true;
+	else
+		n_listed = mark_listed(m, res, selected, n_sel, listed, glisted);
+
+	put(c, root, "schema", jstr(c, AX_JSON_SCHEMA));
+	put(c, root, "tool_version", jstr(c, ACSEXPLAIN_VERSION));
 	put(c, root, "source", source_json(c));
 	put(c, root, "kernel", kernel_json(c));
-	put(c, root, "scope", json_object_new_string(selected ? "group" : "all"));
-	sel = selected ? json_object_new_array() : NULL;
-	for (k = 0; sel && k < n_sel; k++)
-		push(c, sel, dev_addr_json(m, selected[k]));
-	put(c, root, "selected", sel);
+	put(c, root, "scope", jstr(c, selected ? "group" : "all"));
+	arr = selected ? jarr(c, (size_t)(n_sel > 0 ? n_sel : 0)) : NULL;
+	for (k = 0; arr && k < n_sel; k++)
+		push(c, arr, jdev(c, selected[k]));
+	put(c, root, "selected", arr);
 
-	devs = json_object_new_array_ext(n_listed ? (int)n_listed : 1);
-	if (!devs)
-		c->oom = true;
-	for (i = 0; devs && i < m->n && !c->oom; i++)
+	arr = jarr(c, n_listed);
+	for (i = 0; arr && i < m->n && !c->oom; i++)
 		if (listed[i])
-			push(c, devs, dev_json(c, (int)i));
-	put(c, root, "devices", devs);
+			push(c, arr, dev_json(c, (int)i));
+	put(c, root, "devices", arr);
 
-	groups = json_object_new_array();
-	if (!groups)
-		c->oom = true;
-	for (k = 0; groups && k < res->n_groups && !c->oom; k++)
+	arr = jarr(c, 0);
+	for (k = 0; arr && k < res->n_groups && !c->oom; k++)
 		if (glisted[k])
-			push(c, groups, group_obj(c, &res->groups[k]));
-	put(c, root, "groups", groups);
+			push(c, arr, group_obj(c, &res->groups[k]));
+	put(c, root, "groups", arr);
 
 	put(c, root, "comparison", comparison_json(c));
-	notes = json_object_new_array();
-	if (!notes)
-		c->oom = true;
-	for (k = 0; notes && k < m->n_notes && k < (int)ARRAY_SIZE(m->notes); k++)
-		push(c, notes, json_object_new_string(m->notes[k]));
-	put(c, root, "notes", notes);
-out:
+	arr = jarr(c, 0);
+	for (k = 0; arr && k < m->n_notes && k < (int)ARRAY_SIZE(m->notes); k++)
+		push(c, arr, jstr(c, m->notes[k]));
+	put(c, root, "notes", arr);
+
 	free(listed);
 	free(glisted);
 	if (c->oom) {
@@ -453,16 +438,17 @@ int ax_json_print(FILE *out, const struct ax_machine *m,
 {
 	struct jctx c = { .m = m, .res = res };
 	json_object *root = build(&c, selected, n_selected);
-	const char *text;
 	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *text;
 	int ret = 0;
 
 	if (!root) {
 		errno = ENOMEM;
 		return -1;
 	}
-	jflags |= (flags & AX_JSON_PRETTY) ? JSON_C_TO_STRING_PRETTY |
-		  JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
+	jflags |= (flags & AX_JSON_PRETTY) ?
+		  JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+		  JSON_C_TO_STRING_PLAIN;
 	text = json_object_to_json_string_ext(root, jflags);
 	if (!text) {
 		errno = ENOMEM;

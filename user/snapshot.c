@@ -768,7 +768,8 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	}
 	if (r.failed)
 		goto out;
-	if (ax_machine_link(m, why, sizeof(why)) < 0) {
+	/* nothing to link in an empty snapshot */
+	if (m->n && ax_machine_link(m, why, sizeof(why)) < 0) {
 		r.where[0] = '\0';
 		fail(&r, "%s", why);
 		goto out;
