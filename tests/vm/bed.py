@@ -81,6 +81,7 @@ class Topology:
         self.hotplug = []
         self.expect_reasons = []
         self.kernels = None
+        self.extra = ""     # lines the runner adds for the guest (demo)
         with open(path) as f:
             self.text = f.read()
         for n, line in enumerate(self.text.splitlines(), 1):
@@ -119,7 +120,7 @@ class Topology:
                                      % (path, n))
                 self.expect_reasons.append((full_addr(parts[0]),
                                             full_addr(parts[1])))
-            elif key in ("sriov_vfs", "name") or key.startswith("expect-") \
+            elif key in ("sriov_vfs", "name", "demo") or key.startswith("expect-") \
                     or key.startswith("hotplug-expect-"):
                 pass  # read by the guest
             else:
@@ -190,7 +191,7 @@ def topo_cpio(topo, path):
     alignment)."""
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "topo"), "w") as f:
-            f.write(topo.text + "\nname: %s\n" % topo.name)
+            f.write(topo.text + "\nname: %s\n%s" % (topo.name, topo.extra))
         with open(path, "wb") as out:
             cpio = subprocess.Popen(["cpio", "-o", "-H", "newc", "--quiet",
                                      "-R", "0:0"], cwd=d, stdin=subprocess.PIPE,
@@ -232,14 +233,18 @@ def monitor_cmd(sock_path, cmd):
 
 
 class Run:
-    def __init__(self, topo, kshort, rel, initramfs, timeout, keep, workdir):
+    def __init__(self, topo, kshort, rel, initramfs, timeout, keep, workdir,
+                 demo=False):
+        self.demo = demo
+        self.write_fixtures = True
         self.topo = topo
         self.kshort = kshort
         self.rel = rel
         self.initramfs = initramfs
         self.timeout = timeout
         self.keep = keep
-        self.dir = os.path.join(workdir, "%s-%s" % (topo.name, kshort))
+        self.dir = os.path.join(workdir, "%s-%s%s" % (
+            topo.name, kshort, "-demo" if demo else ""))
         self.results = []   # (check, verdict, detail)
         self.log = os.path.join(self.dir, "serial.log")
 
@@ -355,15 +360,19 @@ class Run:
                 % (self.topo.name, self.kshort, self.log, tail))
             return
         self.add("done", "PASS", "guest finished in %.0fs" % self.elapsed)
-        if self.save_fixtures():
+        if self.demo:
+            return
+        if self.save_fixtures(self.write_fixtures):
             self.check_tool()
 
-    def save_fixtures(self):
+    def save_fixtures(self, write):
         missing = [c for c in FIXTURE_FILES if c not in self.captures]
         if missing:
             self.add("capture", "FAIL", "missing: " + " ".join(missing))
             return False
         d = os.path.join(FIXTURES, "%s-%s" % (self.topo.name, self.kshort))
+        if not write:
+            d = os.path.join(self.dir, "fixtures")
         os.makedirs(d, exist_ok=True)
         for cap, fname in FIXTURE_FILES.items():
             body, rc = self.captures[cap]
@@ -493,6 +502,23 @@ class Run:
                 if self.topo.expect_reasons else ""))
 
 
+def demo(topo, kshort, rel, img, a, logdir):
+    r = Run(topo, kshort, rel, img, a.timeout, a.keep, logdir, demo=True)
+    r.boot()
+    for check, verdict, detail in r.results:
+        if verdict == "FAIL":
+            print("demo: %s: %s" % (check, detail), file=sys.stderr)
+    if "demo" not in r.captures:
+        print("demo: the guest did not run acsexplain (log: %s)"
+              % os.path.relpath(r.log, os.getcwd()), file=sys.stderr)
+        return 1
+    body, rc = r.captures["demo"]
+    sys.stdout.write(body)
+    if rc != 0:
+        print("demo: acsexplain exited %d in the guest" % rc, file=sys.stderr)
+    return 0 if rc == 0 else 1
+
+
 # --- main -----------------------------------------------------------------
 
 def main():
@@ -512,6 +538,11 @@ def main():
                     help="seconds per guest before it counts as hung (240)")
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="print every check, not only failures")
+    ap.add_argument("--no-fixtures", action="store_true",
+                    help="do not write tests/user/fixtures/vm")
+    ap.add_argument("--demo", metavar="ARGS",
+                    help="demo mode: boot one topology on one kernel, run "
+                    "'acsexplain ARGS' in the guest and show its output")
     ap.add_argument("topology", nargs="*")
     try:
         a = ap.parse_args()
@@ -529,6 +560,10 @@ def main():
         if a.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         topos = load_topologies(a.topology)
+        if a.demo is not None:
+            if len(topos) != 1 or len(kshorts) != 1:
+                raise UsageError("--demo needs one topology and one --kernel")
+            topos[0].extra = "demo: %s\n" % a.demo
         rels = {k: resolve_kernel(k) for k in kshorts}
         for k in kshorts:
             if not os.path.exists("/boot/vmlinuz-" + rels[k]):
@@ -542,9 +577,14 @@ def main():
         return 3
 
     logdir = os.path.join(BUILD, "runs")
+    if a.demo is not None:
+        return demo(topos[0], kshorts[0], rels[kshorts[0]],
+                    imgs[kshorts[0]], a, logdir)
     runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir)
             for k in kshorts for t in topos
             if t.kernels is None or k in t.kernels]
+    for r in runs:
+        r.write_fixtures = not a.no_fixtures
     say("vm: %d boots (%s x %d topologies), %d at a time, logs in %s"
         % (len(runs), "+".join(kshorts), len(topos), a.jobs,
            os.path.relpath(logdir, os.getcwd())))

@@ -175,6 +175,19 @@ topo_lines sriov_vfs | while read -r pf n; do
 	fi
 done
 
+# Demo mode (tests/vm/demo.sh): run acsexplain on the device in question,
+# show its output, and stop.
+demo=$(topo_lines demo)
+if [ -n "$demo" ]; then
+	if [ $tool = yes ]; then
+		capture demo acsexplain $demo
+	else
+		result demo FAIL "user/acsexplain is not in the initramfs"
+	fi
+	echo ACSX-DONE
+	poweroff -f
+fi
+
 # Group expectations of the topology, checked against the kernel's groups.
 nchecks=0
 check_same() {

@@ -41,7 +41,8 @@ PCIIDS=/usr/share/misc/pci.ids
 [ -r "$PCIIDS" ] || die "$PCIIDS missing (pciutils/pci.ids)"
 
 kmod_ko="$root/build/kmod/$rel/acs_inspect.ko"
-tool="$root/user/acsexplain"
+# ACSEXPLAIN=path tests another build of the tool (e.g. the ASan one).
+tool=${ACSEXPLAIN:-$root/user/acsexplain}
 uapi="$root/include/uapi/linux/acs_inspect.h"
 listener="$out/acsi-events"
 
@@ -125,6 +126,7 @@ if [ -f "$kmod_ko" ] && [ -x "$listener" ]; then
 fi
 if [ -x "$tool" ]; then
 	copy_prog "$tool"
+	[ "$(basename "$tool")" = acsexplain ] || mv "$r/bin/$(basename "$tool")" "$r/bin/acsexplain"
 	# The tool may read the quirk database next to it at run time.
 	if [ -d "$root/quirks-db" ]; then
 		mkdir -p "$r/usr/share/acsexplain"
