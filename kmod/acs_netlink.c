@@ -25,9 +25,18 @@
 static const struct nla_policy acsi_noattr_policy[ACSI_A_MAX + 1] = {
 };
 
+/*
+ * Domains are 16 bits; NLA_POLICY_MAX() holds an s16, too small.  Not
+ * const: 6.1's struct nla_policy points to a mutable range.
+ */
+static struct netlink_range_validation acsi_domain_range __ro_after_init = {
+	.min = 0,
+	.max = 0xffff,
+};
+
 /* Commands that name one device. */
 static const struct nla_policy acsi_addr_policy[ACSI_A_MAX + 1] = {
-	[ACSI_A_DOMAIN] = NLA_POLICY_MAX(NLA_U32, 0xffff),
+	[ACSI_A_DOMAIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &acsi_domain_range),
 	[ACSI_A_BUS] = { .type = NLA_U8 },
 	[ACSI_A_DEVFN] = { .type = NLA_U8 },
 };
@@ -47,10 +56,13 @@ static struct pci_dev *acsi_lookup(struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	struct pci_dev *pdev;
 
+	/* Also reports the first missing attribute (NLMSGERR_ATTR_MISS_TYPE). */
 	if (GENL_REQ_ATTR_CHECK(info, ACSI_A_DOMAIN) ||
 	    GENL_REQ_ATTR_CHECK(info, ACSI_A_BUS) ||
-	    GENL_REQ_ATTR_CHECK(info, ACSI_A_DEVFN))
+	    GENL_REQ_ATTR_CHECK(info, ACSI_A_DEVFN)) {
+		NL_SET_ERR_MSG(info->extack, "domain, bus and devfn are required");
 		return ERR_PTR(-EINVAL);
+	}
 
 	pdev = pci_get_domain_bus_and_slot(nla_get_u32(attrs[ACSI_A_DOMAIN]),
 					   nla_get_u8(attrs[ACSI_A_BUS]),
@@ -231,10 +243,10 @@ static int acsi_get_device_dumpit(struct sk_buff *skb,
 	struct pci_dev *pdev = (struct pci_dev *)cb->args[0];
 	int sent = 0;
 
-	if (cb->args[2])
-		return 0;
 	/* A generation change between calls marks the dump interrupted. */
 	cb->seq = acsi_generation_seq();
+	if (cb->args[2])
+		return 0;	/* NLMSG_DONE is checked against cb->seq too */
 	if (!cb->args[1]) {
 		pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, NULL);
 		cb->args[1] = 1;

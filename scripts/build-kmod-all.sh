@@ -41,6 +41,8 @@ for rel in $releases; do
 	src=$top/build/kmod-src/$rel
 	out=$top/build/kmod/$rel
 	rm -rf "$src"
+	# Never leave a stale module where the test bed would load it.
+	rm -f "$out/acs_inspect.ko"
 	mkdir -p "$src/kmod" "$src/include/uapi/linux" "$out"
 	cp "$top"/kmod/Kbuild "$top"/kmod/*.c "$top"/kmod/*.h "$src/kmod/"
 	cp "$top/include/uapi/linux/acs_inspect.h" "$src/include/uapi/linux/"
