@@ -21,6 +21,7 @@ import csv
 import fnmatch
 import os
 import re
+import signal
 import sys
 
 # Keep the source tree free of __pycache__ when run from the build.
@@ -229,4 +230,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # Output piped into head: stop quietly, as other command-line tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

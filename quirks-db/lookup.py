@@ -18,6 +18,7 @@ Exit status: 0 printed (even if nothing matches), 2 bad usage or database.
 import argparse
 import os
 import re
+import signal
 import sys
 
 sys.dont_write_bytecode = True
@@ -127,4 +128,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # Output piped into head: stop quietly, as other command-line tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

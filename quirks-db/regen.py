@@ -27,6 +27,7 @@ unreadable input.
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -592,4 +593,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # Output piped into head: stop quietly, as other command-line tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())
