@@ -75,6 +75,21 @@ print(sum(e.expected(quirksdb.kver(a, b)) == "yes" for e in db.acs))' \
 	fi
 done
 
+# lookup.py answers from the same data: the SPT list covers 9d10 from 4.19
+# on, not in 4.17; a Zhaoxin port outside the list is "not isolated".
+look() { python3 "$here/lookup.py" "$@" 2>&1; }
+if look 8086:9d10 --kernel 4.19 | grep -q 'spt_pch_acs (4.7-); ID listed' &&
+   look 8086:9d10 --kernel 4.17 | grep -q 'spt_pch_acs (4.7-); ID not in'; then
+	pass "lookup.py: 8086:9d10 dword-ACS quirk from 4.19, not in 4.17"
+else
+	fail "lookup.py: 8086:9d10 by release"
+fi
+if look 1d17:0799 --kernel 6.1 | grep -q "answers 'not isolated'"; then
+	pass "lookup.py: unlisted Zhaoxin port is not isolated"
+else
+	fail "lookup.py: unlisted Zhaoxin port"
+fi
+
 # 2. Agreement with kernel source trees.
 if [ $# -gt 0 ]; then
 	mkdir -p "$cache"
