@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * acs_msg_test.c - KUnit: netlink message building of acs_inspect
+ * (acsi_fill_device(), acsi_fill_path()).  Messages are built into an skb
+ * and parsed back with nla_parse() in strict mode.
+ *
+ * The module's own policies cover requests only, so replies are checked
+ * against acsx_reply_policy below, which states the type and range of every
+ * attribute as include/uapi/linux/acs_inspect.h documents it: a reply that
+ * drifts from the UAPI header fails here.
+ */
+#include <kunit/test.h>
+#include <linux/pci.h>
+#include <linux/sched.h>
+#include <linux/skbuff.h>
+#include <net/netlink.h>
+
+#include "acs_core.h"
+#include "acs_fake_pci.h"
+
+#define BOOL_U8	NLA_POLICY_MAX(NLA_U8, 1)
+
+/* Ranges beyond NLA_POLICY_MAX's s16. */
+static struct netlink_range_validation acsx_domain_range = { .max = 0xffff };
+static struct netlink_range_validation acsx_class_range = { .max = 0xffffff };
+
+static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1];
+static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1] = {
+	[ACSI_A_PAD]			= { .type = NLA_REJECT },
+	[ACSI_A_MODULE_VERSION]		= { .type = NLA_NUL_STRING },
+	[ACSI_A_PROTO_VERSION]		= { .type = NLA_U32 },
+	[ACSI_A_KERNEL_RELEASE]		= { .type = NLA_NUL_STRING },
+	[ACSI_A_IOMMU_PRESENT]		= BOOL_U8,
+	[ACSI_A_ACS_REQUESTED]		= BOOL_U8,
+	[ACSI_A_GENERATION]		= { .type = NLA_U32 },
+	[ACSI_A_KPROBE_STATUS]		= NLA_POLICY_MAX(NLA_U8,
+							 ACSI_KPROBE_UNAVAILABLE),
+	[ACSI_A_REQ_ACS_FLAGS]		= { .type = NLA_U16 },
+	[ACSI_A_DEVICE_COUNT]		= { .type = NLA_U32 },
+	[ACSI_A_DOMAIN]			= NLA_POLICY_FULL_RANGE(NLA_U32,
+							       &acsx_domain_range),
+	[ACSI_A_BUS]			= { .type = NLA_U8 },
+	[ACSI_A_DEVFN]			= { .type = NLA_U8 },
+	[ACSI_A_VENDOR]			= { .type = NLA_U16 },
+	[ACSI_A_DEVICE]			= { .type = NLA_U16 },
+	[ACSI_A_SUBVENDOR]		= { .type = NLA_U16 },
+	[ACSI_A_SUBDEVICE]		= { .type = NLA_U16 },
+	[ACSI_A_CLASS]			= NLA_POLICY_FULL_RANGE(NLA_U32,
+							       &acsx_class_range),
+	[ACSI_A_REVISION]		= { .type = NLA_U8 },
+	[ACSI_A_HDR_TYPE]		= NLA_POLICY_MAX(NLA_U8, 0x7f),
+	[ACSI_A_MULTIFUNCTION]		= BOOL_U8,
+	[ACSI_A_IS_PCIE]		= BOOL_U8,
+	[ACSI_A_PCIE_TYPE]		= NLA_POLICY_MAX(NLA_U8, PCI_EXP_TYPE_RC_EC),
+	[ACSI_A_IS_BRIDGE]		= BOOL_U8,
+	[ACSI_A_SECONDARY]		= { .type = NLA_U8 },
+	[ACSI_A_SUBORDINATE]		= { .type = NLA_U8 },
+	[ACSI_A_IS_VIRTFN]		= BOOL_U8,
+	[ACSI_A_PF_ADDR]		= { .type = NLA_U32 },
+	[ACSI_A_HAS_SRIOV]		= BOOL_U8,
+	[ACSI_A_ARI]			= BOOL_U8,
+	[ACSI_A_UPSTREAM_ADDR]		= { .type = NLA_U32 },
+	[ACSI_A_ACS_POS]		= NLA_POLICY_MAX(NLA_U16, 0xffc),
+	[ACSI_A_ACS_CAP]		= { .type = NLA_U16 },
+	[ACSI_A_ACS_CTRL]		= { .type = NLA_U16 },
+	[ACSI_A_ACS_EGRESS_BITS]	= { .type = NLA_U8 },
+	[ACSI_A_ACS_DWORD_LAYOUT]	= BOOL_U8,
+	[ACSI_A_ATS_ENABLED]		= BOOL_U8,
+	[ACSI_A_UNTRUSTED]		= BOOL_U8,
+	[ACSI_A_EXTERNAL_FACING]	= BOOL_U8,
+	[ACSI_A_DRIVER]			= { .type = NLA_NUL_STRING },
+	[ACSI_A_IOMMU_GROUP]		= { .type = NLA_U32 },
+	[ACSI_A_DOMAIN_TYPE]		= { .type = NLA_U32 },
+	[ACSI_A_DOMAIN_TYPE_NAME]	= { .type = NLA_NUL_STRING },
+	[ACSI_A_DEV_FLAGS]		= NLA_POLICY_MASK(NLA_U32,
+							  ACSI_DEVFL_GROUPING_MASK),
+	[ACSI_A_DMA_ALIAS_MASK]		= NLA_POLICY_EXACT_LEN(ACSI_ALIAS_MASK_LEN),
+	[ACSI_A_BRIDGE_ALIAS]		= { .type = NLA_U32 },
+	[ACSI_A_REGS_ISOLATED]		= BOOL_U8,
+	[ACSI_A_REGS_ORIGIN]		= NLA_POLICY_RANGE(NLA_U8,
+							   ACSI_ORIGIN_REGISTERS,
+							   ACSI_ORIGIN_KPROBE),
+	[ACSI_A_EFF_ISOLATED]		= BOOL_U8,
+	[ACSI_A_EFF_ORIGIN]		= NLA_POLICY_RANGE(NLA_U8,
+							   ACSI_ORIGIN_REGISTERS,
+							   ACSI_ORIGIN_KPROBE),
+	[ACSI_A_QUIRK_RESULT]		= { .type = NLA_S32 },
+	[ACSI_A_HOP_COUNT]		= NLA_POLICY_MAX(NLA_U32, ACSI_MAX_HOPS),
+	[ACSI_A_HOP]			= NLA_POLICY_NESTED(acsx_reply_policy),
+};
+
+static int skb_res_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static void skb_res_free(struct kunit_resource *res)
+{
+	kfree_skb(res->data);
+}
+
+/* An skb with exactly @room bytes of tailroom, freed when the test ends. */
+static struct sk_buff *test_skb(struct kunit *test, unsigned int room)
+{
+	struct sk_buff *skb = alloc_skb(room, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
+				     kunit_alloc_resource(test, skb_res_init,
+							  skb_res_free,
+							  GFP_KERNEL, skb));
+	skb_reserve(skb, skb_tailroom(skb) - room);
+	return skb;
+}
+
+/* Strict parse of a run of attributes; fails the test with the extack. */
+static struct nlattr **parse(struct kunit *test, const struct nlattr *head,
+			     int len)
+{
+	struct netlink_ext_ack extack = {};
+	struct nlattr **tb;
+	int ret;
+
+	tb = kunit_kcalloc(test, ACSI_A_MAX + 1, sizeof(*tb), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tb);
+	ret = nla_parse(tb, ACSI_A_MAX, head, len, acsx_reply_policy, &extack);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "nla_parse: %s (attr %d)",
+			    extack._msg ?: "-",
+			    extack.bad_attr ? nla_type(extack.bad_attr) : -1);
+	return tb;
+}
+
+static struct nlattr **build_device(struct kunit *test, struct pci_dev *pdev,
+				    const struct acsi_observation *obs)
+{
+	struct sk_buff *skb = test_skb(test, NLMSG_GOODSIZE);
+
+	KUNIT_ASSERT_EQ(test, acsi_fill_device(skb, pdev, obs), 0);
+	return parse(test, (struct nlattr *)skb->data, skb->len);
+}
+
+#define EXPECT_ATTR(test, tb, a, getter, val) do {			\
+	KUNIT_ASSERT_NOT_NULL_MSG(test, (tb)[a], "missing " #a);	\
+	KUNIT_EXPECT_EQ_MSG(test, getter((tb)[a]), val, #a);		\
+} while (0)
+
+#define EXPECT_NO_ATTR(test, tb, a) \
+	KUNIT_EXPECT_NULL_MSG(test, (tb)[a], "unexpected " #a)
+
+/* Haswell-E root port 00:02.0 from cap-aer-root, alone on bus 00. */
+static void acs_msg_root_port(struct kunit *test)
+{
+	struct pci_bus *root = acsx_fake_root_bus(test, 0, 0);
+	struct pci_dev *rp = acsx_fake_add(test, root, PCI_DEVFN(2, 0),
+					   &fx_hsw_rp);
+	struct nlattr **tb;
+
+	acsx_fake_child_bus(test, rp);
+	tb = build_device(test, rp, NULL);
+	EXPECT_ATTR(test, tb, ACSI_A_DOMAIN, nla_get_u32, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_BUS, nla_get_u8, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_DEVFN, nla_get_u8, PCI_DEVFN(2, 0));
+	EXPECT_ATTR(test, tb, ACSI_A_VENDOR, nla_get_u16, 0x8086);
+	EXPECT_ATTR(test, tb, ACSI_A_DEVICE, nla_get_u16, 0x2f04);
+	EXPECT_ATTR(test, tb, ACSI_A_CLASS, nla_get_u32, 0x060400);
+	EXPECT_ATTR(test, tb, ACSI_A_REVISION, nla_get_u8, 0x02);
+	EXPECT_ATTR(test, tb, ACSI_A_HDR_TYPE, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_MULTIFUNCTION, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_IS_PCIE, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_PCIE_TYPE, nla_get_u8,
+		    PCI_EXP_TYPE_ROOT_PORT);
+	EXPECT_ATTR(test, tb, ACSI_A_IS_BRIDGE, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_SECONDARY, nla_get_u8, 3);
+	EXPECT_ATTR(test, tb, ACSI_A_SUBORDINATE, nla_get_u8, 3);
+	EXPECT_ATTR(test, tb, ACSI_A_IS_VIRTFN, nla_get_u8, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_POS, nla_get_u16, 0x110);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_CAP, nla_get_u16, 0x1f);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_CTRL, nla_get_u16, 0x1f);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_EGRESS_BITS, nla_get_u8, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_DWORD_LAYOUT, nla_get_u8, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_DEV_FLAGS, nla_get_u32, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_REGS_ORIGIN, nla_get_u8,
+		    ACSI_ORIGIN_REGISTERS);
+	EXPECT_ATTR(test, tb, ACSI_A_EFF_ISOLATED, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_EFF_ORIGIN, nla_get_u8,
+		    ACSI_ORIGIN_REGISTERS);
+	/* On a root bus, unbound, ungrouped, unaliased. */
+	EXPECT_NO_ATTR(test, tb, ACSI_A_UPSTREAM_ADDR);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_DRIVER);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_IOMMU_GROUP);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_DOMAIN_TYPE);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_DMA_ALIAS_MASK);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_BRIDGE_ALIAS);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_QUIRK_RESULT);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_HOP_COUNT);
+}
+
+/* Sunrise Point-LP: control read at +8, and no verdict claimed when off. */
+static void acs_msg_spt_dword_layout(struct kunit *test)
+{
+	struct pci_dev *rp = acsx_fake_alone(test, &fx_spt_rp);
+	struct nlattr **tb = build_device(test, rp, NULL);
+
+	EXPECT_ATTR(test, tb, ACSI_A_DEVICE, nla_get_u16, 0x9d10);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_POS, nla_get_u16, 0x140);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_CAP, nla_get_u16, 0x0f);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_CTRL, nla_get_u16, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_DWORD_LAYOUT, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 0);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_EFF_ISOLATED);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_EFF_ORIGIN);
+}
+
+/* A kprobe observation shows up as the effective verdict and quirk result. */
+static void acs_msg_observation(struct kunit *test)
+{
+	struct acsi_observation obs = {
+		.have_enabled = true, .enabled = true,
+		.have_quirk = true, .quirk = -ENOTTY,
+	};
+	struct pci_dev *rp = acsx_fake_alone(test, &fx_ioh_rp);
+	struct nlattr **tb = build_device(test, rp, &obs);
+
+	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_EFF_ISOLATED, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_EFF_ORIGIN, nla_get_u8, ACSI_ORIGIN_KPROBE);
+	EXPECT_ATTR(test, tb, ACSI_A_QUIRK_RESULT, nla_get_s32, -ENOTTY);
+}
+
+/* Endpoint behind the DMI-to-PCI bridge: upstream, alias, flags, mask. */
+static void acs_msg_conventional_behind_bridge(struct kunit *test)
+{
+	struct pci_bus *root = acsx_fake_root_bus(test, 0, 0);
+	struct pci_dev *br = acsx_fake_add(test, root, PCI_DEVFN(0x1e, 0),
+					   &fx_ich10_pcibr);
+	struct pci_dev *dev = acsx_fake_add(test, acsx_fake_child_bus(test, br),
+					    PCI_DEVFN(2, 0), &fx_ich10_uhci);
+	unsigned long *mask;
+	struct nlattr **tb;
+	const u8 *m;
+
+	mask = kunit_kzalloc(test, BITS_TO_LONGS(ACSI_NR_DEVFNS) *
+			     sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mask);
+	set_bit(PCI_DEVFN(2, 1), mask);
+	dev->dma_alias_mask = mask;
+	br->dev_flags |= PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS;
+
+	tb = build_device(test, dev, NULL);
+	EXPECT_ATTR(test, tb, ACSI_A_BUS, nla_get_u8, 0x0a);
+	EXPECT_ATTR(test, tb, ACSI_A_IS_PCIE, nla_get_u8, 0);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_PCIE_TYPE);
+	EXPECT_ATTR(test, tb, ACSI_A_UPSTREAM_ADDR, nla_get_u32,
+		    ACSI_ADDR_PACK(0, 0, PCI_DEVFN(0x1e, 0)));
+	EXPECT_ATTR(test, tb, ACSI_A_BRIDGE_ALIAS, nla_get_u32,
+		    ACSI_ADDR_PACK(0, 0x0a, 0));
+	EXPECT_ATTR(test, tb, ACSI_A_ACS_POS, nla_get_u16, 0);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_ACS_CAP);
+	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 0);
+	EXPECT_ATTR(test, tb, ACSI_A_REGS_ORIGIN, nla_get_u8,
+		    ACSI_ORIGIN_TYPE_RULE);
+	KUNIT_ASSERT_NOT_NULL(test, tb[ACSI_A_DMA_ALIAS_MASK]);
+	m = nla_data(tb[ACSI_A_DMA_ALIAS_MASK]);
+	/* Bit n is devfn n, bytes in little-endian u32 order. */
+	KUNIT_EXPECT_EQ(test, m[PCI_DEVFN(2, 1) / 8],
+			1 << (PCI_DEVFN(2, 1) % 8));
+
+	tb = build_device(test, br, NULL);
+	EXPECT_ATTR(test, tb, ACSI_A_DEV_FLAGS, nla_get_u32,
+		    PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS);
+}
+
+/* A VF names its PF; the PF says it has SR-IOV. */
+static void acs_msg_virtfn(struct kunit *test)
+{
+	struct pci_bus *root = acsx_fake_root_bus(test, 0, 4);
+	struct pci_dev *pf = acsx_fake_add(test, root, 0, &fx_cx3_ep);
+	struct pci_dev *vf = acsx_fake_add(test, root, PCI_DEVFN(0, 1),
+					   &fx_cx3_ep);
+	struct nlattr **tb;
+
+	pf->is_physfn = 1;
+	vf->is_virtfn = 1;
+	vf->physfn = pf;
+	tb = build_device(test, vf, NULL);
+	EXPECT_ATTR(test, tb, ACSI_A_IS_VIRTFN, nla_get_u8, 1);
+	EXPECT_ATTR(test, tb, ACSI_A_PF_ADDR, nla_get_u32,
+		    ACSI_ADDR_PACK(0, 4, 0));
+	tb = build_device(test, pf, NULL);
+	EXPECT_ATTR(test, tb, ACSI_A_HAS_SRIOV, nla_get_u8, 1);
+	EXPECT_NO_ATTR(test, tb, ACSI_A_PF_ADDR);
+}
+
+/* The X58 chain 04:00.0 -> 03:00.0 -> 02:00.0 -> 00:03.0. */
+static struct pci_dev *x58_chain(struct kunit *test, struct pci_dev **dsp)
+{
+	struct pci_bus *root = acsx_fake_root_bus(test, 0, 0);
+	struct pci_dev *rp, *usp;
+
+	rp = acsx_fake_add(test, root, PCI_DEVFN(3, 0), &fx_x58_rp3);
+	usp = acsx_fake_add(test, acsx_fake_child_bus(test, rp), 0,
+			    &fx_nf200_usp);
+	*dsp = acsx_fake_add(test, acsx_fake_child_bus(test, usp), 0,
+			     &fx_nf200_dsp0);
+	return acsx_fake_add(test, acsx_fake_child_bus(test, *dsp), 0,
+			     &fx_sas2008_ep);
+}
+
+struct observe_ctx {
+	struct pci_dev *target;
+	int calls;
+};
+
+/* Observation for one hop only; the context hangs off the running test. */
+static bool observe_one(struct pci_dev *pdev, struct acsi_observation *obs)
+{
+	struct observe_ctx *ctx = current->kunit_test->priv;
+
+	ctx->calls++;
+	if (pdev != ctx->target)
+		return false;
+	memset(obs, 0, sizeof(*obs));
+	obs->have_enabled = true;
+	obs->enabled = false;
+	obs->have_quirk = true;
+	obs->quirk = 0;
+	return true;
+}
+
+static void acs_msg_path(struct kunit *test)
+{
+	static const u8 bus[] = { 0x04, 0x03, 0x02, 0x00 };
+	static const u8 devfn[] = { 0, 0, 0, PCI_DEVFN(3, 0) };
+	static const u8 type[] = { PCI_EXP_TYPE_ENDPOINT,
+				   PCI_EXP_TYPE_DOWNSTREAM,
+				   PCI_EXP_TYPE_UPSTREAM,
+				   PCI_EXP_TYPE_ROOT_PORT };
+	struct sk_buff *skb = test_skb(test, NLMSG_GOODSIZE);
+	struct observe_ctx ctx = {};
+	struct pci_dev *ep = x58_chain(test, &ctx.target);
+	const struct nlattr *a;
+	struct nlattr **tb;
+	int rem, hop = 0;
+
+	test->priv = &ctx;
+	KUNIT_ASSERT_EQ(test, acsi_fill_path(skb, ep, observe_one), 0);
+	KUNIT_EXPECT_EQ(test, ctx.calls, 4);
+	tb = parse(test, (struct nlattr *)skb->data, skb->len);
+	EXPECT_ATTR(test, tb, ACSI_A_HOP_COUNT, nla_get_u32, 4);
+
+	nla_for_each_attr(a, (struct nlattr *)skb->data, skb->len, rem) {
+		if (nla_type(a) != ACSI_A_HOP)
+			continue;
+		KUNIT_ASSERT_LT(test, hop, 4);
+		tb = parse(test, nla_data(a), nla_len(a));
+		EXPECT_ATTR(test, tb, ACSI_A_BUS, nla_get_u8, bus[hop]);
+		EXPECT_ATTR(test, tb, ACSI_A_DEVFN, nla_get_u8, devfn[hop]);
+		EXPECT_ATTR(test, tb, ACSI_A_PCIE_TYPE, nla_get_u8, type[hop]);
+		if (hop == 1) {
+			EXPECT_ATTR(test, tb, ACSI_A_EFF_ORIGIN, nla_get_u8,
+				    ACSI_ORIGIN_KPROBE);
+			EXPECT_ATTR(test, tb, ACSI_A_EFF_ISOLATED, nla_get_u8, 0);
+			EXPECT_ATTR(test, tb, ACSI_A_QUIRK_RESULT, nla_get_s32, 0);
+		} else {
+			EXPECT_NO_ATTR(test, tb, ACSI_A_QUIRK_RESULT);
+		}
+		if (hop == 3)
+			EXPECT_NO_ATTR(test, tb, ACSI_A_UPSTREAM_ADDR);
+		else
+			KUNIT_EXPECT_NOT_NULL(test, tb[ACSI_A_UPSTREAM_ADDR]);
+		hop++;
+	}
+	KUNIT_EXPECT_EQ(test, hop, 4);
+	test->priv = NULL;
+}
+
+/* Every size short of the full message fails cleanly with -EMSGSIZE. */
+static void acs_msg_device_emsgsize(struct kunit *test)
+{
+	struct sk_buff *skb = test_skb(test, NLMSG_GOODSIZE);
+	unsigned int need, room;
+	struct pci_dev *dsp;
+
+	x58_chain(test, &dsp);
+	KUNIT_ASSERT_EQ(test, acsi_fill_device(skb, dsp, NULL), 0);
+	need = skb->len;
+	for (room = 0; room < need; room++) {
+		skb = alloc_skb(need, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+		skb_reserve(skb, skb_tailroom(skb) - room);
+		KUNIT_EXPECT_EQ_MSG(test, acsi_fill_device(skb, dsp, NULL),
+				    -EMSGSIZE, "room %u of %u", room, need);
+		kfree_skb(skb);
+	}
+	skb = test_skb(test, need);
+	KUNIT_EXPECT_EQ(test, acsi_fill_device(skb, dsp, NULL), 0);
+	KUNIT_EXPECT_EQ(test, skb->len, need);
+}
+
+/* A path that does not fit fails with -EMSGSIZE and frees its hop array. */
+static void acs_msg_path_emsgsize(struct kunit *test)
+{
+	struct pci_dev *dsp, *ep = x58_chain(test, &dsp);
+	struct sk_buff *skb = test_skb(test, NLMSG_GOODSIZE);
+	unsigned int need, room;
+
+	KUNIT_ASSERT_EQ(test, acsi_fill_path(skb, ep, NULL), 0);
+	need = skb->len;
+	for (room = 0; room < need; room += 7) {
+		skb = alloc_skb(need, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+		skb_reserve(skb, skb_tailroom(skb) - room);
+		KUNIT_EXPECT_EQ_MSG(test, acsi_fill_path(skb, ep, NULL),
+				    -EMSGSIZE, "room %u of %u", room, need);
+		kfree_skb(skb);
+	}
+}
+
+static struct kunit_case acs_msg_cases[] = {
+	KUNIT_CASE(acs_msg_root_port),
+	KUNIT_CASE(acs_msg_spt_dword_layout),
+	KUNIT_CASE(acs_msg_observation),
+	KUNIT_CASE(acs_msg_conventional_behind_bridge),
+	KUNIT_CASE(acs_msg_virtfn),
+	KUNIT_CASE(acs_msg_path),
+	KUNIT_CASE(acs_msg_device_emsgsize),
+	KUNIT_CASE(acs_msg_path_emsgsize),
+	{}
+};
+
+static struct kunit_suite acs_msg_suite = {
+	.name = "acs_inspect_msg",
+	.test_cases = acs_msg_cases,
+};
+
+kunit_test_suite(acs_msg_suite);

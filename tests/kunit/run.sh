@@ -1,0 +1,264 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the acs_inspect KUnit suites: build (once, cached) a KUnit kernel from
+# Debian's linux-source-6.1, build tests/kunit/acs_inspect_kunit.ko against
+# it, boot it in QEMU (TCG) with a busybox initramfs that loads the module,
+# then judge the KTAP output with the kernel's own kunit.py parser, and the
+# console for kmemleak reports, lockdep splats, KASAN reports and oopses.
+#
+# Environment:
+#   ACSX_KUNIT_CACHE    cache dir (default /var/cache/acsexplain/kunit)
+#   ACSX_KUNIT_TARBALL  kernel source (default /usr/src/linux-source-6.1.tar.xz)
+#   ACSX_KUNIT_TIMEOUT  seconds the VM may run (default 600)
+#
+# Usage: run.sh [--self-check]
+#   --self-check  add a suite that fails one case, leaks memory and inverts a
+#                 lock order, and succeed only if all three are caught: proof
+#                 that the harness can fail.
+#
+# Exit codes: 0 all passed (or, with --self-check, all faults caught);
+# 1 a test failed or the checks found a problem; 2 usage error, missing
+# prerequisite or build failure.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+CACHE=${ACSX_KUNIT_CACHE:-/var/cache/acsexplain/kunit}
+TARBALL=${ACSX_KUNIT_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+TIMEOUT=${ACSX_KUNIT_TIMEOUT:-600}
+SRC=$CACHE/linux-source-6.1
+BUILD=$CACHE/build
+MODDIR=$CACHE/mod
+RUNDIR=$CACHE/run
+FRAGMENT=$HERE/kunit.config
+KMAKE=(nice make -j2 ARCH=x86_64 O="$BUILD")
+
+die() { echo "kunit: $*" >&2; exit 2; }
+
+SELF_CHECK=
+case ${1:-} in
+'') ;;
+--self-check) SELF_CHECK=y ;;
+*) die "usage: $0 [--self-check]" ;;
+esac
+step() { printf '== %s (%ds)\n' "$*" "$SECONDS"; }
+
+for tool in qemu-system-x86_64 python3 cpio gzip gcc make; do
+	command -v "$tool" >/dev/null || die "$tool not found (make deps)"
+done
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q static ||
+	BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || die "static busybox not found (apt-get install busybox-static)"
+[ -r "$TARBALL" ] || die "$TARBALL missing (apt-get install linux-source-6.1)"
+mkdir -p "$CACHE"
+
+# One run at a time per cache: the kernel build and the VM share it.
+exec 9>"$CACHE/.lock"
+flock 9
+
+# 1. Source tree, extracted once per tarball.
+src_stamp=$(stat -c '%s %Y' "$TARBALL")
+if [ ! -f "$SRC/Makefile" ] || [ "$(cat "$CACHE/.source-stamp" 2>/dev/null)" != "$src_stamp" ]; then
+	step "extracting $TARBALL"
+	rm -rf "$SRC" "$BUILD" "$CACHE/.source-stamp" "$CACHE/.config-stamp" \
+		"$CACHE/.kernel-stamp" "$CACHE/tmp-src"
+	mkdir -p "$CACHE/tmp-src"
+	nice tar -C "$CACHE/tmp-src" -xf "$TARBALL"
+	mv "$CACHE/tmp-src/linux-source-6.1" "$SRC"
+	rmdir "$CACHE/tmp-src"
+	echo "$src_stamp" >"$CACHE/.source-stamp"
+fi
+
+# 2. Config: tinyconfig + our fragment, redone only when the fragment changes.
+cfg_stamp="$src_stamp $(sha256sum <"$FRAGMENT" | cut -d' ' -f1)"
+if [ ! -f "$BUILD/.config" ] || [ "$(cat "$CACHE/.config-stamp" 2>/dev/null)" != "$cfg_stamp" ]; then
+	step "configuring kernel"
+	rm -f "$CACHE/.kernel-stamp"
+	mkdir -p "$BUILD"
+	(cd "$SRC" && make -s ARCH=x86_64 O="$BUILD" tinyconfig &&
+		scripts/kconfig/merge_config.sh -m -O "$BUILD" "$BUILD/.config" \
+			"$FRAGMENT" >"$CACHE/merge_config.log" 2>&1 &&
+		make -s ARCH=x86_64 O="$BUILD" olddefconfig) ||
+		die "kernel configuration failed"
+	# Kconfig drops symbols whose dependencies are unmet: insist on each.
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=y) grep -qx "$line" "$BUILD/.config" ||
+				die "config: ${line%=y} did not stick (unmet dependency)" ;;
+		CONFIG_*=n) ! grep -qx "${line%=n}=y" "$BUILD/.config" ||
+				die "config: ${line%=n} is still set" ;;
+		esac
+	done <"$FRAGMENT"
+	echo "$cfg_stamp" >"$CACHE/.config-stamp"
+fi
+
+# 3. Kernel: built once per config; the source tree is never edited.
+if [ ! -f "$BUILD/arch/x86/boot/bzImage" ] ||
+   [ "$(cat "$CACHE/.kernel-stamp" 2>/dev/null)" != "$cfg_stamp" ]; then
+	step "building kernel (nice, -j2; log in $CACHE/kernel-build.log)"
+	t0=$SECONDS
+	(cd "$SRC" && "${KMAKE[@]}" >"$CACHE/kernel-build.log" 2>&1) || {
+		tail -30 "$CACHE/kernel-build.log" >&2
+		die "kernel build failed"
+	}
+	echo "$cfg_stamp" >"$CACHE/.kernel-stamp"
+	echo "kernel built in $((SECONDS - t0)) s"
+else
+	step "kernel up to date"
+fi
+
+# 4. Test module. Kbuild writes objects next to their sources, so build in a
+# mirror of symlinks: kmod/ belongs to the module build for real kernels and
+# must not receive objects built for this one.
+step "building acs_inspect_kunit.ko"
+mkdir -p "$MODDIR/tests/kunit" "$MODDIR/kmod"
+find "$MODDIR" -type l -delete
+for f in "$HERE"/Kbuild "$HERE"/*.c "$HERE"/*.h; do
+	ln -s "$f" "$MODDIR/tests/kunit/"
+done
+for f in "$TOP"/kmod/*.c "$TOP"/kmod/*.h; do
+	[ -e "$f" ] && ln -s "$f" "$MODDIR/kmod/"
+done
+ln -sfn "$TOP/include" "$MODDIR/include"
+(cd "$SRC" && "${KMAKE[@]}" W=1 M="$MODDIR/tests/kunit" \
+	ACSX_SELF_CHECK="$SELF_CHECK" modules \
+	>"$CACHE/module-build.log" 2>&1) || {
+	cat "$CACHE/module-build.log" >&2
+	die "test module build failed"
+}
+if grep -E 'warning:' "$CACHE/module-build.log" >&2; then
+	die "test module build has warnings (W=1)"
+fi
+KO=$MODDIR/tests/kunit/acs_inspect_kunit.ko
+
+# Suites in the module, from its .kunit_test_suites section (one pointer each):
+# this becomes the top-level KTAP plan, so a suite that never reports is an
+# error rather than silently missing.
+sect_size=$(objdump -h "$KO" | awk '$2 == ".kunit_test_suites" { print $3 }')
+[ -n "$sect_size" ] || die "acs_inspect_kunit.ko has no KUnit suites"
+nsuites=$((16#$sect_size / 8))
+
+# 5. Initramfs: busybox, the module, and an init that runs the checks.
+step "building initramfs ($nsuites suites)"
+rm -rf "$RUNDIR"
+mkdir -p "$RUNDIR/root/bin" "$RUNDIR/root/proc" "$RUNDIR/root/sys" "$RUNDIR/root/dev"
+cp "$BUSYBOX" "$RUNDIR/root/bin/busybox"
+cp "$KO" "$RUNDIR/root/"
+cat >"$RUNDIR/root/init" <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+ml=/sys/kernel/debug/kmemleak
+# Boot-time objects are not ours: age them past kmemleak's 5 s minimum,
+# report them once and mark that report seen, so only the test window counts.
+sleep 6
+echo scan >\$ml
+echo clear >\$ml
+# The module's suites are the subtests of one top-level KTAP plan; the
+# marker separates it from the built-in executor's empty plan at boot.
+echo "acsx: uptime before insmod \$(cut -d' ' -f1 /proc/uptime)"
+echo "acsx: ktap begin" >/dev/kmsg
+echo "KTAP version 1" >/dev/kmsg
+echo "1..$nsuites" >/dev/kmsg
+insmod /acs_inspect_kunit.ko
+echo "acsx: insmod exit \$?"
+echo "acsx: uptime after insmod \$(cut -d' ' -f1 /proc/uptime)"
+rmmod acs_inspect_kunit
+echo "acsx: rmmod exit \$?"
+sleep 6
+echo scan >\$ml
+echo scan >\$ml
+echo "acsx: kmemleak report begin"
+cat \$ml
+echo "acsx: kmemleak report end"
+echo "acsx: done"
+poweroff -f
+EOF
+chmod +x "$RUNDIR/root/init"
+(cd "$RUNDIR/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$RUNDIR/initramfs.cpio.gz"
+
+# 6. Boot. The verdict comes from the console log, not QEMU's exit code.
+step "booting (QEMU TCG)"
+LOG=$RUNDIR/console.log
+t0=$SECONDS
+rc=0
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -M q35 -cpu max -smp 1 -m 1024 \
+	-kernel "$BUILD/arch/x86/boot/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
+	-append "console=ttyS0 printk.time=0 panic=-1 oops=panic loglevel=7 kmemleak=on" \
+	-display none -serial "file:$LOG" -monitor none -no-reboot </dev/null || rc=$?
+echo "VM ran $((SECONDS - t0)) s (qemu exit $rc); console log: $LOG"
+tr -d '\r' <"$LOG" >"$LOG.tmp" && mv "$LOG.tmp" "$LOG"
+
+# 7. Judge.
+step "parsing KTAP with kunit.py"
+set +e
+sed -n '/^acsx: ktap begin/,$p' "$LOG" |
+	python3 "$SRC/tools/testing/kunit/kunit.py" parse | tee "$RUNDIR/parse.out"
+parse_rc=${PIPESTATUS[1]}
+set -e
+
+problems=()
+[ "$parse_rc" -eq 0 ] || problems+=("parser reports failure (exit $parse_rc)")
+grep -q '^acsx: done' "$LOG" || problems+=("guest did not finish (timeout or crash)")
+grep -q '^acsx: insmod exit 0' "$LOG" || problems+=("insmod failed")
+grep -q '^acsx: rmmod exit 0' "$LOG" || problems+=("rmmod failed")
+sed -n '/^acsx: kmemleak report begin/,/^acsx: kmemleak report end/p' "$LOG" \
+	>"$RUNDIR/kmemleak.txt"
+leaked=
+if grep -q 'unreferenced object' "$RUNDIR/kmemleak.txt"; then
+	leaked=y
+	problems+=("kmemleak reports leaks (see below)")
+fi
+grep -q 'kmemleak: Kernel memory leak detector disabled' "$LOG" &&
+	problems+=("kmemleak was disabled during the run")
+# Lockdep, KASAN, kmemleak-internal and oops reports all start with one of
+# these; "Call Trace:" catches any other stack dump.
+splat='WARNING:|BUG:|Oops|general protection fault|Kernel panic|INFO: |'
+splat+='DEBUG_LOCKS_WARN_ON|suspicious RCU usage|UBSAN:|Call Trace:'
+splatted=
+if grep -nE "$splat" "$LOG" >"$RUNDIR/splats"; then
+	splatted=y
+	problems+=("kernel reported problems (see below)")
+fi
+
+# Counts of test cases (not suites) from the parser's own summary.
+summary=$(grep -o 'Ran [0-9]* tests:.*' "$RUNDIR/parse.out" | tail -1 || true)
+passed=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
+total=$(sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p' <<<"$summary")
+passed=${passed:-0}
+total=${total:-0}
+failed=$((total - passed))
+[ "$total" -gt 0 ] || problems+=("no test results")
+
+if [ -n "$SELF_CHECK" ]; then
+	echo "kunit self-check: parser exit $parse_rc, $failed failed," \
+		"leak ${leaked:-not} found, splat ${splatted:-not} found"
+	grep -q 'possible circular locking dependency' "$LOG" || splatted=
+	if [ "$parse_rc" -ne 0 ] && [ "$failed" -ge 1 ] && [ -n "$leaked" ] &&
+	   [ -n "$splatted" ] && grep -q '^acsx: done' "$LOG"; then
+		echo "kunit self-check: the harness caught the failing case, the leak and the lockdep splat"
+		echo "kunit: $passed passed, $failed failed"
+		exit 0
+	fi
+	echo "kunit self-check: the harness MISSED a deliberate fault"
+	echo "kunit: $passed passed, $failed failed"
+	exit 1
+fi
+
+for p in "${problems[@]}"; do
+	echo "kunit: $p"
+done
+if [ -n "$leaked" ]; then
+	cat "$RUNDIR/kmemleak.txt"
+fi
+if [ -n "$splatted" ]; then
+	head -40 "$RUNDIR/splats"
+fi
+echo "kunit: $passed passed, $failed failed"
+[ "${#problems[@]}" -eq 0 ]
