@@ -94,6 +94,15 @@ class Topology:
             if ":" not in line:
                 raise UsageError("%s:%d: expected 'key: value'" % (path, n))
             key, val = (s.strip() for s in line.split(":", 1))
+            # KEY@KERNEL: the line holds on that kernel only.
+            key, _, only = key.partition("@")
+            if only and only not in KERNELS:
+                raise UsageError("%s:%d: unknown kernel '%s' after @"
+                                 % (path, n, only))
+            if only and not (key.startswith("expect-") or
+                             key.startswith("hotplug-expect-")):
+                raise UsageError("%s:%d: only expectations take @KERNEL"
+                                 % (path, n))
             if key == "iommu":
                 if val not in ("intel", "amd", "none"):
                     raise UsageError("%s:%d: iommu must be intel, amd or none"
@@ -119,7 +128,7 @@ class Topology:
                     raise UsageError("%s:%d: expect-reason: DEVICE AT-FAULT"
                                      % (path, n))
                 self.expect_reasons.append((full_addr(parts[0]),
-                                            full_addr(parts[1])))
+                                            full_addr(parts[1]), only))
             elif key in ("sriov_vfs", "name", "demo") or key.startswith("expect-") \
                     or key.startswith("hotplug-expect-"):
                 pass  # read by the guest
@@ -127,6 +136,19 @@ class Topology:
                 raise UsageError("%s:%d: unknown key '%s'" % (path, n, key))
         if self.iommu is None:
             raise UsageError("%s: no 'iommu:' line" % path)
+
+    def guest_text(self, kshort):
+        """The file as the guest sees it on kernel KSHORT: lines for other
+        kernels dropped, the @KERNEL tag of the others removed."""
+        out = []
+        for line in self.text.splitlines():
+            m = re.match(r"^([a-z-]+)@([0-9.]+):(.*)$", line.strip())
+            if m:
+                if m.group(2) != kshort:
+                    continue
+                line = m.group(1) + ":" + m.group(3)
+            out.append(line)
+        return "\n".join(out) + "\nname: %s\n%s" % (self.name, self.extra)
 
     def qemu_args(self, log, monitor):
         machine = "q35"
@@ -185,13 +207,13 @@ def build_initramfs(rel):
     return p.stdout.strip().splitlines()[-1]
 
 
-def topo_cpio(topo, path):
+def topo_cpio(text, path):
     """A gzipped cpio holding /topo, appended to the initramfs (the kernel
     unpacks concatenated archives in order; a compressed one needs no
     alignment)."""
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "topo"), "w") as f:
-            f.write(topo.text + "\nname: %s\n%s" % (topo.name, topo.extra))
+            f.write(text)
         with open(path, "wb") as out:
             cpio = subprocess.Popen(["cpio", "-o", "-H", "newc", "--quiet",
                                      "-R", "0:0"], cwd=d, stdin=subprocess.PIPE,
@@ -260,7 +282,7 @@ class Run:
                 pass
         run_cpio = os.path.join(self.dir, "initramfs.cpio.gz")
         tcpio = os.path.join(self.dir, "topo.cpio.gz")
-        topo_cpio(self.topo, tcpio)
+        topo_cpio(self.topo.guest_text(self.kshort), tcpio)
         with open(run_cpio, "wb") as out:
             for p in (self.initramfs, tcpio):
                 with open(p, "rb") as f:
@@ -487,19 +509,20 @@ class Run:
                         "together" if same_k else "apart",
                         "together" if same_p else "apart"))
         byaddr = {d["address"]: d for d in devs}
-        for dev, at in self.topo.expect_reasons:
-            reasons = byaddr.get(dev, {}).get("reasons") or []
-            if not any(r.get("at") == at for r in reasons):
+        reasons = [(d, at) for d, at, only in self.topo.expect_reasons
+                   if not only or only == self.kshort]
+        for dev, at in reasons:
+            got = byaddr.get(dev, {}).get("reasons") or []
+            if not any(r.get("at") == at for r in got):
                 problems.append("%s: no reason names %s (got %s)" % (
-                    dev, at, sorted({str(r.get("at")) for r in reasons})))
+                    dev, at, sorted({str(r.get("at")) for r in got})))
         if problems:
             self.add(check, "FAIL", "%d problems: %s" % (
                 len(problems), "; ".join(problems[:4])))
         else:
             self.add(check, "PASS", "%d devices, %d groups agree%s" % (
                 len(ingroup), len(set(kgroups.values())),
-                ", %d reasons right" % len(self.topo.expect_reasons)
-                if self.topo.expect_reasons else ""))
+                ", %d reasons right" % len(reasons) if reasons else ""))
 
 
 def demo(topo, kshort, rel, img, a, logdir):
