@@ -72,7 +72,8 @@ def open_tree(path, cache):
         return find_root(dest)
     os.makedirs(dest, exist_ok=True)
     # Member names carry the archive's top directory; match any.
-    cmd = ["tar", "-xf", path, "-C", dest, "--wildcards"] + \
+    cmd = ["tar", "-xf", path, "-C", dest, "--wildcards",
+           "--no-wildcards-match-slash"] + \
           ["*/" + f for f in FILES]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True)
