@@ -255,6 +255,20 @@ bool acsi_child_group_proves_isolation(struct pci_dev *bridge)
 	return p.proven;
 }
 
+/*
+ * Quirks that can deny isolation the standard registers give: in 6.1 and
+ * 6.12 only pci_quirk_zhaoxin_pcie_ports_acs(), which answers "no" for
+ * Zhaoxin root and downstream ports outside its ID list.  (The Intel PCH
+ * quirk only matches ports without a standard ACS capability.)
+ */
+static bool acsi_quirk_may_deny(struct pci_dev *pdev)
+{
+	if (pdev->vendor != PCI_VENDOR_ID_ZHAOXIN || !pci_is_pcie(pdev))
+		return false;
+	return pci_pcie_type(pdev) == PCI_EXP_TYPE_ROOT_PORT ||
+	       pci_pcie_type(pdev) == PCI_EXP_TYPE_DOWNSTREAM;
+}
+
 struct acsi_verdict acsi_effective_verdict(struct pci_dev *pdev,
 					   const struct acsi_verdict *regs,
 					   const struct acsi_observation *obs)
@@ -269,11 +283,11 @@ struct acsi_verdict acsi_effective_verdict(struct pci_dev *pdev,
 	if (!regs->isolated && acsi_child_group_proves_isolation(pdev))
 		return acsi_verdict_make(true, ACSI_ORIGIN_GROUPS);
 	/*
-	 * An isolating register verdict stands: quirks only ever add
-	 * isolation to what the registers give, with the exception of the
-	 * SPT layout, which acsi_read_acs() already reads the quirk's way.
+	 * An isolating register verdict stands where no quirk can deny it:
+	 * the others only add isolation, and the SPT layout is already read
+	 * the quirk's way by acsi_read_acs().
 	 */
-	if (regs->known && regs->isolated)
+	if (regs->known && regs->isolated && !acsi_quirk_may_deny(pdev))
 		return *regs;
 	return none;
 }

@@ -174,9 +174,10 @@ bool acsi_child_group_proves_isolation(struct pci_dev *bridge);
  * (ACSI_ORIGIN_KPROBE); PCI_DEV_FLAGS_ACS_ENABLED_QUIRK set by the Intel
  * PCH quirk (ACSI_ORIGIN_KERNEL_FLAG, isolated); group evidence from
  * acsi_child_group_proves_isolation() (ACSI_ORIGIN_GROUPS, isolated); an
- * isolated registers verdict.  A non-isolated registers verdict is not
- * promoted to a fact about the kernel, because an unexported quirk may
- * override it: the result is then unknown.
+ * isolated registers verdict, unless a quirk can deny it (Zhaoxin root and
+ * downstream ports).  A non-isolated registers verdict is not promoted to
+ * a fact about the kernel, because an unexported quirk may override it:
+ * the result is then unknown.
  *
  * Return: the verdict; .known is false when nothing establishes it.
  */
