@@ -106,12 +106,28 @@ fi
 tool=no
 [ -x /bin/acsexplain ] && tool=yes
 
-# Listen to the module's multicast group from now on: VFs and hot-plugged
-# devices must be announced there.
+# The module's netlink interface through the bed's own client: info, a
+# refused request, and its multicast group from now on (VFs and hot-plugged
+# devices must be announced there).
 events=no
+client=no
 if [ $module = yes ]; then
-	if [ -x /bin/acsi-events ]; then
-		acsi-events >/tmp/events 2>&1 &
+	if [ -x /bin/acsi-client ]; then
+		client=yes
+		if out=$(acsi-client info 2>&1); then
+			result module-info PASS "$out"
+		else
+			result module-info FAIL "$out"
+		fi
+		# No device can sit at 00:1f.7 on q35 (ICH9 uses .0 .2 .3).
+		if out=$(acsi-client get 0000:00:1f.7 2>&1); then
+			result module-unknown-addr FAIL "answered for a missing device: $out"
+		elif [ $? -eq 1 ]; then
+			result module-unknown-addr PASS "refused: $out"
+		else
+			result module-unknown-addr FAIL "$out"
+		fi
+		acsi-client listen >/tmp/events 2>&1 &
 		events_pid=$!
 		i=0
 		while ! grep -q ACSI-LISTENING /tmp/events && [ $i -lt 50 ]; do
@@ -125,9 +141,18 @@ if [ $module = yes ]; then
 			result events-subscribe FAIL "$(cat /tmp/events)"
 		fi
 	else
-		result events-subscribe SKIP "acsi-events not built"
+		result module-info SKIP "acsi-client not built"
 	fi
 fi
+
+# The module's answer for one device must match the kernel's group.
+module_agrees() {
+	out=$(acsi-client get "$1" 2>&1) || { echo "$out"; return 1; }
+	case $out in
+	*" group=$(group_of "$1") "*) echo "$out"; return 0 ;;
+	*) echo "$out (sysfs: group $(group_of "$1"))"; return 1 ;;
+	esac
+}
 
 # announced added|removed ADDRESS: did the module multicast that event?
 # (waits up to 5 s for the listener to print it)
@@ -276,6 +301,22 @@ run_expectations() {
 }
 run_expectations ""
 
+# The module's group for every device must be the kernel's.
+if [ $client = yes ]; then
+	bad=""
+	n=0
+	for d in /sys/bus/pci/devices/*; do
+		a=$(basename "$d")
+		n=$((n + 1))
+		out=$(module_agrees "$a") || bad="$bad; $out"
+	done
+	if [ -z "$bad" ]; then
+		result module-groups PASS "module and sysfs agree on all $n devices"
+	else
+		result module-groups FAIL "${bad#; }"
+	fi
+fi
+
 # Captures: the offline inputs of the tool's tests, saved by the host.
 capture uname uname -r
 capture cmdline cat /proc/cmdline
@@ -307,6 +348,7 @@ run_tool sysfs sysfs
 # Hot-plug: the host adds and removes a device when asked on the console.
 topo_lines hotplug | while read -r id addr rest; do
 	addr=$(full_addr "$addr")
+	[ $client = yes ] && info_before=$(acsi-client info 2>&1)
 	echo "ACSX-HOTPLUG add $id $addr"
 	i=0
 	while [ ! -e "/sys/bus/pci/devices/$addr" ] && [ $i -lt 60 ]; do
@@ -323,6 +365,13 @@ topo_lines hotplug | while read -r id addr rest; do
 			result "hotplug-event-add:$id" PASS "$(grep -m1 "^ACSI-EVENT added $addr " /tmp/events)"
 		else
 			result "hotplug-event-add:$id" FAIL "no 'added' event for $addr"
+		fi
+	fi
+	if [ $client = yes ]; then
+		if out=$(module_agrees "$addr"); then
+			result "hotplug-module-get:$id" PASS "$out"
+		else
+			result "hotplug-module-get:$id" FAIL "$out"
 		fi
 	fi
 	run_expectations hotplug-
@@ -345,6 +394,27 @@ topo_lines hotplug | while read -r id addr rest; do
 			result "hotplug-event-del:$id" PASS "$(grep -m1 "^ACSI-EVENT removed $addr " /tmp/events)"
 		else
 			result "hotplug-event-del:$id" FAIL "no 'removed' event for $addr"
+		fi
+	fi
+	if [ $client = yes ]; then
+		if out=$(acsi-client get "$addr" 2>&1); then
+			result "hotplug-module-gone:$id" FAIL "still answers for $addr: $out"
+		else
+			result "hotplug-module-gone:$id" PASS "refused: $out"
+		fi
+		# Same device count as before the plug, a newer generation.
+		if out=$(acsi-client info 2>&1); then
+			n0=$(echo "$info_before" | sed -n 's/.* devices=\([0-9]*\).*/\1/p')
+			g0=$(echo "$info_before" | sed -n 's/.* gen=\([0-9]*\).*/\1/p')
+			n1=$(echo "$out" | sed -n 's/.* devices=\([0-9]*\).*/\1/p')
+			g1=$(echo "$out" | sed -n 's/.* gen=\([0-9]*\).*/\1/p')
+			if [ -n "$n0" ] && [ "$n0" = "$n1" ] && [ "${g1:-0}" -gt "${g0:-0}" ]; then
+				result "hotplug-module-info:$id" PASS "devices $n0 -> $n1, generation $g0 -> $g1"
+			else
+				result "hotplug-module-info:$id" FAIL "before: $info_before; after: $out"
+			fi
+		else
+			result "hotplug-module-info:$id" FAIL "$out"
 		fi
 	fi
 	if [ $tool = yes ] && [ $module = yes ]; then

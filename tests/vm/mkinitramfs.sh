@@ -44,7 +44,7 @@ kmod_ko="$root/build/kmod/$rel/acs_inspect.ko"
 # ACSEXPLAIN=path tests another build of the tool (e.g. the ASan one).
 tool=${ACSEXPLAIN:-$root/user/acsexplain}
 uapi="$root/include/uapi/linux/acs_inspect.h"
-listener="$out/acsi-events"
+client="$out/acsi-client"
 
 # Modules in load order, dependencies first, each once.
 modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS |
@@ -57,20 +57,21 @@ inputs() {
 		$modlist; do
 		sha256sum "$f"
 	done
-	for f in "$kmod_ko" "$tool" "$here/acsi-events.c" "$uapi"; do
+	for f in "$kmod_ko" "$tool" "$here/acsi-client.c" "$uapi"; do
 		if [ -f "$f" ]; then sha256sum "$f"; else echo "absent $f"; fi
 	done
 }
 mkdir -p "$out"
-# The guest's listener for the module's multicast events (acsi-events.c),
-# built against the project's UAPI header once the module exists.
+# The guest's own netlink client of the module (acsi-client.c: events,
+# info, one device), built against the project's UAPI header once the
+# module exists.
 if [ -f "$uapi" ] && [ -f "$kmod_ko" ]; then
-	if [ ! -x "$listener" ] || [ "$here/acsi-events.c" -nt "$listener" ] ||
-		[ "$uapi" -nt "$listener" ]; then
+	if [ ! -x "$client" ] || [ "$here/acsi-client.c" -nt "$client" ] ||
+		[ "$uapi" -nt "$client" ]; then
 		gcc -Wall -Wextra -Werror -O2 -I"$root/include/uapi" \
-			-I/usr/include/libnl3 -o "$listener" "$here/acsi-events.c" \
+			-I/usr/include/libnl3 -o "$client" "$here/acsi-client.c" \
 			-lnl-genl-3 -lnl-3 ||
-			die "cannot build acsi-events (libnl-genl-3-dev installed?)"
+			die "cannot build acsi-client (libnl-genl-3-dev installed?)"
 	fi
 fi
 want=$(inputs | sha256sum | cut -d' ' -f1)
@@ -121,8 +122,8 @@ echo $DRIVERS >"$r/lib/modules/$rel/drivers"
 if [ -f "$kmod_ko" ]; then
 	cp "$kmod_ko" "$r/lib/modules/$rel/extra/acs_inspect.ko"
 fi
-if [ -f "$kmod_ko" ] && [ -x "$listener" ]; then
-	copy_prog "$listener"
+if [ -f "$kmod_ko" ] && [ -x "$client" ]; then
+	copy_prog "$client"
 fi
 if [ -x "$tool" ]; then
 	copy_prog "$tool"
