@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/netlink.h>
 #include <netlink/errno.h>
@@ -192,6 +193,14 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 	nl_socket_modify_err_cb(c->sk, NL_CB_CUSTOM, on_error, c);
 
 	c->family = genl_ctrl_resolve(c->sk, ACSI_GENL_NAME);
+	if (c->family == -NLE_OBJ_NOTFOUND &&
+	    access("/sys/module/acs_inspect", F_OK) == 0) {
+		/* The family is registered in the initial netns only. */
+		snprintf(err, errlen,
+			 "acs_inspect: module loaded but its family is not visible: not in the initial network namespace");
+		ctx_close(c);
+		return AX_NL_EPERM;
+	}
 	if (c->family < 0) {
 		if (c->family == -NLE_OBJ_NOTFOUND)
 			snprintf(err, errlen,
