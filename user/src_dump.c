@@ -195,63 +195,77 @@ static void fill_dev(struct pci_access *a, struct ax_dev *dev,
 		dev->ats_enabled = true;
 }
 
+int ax_find_from(const struct ax_machine *m, size_t first, struct ax_addr a)
+{
+	size_t i;
+
+	for (i = first; i < m->n; i++)
+		if (!ax_addr_cmp(m->devs[i].addr, a))
+			return (int)i;
+	return -1;
+}
+
+void ax_place_vfs(struct ax_machine *m, size_t first, size_t pf,
+		  unsigned int numvf, unsigned int offset, unsigned int stride,
+		  uint16_t vf_device)
+{
+	unsigned int rid, k;
+
+	rid = ((unsigned int)m->devs[pf].addr.bus << 8) |
+	      m->devs[pf].addr.devfn;
+	for (k = 0; k < numvf; k++) {
+		struct ax_addr va = m->devs[pf].addr;
+		unsigned int vrid = rid + offset + k * stride;
+		int j;
+
+		if (vrid > 0xffff)
+			break;
+		va.bus = vrid >> 8;
+		va.devfn = vrid & 0xff;
+		j = ax_find_from(m, first, va);
+		if (j < (int)first || (size_t)j == pf)
+			continue;
+		m->devs[j].is_virtfn = true;
+		m->devs[j].physfn = (int)pf;	/* ax_machine_link() remaps */
+		if (m->devs[j].vendor == 0xffff) {
+			/* a VF's own ID registers read ffff */
+			m->devs[j].vendor = m->devs[pf].vendor;
+			m->devs[j].device = vf_device;
+		}
+	}
+}
+
 /* Config space does not mark a VF (its vendor ID even reads ffff); its
- * PF's SR-IOV capability places it: routing ID = PF + First VF Offset +
- * i * VF Stride for i < NumVFs while VF Enable is set.
+ * PF's SR-IOV capability places it while VF Enable is set.
  */
 static void mark_vfs(struct ax_machine *m, size_t first,
 		     struct pci_access *a, struct pci_dev **pd)
 {
 	size_t i;
-	int k, numvf, off, stride;
 
 	for (i = first; i < m->n; i++) {
-		struct ax_dev *pf = &m->devs[i];
+		struct pci_dev *d = pd[i - first];
 		struct pci_cap *cap;
-		uint16_t vfdid, ctrl;
-		unsigned int rid;
 
-		if (!pf->has_sriov)
+		if (!m->devs[i].has_sriov)
 			continue;
-		cap = pci_find_cap(pd[i - first], PCI_EXT_CAP_ID_SRIOV,
-				   PCI_CAP_EXTENDED);
-		if (!cap)
+		cap = pci_find_cap(d, PCI_EXT_CAP_ID_SRIOV, PCI_CAP_EXTENDED);
+		if (!cap || !(rd16(d, cap->addr + PCI_IOV_CTRL) & PCI_IOV_CTRL_VFE))
 			continue;
-		ctrl = rd16(pd[i - first], cap->addr + PCI_IOV_CTRL);
-		numvf = rd16(pd[i - first], cap->addr + PCI_IOV_NUMVF);
-		off = rd16(pd[i - first], cap->addr + PCI_IOV_OFFSET);
-		stride = rd16(pd[i - first], cap->addr + PCI_IOV_STRIDE);
-		vfdid = rd16(pd[i - first], cap->addr + PCI_IOV_DID);
-		if (!(ctrl & PCI_IOV_CTRL_VFE))
-			continue;
-		rid = ((unsigned int)pf->addr.bus << 8) | pf->addr.devfn;
-		for (k = 0; k < numvf; k++) {
-			struct ax_addr va = pf->addr;
-			unsigned int vrid = rid + off + k * stride;
-			int j;
+		ax_place_vfs(m, first, i, rd16(d, cap->addr + PCI_IOV_NUMVF),
+			     rd16(d, cap->addr + PCI_IOV_OFFSET),
+			     rd16(d, cap->addr + PCI_IOV_STRIDE),
+			     rd16(d, cap->addr + PCI_IOV_DID));
+	}
+	for (i = first; i < m->n; i++) {
+		struct ax_dev *v = &m->devs[i];
 
-			if (vrid > 0xffff)
-				break;
-			va.bus = vrid >> 8;
-			va.devfn = vrid & 0xff;
-			j = ax_machine_find(m, va);
-			if (j < (int)first)
-				continue;
-			m->devs[j].is_virtfn = true;
-			/* index before ax_machine_link() sorts */
-			m->devs[j].physfn = (int)i;
-			if (m->devs[j].vendor == 0xffff) {
-				m->devs[j].vendor = pf->vendor;
-				m->devs[j].device = vfdid;
-				if (!pci_lookup_name(a, m->devs[j].name,
-						     sizeof(m->devs[j].name),
-						     PCI_LOOKUP_VENDOR |
-						     PCI_LOOKUP_DEVICE |
-						     PCI_LOOKUP_NO_NUMBERS,
-						     pf->vendor, vfdid))
-					m->devs[j].name[0] = '\0';
-			}
-		}
+		if (v->is_virtfn && !v->name[0] &&
+		    !pci_lookup_name(a, v->name, sizeof(v->name),
+				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
+				     PCI_LOOKUP_NO_NUMBERS, v->vendor,
+				     v->device))
+			v->name[0] = '\0';
 	}
 }
 

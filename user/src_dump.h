@@ -29,4 +29,18 @@ int ax_source_dump(struct ax_machine *m, const char *path,
 bool ax_intel_spt_acs_dword_layout(uint16_t vendor, uint16_t device,
 				   bool is_root_port);
 
+/* Index of the device at a among m->devs[first..], or -1; a linear search
+ * for sources still filling m (ax_machine_find() needs the sorted table
+ * ax_machine_link() makes).
+ */
+int ax_find_from(const struct ax_machine *m, size_t first, struct ax_addr a);
+
+/* Mark the VFs that the PF at index pf places (routing ID = PF + offset +
+ * k * stride, k < numvf) among m->devs[first..]: is_virtfn, physfn, and
+ * vendor/device when their ID registers read ffff.
+ */
+void ax_place_vfs(struct ax_machine *m, size_t first, size_t pf,
+		  unsigned int numvf, unsigned int offset, unsigned int stride,
+		  uint16_t vf_device);
+
 #endif

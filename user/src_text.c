@@ -1,0 +1,1173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * src_text.c - facts from `lspci -v/-vv/-vvv[nn]` text as people paste it
+ * (forums, bug reports, linuxhw), IOMMU group listings, and input format
+ * detection.  Text is lossy: lspci does not print the header type, prints
+ * ACS only as root, and decodes the dword-layout Intel PCH ACS control
+ * wrongly.  Whatever the text cannot show stays unknown and is noted.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pci/pci.h>
+
+#include "src_dump.h"
+#include "src_text.h"
+
+/* Capability whose detail lines follow. */
+enum tcap { TC_NONE, TC_ACS, TC_SRIOV, TC_ATS };
+
+/* What the text said about one device beyond struct ax_dev. */
+struct tdev {
+	bool ids_known;		/* [vvvv:dddd] on the header line */
+	bool class_known;	/* [cccc] on the header line */
+	bool status_seen;	/* a Status: line (lspci -vv) */
+	bool caps_listed;	/* at least one "Capabilities: [" line */
+	bool cap_minus;		/* Status: Cap-: no capability list */
+	bool denied;		/* Capabilities: <access denied> */
+	bool ext_seen;		/* an extended capability [1xx+] listed */
+	bool acs_cap_seen, acs_ctl_seen;
+	bool group_line;	/* IOMMU group: N under the header */
+	bool sriov_enabled, sriov_params;
+	unsigned int numvf, vf_off, vf_stride;
+	uint16_t vf_device;
+	enum tcap in_cap;
+	char classname[64];	/* for reverse lookup without -nn */
+	char rawname[160];	/* vendor + device name as printed */
+};
+
+struct tparse {
+	struct ax_machine *m;
+	size_t first;		/* first device index this parse added */
+	struct tdev *td;	/* parallel to m->devs[first..] */
+	size_t td_cap;
+	int cur;		/* current device index in m->devs, or -1 */
+	int loop_group;		/* shell loop "IOMMU Group N:" block, or -1 */
+	int n_junk;		/* library messages removed */
+	int n_group_lines;	/* group lines applied */
+	int n_group_only;	/* devices known only from a group listing */
+	int n_wide_domain;	/* domains above ffff skipped */
+	bool any_driver_line;	/* Kernel driver in use / Kernel modules */
+	bool any_ext;		/* some device shows extended capabilities */
+	bool has_hex;		/* hex dump lines present */
+	bool unterminated;	/* input ends without a newline */
+	bool after_uname;	/* previous line was a `uname -r` prompt */
+};
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static bool is_hex_line(const char *s)
+{
+	int n = 0;
+
+	/* "00: 86 80 10 9d ..." or "100: ..." */
+	while (isxdigit((unsigned char)s[n]))
+		n++;
+	if (n < 2 || n > 3 || s[n] != ':' || s[n + 1] != ' ')
+		return false;
+	s += n + 1;
+	n = 0;
+	while (s[0] == ' ' && isxdigit((unsigned char)s[1]) &&
+	       isxdigit((unsigned char)s[2])) {
+		s += 3;
+		n++;
+	}
+	return n >= 1 && !*trim((char *)s);
+}
+
+/* Parse "[dddd:]bb:dd.f" at s; returns characters used, 0 if none. */
+static int parse_addr(const char *s, struct ax_addr *a, bool *wide)
+{
+	unsigned int dom = 0, bus, slot, fn;
+	int n = 0, k;
+
+	*wide = false;
+	if (sscanf(s, "%x:%x:%x.%u%n", &dom, &bus, &slot, &fn, &n) == 4 &&
+	    n > 0) {
+		/* the domain part must be hex digits only */
+		for (k = 0; s[k] != ':'; k++)
+			if (!isxdigit((unsigned char)s[k]))
+				return 0;
+		if (k < 4)
+			return 0;
+	} else {
+		dom = 0;
+		n = 0;
+		if (sscanf(s, "%2x:%2x.%1u%n", &bus, &slot, &fn, &n) != 3 ||
+		    n != 7 || !isxdigit((unsigned char)s[0]) ||
+		    !isxdigit((unsigned char)s[1]) || s[2] != ':')
+			return 0;
+	}
+	if (bus > 0xff || slot > 0x1f || fn > 7)
+		return 0;
+	if (s[n] && s[n] != ' ' && s[n] != '\t')
+		return 0;
+	if (dom > 0xffff) {
+		*wide = true;	/* VMD domains: struct ax_addr has 16 bits */
+		return n;
+	}
+	a->domain = (uint16_t)dom;
+	a->bus = (uint8_t)bus;
+	a->devfn = AX_DEVFN(slot, fn);
+	return n;
+}
+
+static struct tdev *td_of(struct tparse *p, int i)
+{
+	return &p->td[i - (int)p->first];
+}
+
+/* Find the device at a, or add it; -1 when out of memory. */
+static int get_dev(struct tparse *p, struct ax_addr a)
+{
+	int i = ax_find_from(p->m, p->first, a);
+	struct ax_dev *d;
+
+	if (i >= (int)p->first)
+		return i;
+	if (p->m->n - p->first >= p->td_cap) {
+		size_t nc = p->td_cap ? p->td_cap * 2 : 64;
+		struct tdev *t = realloc(p->td, nc * sizeof(*t));
+
+		if (!t)
+			return -1;
+		memset(t + p->td_cap, 0, (nc - p->td_cap) * sizeof(*t));
+		p->td = t;
+		p->td_cap = nc;
+	}
+	d = ax_machine_add(p->m);
+	if (!d)
+		return -1;
+	d->addr = a;
+	d->acs_origin = AX_ORIG_TEXT;
+	return (int)(p->m->n - 1);
+}
+
+/* Last "[xxxx:xxxx]" in s: vendor/device ids printed by -nn. */
+static char *find_ids(char *s, unsigned int *v, unsigned int *d)
+{
+	char *q, *last = NULL;
+
+	for (q = strchr(s, '['); q; q = strchr(q + 1, '['))
+		if (strlen(q) >= 11 && q[5] == ':' && q[10] == ']' &&
+		    sscanf(q, "[%4x:%4x]", v, d) == 2)
+			last = q;
+	if (last)
+		sscanf(last, "[%4x:%4x]", v, d);
+	return last;
+}
+
+/* "PCI bridge [0604]: Intel Corporation ... [8086:a110] (rev f1)
+ *  (prog-if 00 [Normal decode])", with or without the -nn ids.
+ */
+static void parse_header_rest(struct ax_dev *d, struct tdev *t, char *rest)
+{
+	unsigned int v, dv, cls, x;
+	char *colon, *q, *ids, *cls_s;
+
+	cls_s = rest;
+	colon = strstr(rest, ": ");
+	if (colon) {
+		*colon = '\0';
+		rest = colon + 2;
+	} else {
+		rest += strlen(rest);	/* cut short: class text only */
+	}
+	q = strrchr(cls_s, '[');
+	if (q && strlen(q) == 6 && sscanf(q, "[%4x]", &cls) == 1) {
+		d->class = cls << 8;
+		t->class_known = true;
+		*q = '\0';
+	}
+	snprintf(t->classname, sizeof(t->classname), "%s", trim(cls_s));
+	q = strstr(rest, "(prog-if ");
+	if (q && sscanf(q, "(prog-if %2x", &x) == 1) {
+		d->class |= x;
+		*q = '\0';
+	}
+	q = strstr(rest, "(rev ");
+	if (q && sscanf(q, "(rev %2x)", &x) == 1) {
+		d->revision = (uint8_t)x;
+		*q = '\0';
+	}
+	ids = find_ids(rest, &v, &dv);
+	if (ids) {
+		d->vendor = (uint16_t)v;
+		d->device = (uint16_t)dv;
+		t->ids_known = true;
+		*ids = '\0';
+	}
+	snprintf(d->name, sizeof(d->name), "%s", trim(rest));
+	snprintf(t->rawname, sizeof(t->rawname), "%s", d->name);
+}
+
+static uint16_t parse_acs_bits(const char *s)
+{
+	static const struct {
+		const char *name;
+		uint16_t bit;
+	} bits[] = {
+		{ "SrcValid", AX_ACS_SV }, { "TransBlk", AX_ACS_TB },
+		{ "ReqRedir", AX_ACS_RR }, { "CmpltRedir", AX_ACS_CR },
+		{ "UpstreamFwd", AX_ACS_UF }, { "EgressCtrl", AX_ACS_EC },
+		{ "DirectTrans", AX_ACS_DT },
+	};
+	uint16_t v = 0;
+	size_t i, n;
+	const char *q;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		n = strlen(bits[i].name);
+		for (q = strstr(s, bits[i].name); q; q = strstr(q + 1,
+								 bits[i].name))
+			if (q[n] == '+') {
+				v |= bits[i].bit;
+				break;
+			}
+	}
+	return v;
+}
+
+static void parse_express(struct ax_dev *d, const char *s)
+{
+	static const struct {
+		const char *text;
+		enum ax_pcie_type type;
+	} types[] = {
+		/* longest first: "Endpoint" is in several */
+		{ "Root Complex Integrated Endpoint", AX_EXP_RC_END },
+		{ "Root Complex Event Collector", AX_EXP_RC_EC },
+		{ "Legacy Endpoint", AX_EXP_LEG_END },
+		{ "Endpoint", AX_EXP_ENDPOINT },
+		{ "Root Port", AX_EXP_ROOT_PORT },
+		{ "Upstream Port", AX_EXP_UPSTREAM },
+		{ "Downstream Port", AX_EXP_DOWNSTREAM },
+		{ "PCI/PCI-X to PCI-Express Bridge", AX_EXP_PCIE_BRIDGE },
+		{ "to PCI/PCI-X Bridge", AX_EXP_PCI_BRIDGE },
+	};
+	size_t i;
+
+	d->is_pcie = true;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strstr(s, types[i].text)) {
+			d->pcie_type = types[i].type;
+			return;
+		}
+}
+
+/* "Capabilities: [220 v1] Access Control Services" and friends. */
+static void parse_cap(struct tparse *p, struct ax_dev *d, struct tdev *t,
+		      const char *s)
+{
+	unsigned int pos;
+	const char *name = strchr(s, ']');
+
+	t->in_cap = TC_NONE;
+	if (sscanf(s, "Capabilities: [%x", &pos) != 1 || !name)
+		return;
+	name++;
+	while (*name == ' ')
+		name++;
+	t->caps_listed = true;
+	if (pos >= 0x100) {
+		t->ext_seen = true;
+		p->any_ext = true;
+	}
+	if (!strncmp(name, "Express", 7)) {
+		parse_express(d, name);
+	} else if (!strncmp(name, "Access Control Services", 23)) {
+		d->acs_pos = (uint16_t)pos;
+		t->in_cap = TC_ACS;
+	} else if (!strncmp(name, "Single Root I/O Virtualization", 30)) {
+		d->has_sriov = true;
+		t->in_cap = TC_SRIOV;
+	} else if (!strncmp(name, "Alternative Routing-ID", 22)) {
+		d->ari = true;
+	} else if (!strncmp(name, "Address Translation Service", 27)) {
+		t->in_cap = TC_ATS;
+	} else if (!strncmp(name, "Subsystem:", 10)) {
+		unsigned int v, dv;
+
+		/* bridges print their subsystem ids as a capability */
+		if (find_ids((char *)name, &v, &dv)) {
+			d->subvendor = (uint16_t)v;
+			d->subdevice = (uint16_t)dv;
+		}
+	}
+}
+
+static void apply_group(struct tparse *p, int i, int group)
+{
+	p->m->devs[i].kernel_group = group;
+	p->m->kernel_groups_known = true;
+	p->n_group_lines++;
+}
+
+/* A device named only by a group listing line ("IOMMU Group 3 03:00.0
+ * Ethernet controller [0200]: ..." or a sysfs path).
+ */
+static void listed_member(struct tparse *p, const char *s, int group)
+{
+	struct ax_addr a;
+	bool wide;
+	int n = parse_addr(s, &a, &wide), i;
+	char rest[512];
+
+	if (!n || wide)
+		return;
+	i = ax_find_from(p->m, p->first, a);
+	if (i < (int)p->first) {
+		i = get_dev(p, a);
+		if (i < 0)
+			return;
+		p->n_group_only++;
+		snprintf(rest, sizeof(rest), "%s", s + n);
+		parse_header_rest(&p->m->devs[i], td_of(p, i), trim(rest));
+	}
+	apply_group(p, i, group);
+}
+
+/* Group listing lines, wherever they are; true when s was one. */
+static bool parse_group_line(struct tparse *p, char *s, bool indented)
+{
+	const char *q;
+	int g, n = 0;
+
+	q = strstr(s, "/sys/kernel/iommu_groups/");
+	if (q && sscanf(q, "/sys/kernel/iommu_groups/%d/devices/%n", &g,
+			&n) == 1 && n > 0) {
+		const char *addr = q + n;
+
+		listed_member(p, addr, g);
+		return true;
+	}
+	if (!strncasecmp(s, "IOMMU Group ", 12) &&
+	    sscanf(s + 12, "%d%n", &g, &n) == 1) {
+		q = s + 12 + n;
+		if (*q == ':' && !*trim((char *)q + 1)) {
+			p->loop_group = g;	/* members follow, indented */
+			return true;
+		}
+		while (*q == ':' || *q == ' ' || *q == '\t')
+			q++;
+		listed_member(p, q, g);
+		return true;
+	}
+	if (indented && p->loop_group >= 0) {
+		struct ax_addr a;
+		bool wide;
+
+		if (parse_addr(s, &a, &wide)) {
+			listed_member(p, s, p->loop_group);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void parse_release(struct tparse *p, char *s)
+{
+	struct ax_machine *m = p->m;
+	char a[65], b[65], c[65];
+
+	if (p->after_uname) {
+		p->after_uname = false;
+		if (isdigit((unsigned char)s[0]) && strchr(s, '.') &&
+		    !strchr(s, ' ') && strlen(s) < sizeof(m->kernel_release)) {
+			snprintf(m->kernel_release, sizeof(m->kernel_release),
+				 "%s", s);
+			return;
+		}
+	}
+	if (strstr(s, "uname -r") || strstr(s, "uname -a")) {
+		p->after_uname = true;
+		return;
+	}
+	/* uname -a: "Linux host 6.8.0-51-generic #52-Ubuntu SMP ..." */
+	if (!strncmp(s, "Linux ", 6) && strstr(s, " #") &&
+	    sscanf(s, "%64s %64s %64s", a, b, c) == 3 &&
+	    isdigit((unsigned char)c[0]) && strchr(c, '.'))
+		snprintf(m->kernel_release, sizeof(m->kernel_release), "%s", c);
+}
+
+static void parse_dev_line(struct tparse *p, char *s)
+{
+	struct ax_dev *d = &p->m->devs[p->cur];
+	struct tdev *t = td_of(p, p->cur);
+	unsigned int a, b, c;
+	int g;
+
+	if (!strncmp(s, "Capabilities:", 13)) {
+		if (strstr(s, "<access denied>")) {
+			t->denied = true;
+			t->in_cap = TC_NONE;
+		} else {
+			parse_cap(p, d, t, s);
+		}
+		return;
+	}
+	if (!strncmp(s, "Subsystem:", 10)) {
+		if (find_ids(s, &a, &b)) {
+			d->subvendor = (uint16_t)a;
+			d->subdevice = (uint16_t)b;
+		}
+	} else if (!strncmp(s, "Status:", 7)) {
+		t->status_seen = true;
+		if (strstr(s, "Cap-"))
+			t->cap_minus = true;
+	} else if (!strncmp(s, "Physical Slot:", 14)) {
+		snprintf(d->slot_name, sizeof(d->slot_name), "%s",
+			 trim(s + 14));
+	} else if (sscanf(s, "Bus: primary=%x, secondary=%x, subordinate=%x",
+			  &a, &b, &c) == 3) {
+		d->is_bridge = true;
+		d->secondary = (uint8_t)b;
+		d->subordinate = (uint8_t)c;
+	} else if (sscanf(s, "IOMMU group: %d", &g) == 1) {
+		t->group_line = true;
+		apply_group(p, p->cur, g);
+	} else if (!strncmp(s, "Kernel driver in use:", 21)) {
+		p->any_driver_line = true;
+		snprintf(d->driver, sizeof(d->driver), "%s", trim(s + 21));
+	} else if (!strncmp(s, "Kernel modules:", 15)) {
+		p->any_driver_line = true;
+	} else if (t->in_cap == TC_ACS && !strncmp(s, "ACSCap:", 7)) {
+		d->acs_cap = parse_acs_bits(s + 7);
+		t->acs_cap_seen = true;
+	} else if (t->in_cap == TC_ACS && !strncmp(s, "ACSCtl:", 7)) {
+		d->acs_ctrl = parse_acs_bits(s + 7);
+		t->acs_ctl_seen = true;
+	} else if (t->in_cap == TC_SRIOV && !strncmp(s, "IOVCtl:", 7)) {
+		t->sriov_enabled = strstr(s, "Enable+") != NULL;
+	} else if (t->in_cap == TC_SRIOV && strstr(s, "Number of VFs:")) {
+		if (sscanf(strstr(s, "Number of VFs:"), "Number of VFs: %u",
+			   &a) == 1)
+			t->numvf = a;
+	} else if (t->in_cap == TC_SRIOV &&
+		   sscanf(s, "VF offset: %u, stride: %u, Device ID: %x",
+			  &a, &b, &c) == 3) {
+		t->vf_off = a;
+		t->vf_stride = b;
+		t->vf_device = (uint16_t)c;
+		t->sriov_params = true;
+	} else if (t->in_cap == TC_ATS && !strncmp(s, "ATSCtl:", 7)) {
+		d->ats_enabled = strstr(s, "Enable+") != NULL;
+	}
+}
+
+static void parse_line(struct tparse *p, char *raw)
+{
+	bool indented = raw[0] == ' ' || raw[0] == '\t';
+	char *s = trim(raw);
+	struct ax_addr a;
+	bool wide;
+	int n;
+
+	if (!*s) {
+		p->loop_group = -1;
+		return;
+	}
+	parse_release(p, s);
+	if (is_hex_line(s)) {
+		p->has_hex = true;
+		return;
+	}
+	if (parse_group_line(p, s, indented))
+		return;
+	if (!indented)
+		p->loop_group = -1;
+	n = parse_addr(s, &a, &wide);
+	if (n && (s[n] == ' ' || s[n] == '\t')) {
+		char rest[512];
+
+		if (wide) {
+			p->n_wide_domain++;
+			p->cur = -1;
+			return;
+		}
+		p->cur = get_dev(p, a);
+		if (p->cur < 0)
+			return;
+		snprintf(rest, sizeof(rest), "%s", s + n);
+		parse_header_rest(&p->m->devs[p->cur], td_of(p, p->cur),
+				  trim(rest));
+		return;
+	}
+	if (p->cur >= 0)
+		parse_dev_line(p, s);
+}
+
+/*
+ * Split buf into lines: CRLF, and library messages ("pcilib: ...",
+ * "lspci: ...") that stderr interleaved into stdout.  Such a message cuts
+ * the line it lands in; the rest of that line follows it on the next line.
+ * Returns a NULL-terminated array of malloc'ed lines, NULL on no memory.
+ */
+static char **split_lines(const char *buf, size_t len, int *n_junk,
+			  bool *unterminated)
+{
+	static const char *const junk[] = { "pcilib: ", "lspci: ", "setpci: " };
+	char **v = NULL, *line;
+	size_t nv = 0, cap = 0, i, k, s = 0;
+	char *carry = NULL;
+
+	*unterminated = len && buf[len - 1] != '\n';
+	for (i = 0; i <= len; i++) {
+		size_t e, cut = (size_t)-1;
+
+		if (i < len && buf[i] != '\n' && buf[i] != '\0')
+			continue;
+		if (i == len && s == len)
+			break;
+		e = i;
+		while (e > s && buf[e - 1] == '\r')
+			e--;
+		line = malloc(e - s + 1 + (carry ? strlen(carry) : 0));
+		if (!line)
+			goto nomem;
+		line[0] = '\0';
+		if (carry)
+			strcpy(line, carry);
+		strncat(line, buf + s, e - s);
+		free(carry);
+		carry = NULL;
+		s = i + 1;
+		for (k = 0; k < sizeof(junk) / sizeof(junk[0]); k++) {
+			char *q = strstr(line, junk[k]);
+
+			if (q && (size_t)(q - line) < cut)
+				cut = (size_t)(q - line);
+		}
+		if (cut != (size_t)-1) {
+			(*n_junk)++;
+			if (cut > 0) {
+				line[cut] = '\0';
+				carry = line;	/* joins the next line */
+			} else {
+				free(line);
+			}
+			continue;
+		}
+		if (nv + 2 > cap) {
+			char **nvv;
+
+			cap = cap ? cap * 2 : 256;
+			nvv = realloc(v, cap * sizeof(*v));
+			if (!nvv) {
+				free(line);
+				goto nomem;
+			}
+			v = nvv;
+		}
+		v[nv++] = line;
+		v[nv] = NULL;
+	}
+	if (carry) {
+		if (nv + 2 > cap) {
+			char **nvv = realloc(v, (nv + 2) * sizeof(*v));
+
+			if (!nvv)
+				goto nomem;
+			v = nvv;
+		}
+		v[nv++] = carry;
+		v[nv] = NULL;
+		carry = NULL;
+	}
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			goto nomem;
+	}
+	return v;
+nomem:
+	free(carry);
+	for (i = 0; i < nv; i++)
+		free(v[i]);
+	free(v);
+	return NULL;
+}
+
+static void free_lines(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* libpci reports a failed name lookup through a->error (fatal by
+ * default); names are a nicety here, so only warn-level handlers.
+ */
+static void text_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+/*
+ * Without -nn lspci prints only names; look the names up backwards in the
+ * local pci.ids through libpci.  A name that matches no id or several
+ * stays unknown (the reporter's pci.ids may differ from ours).
+ */
+static int reverse_ids(struct tparse *p, int *n_need)
+{
+	struct pci_access *a = pci_alloc();
+	struct ax_machine *m = p->m;
+	char buf[256];
+	size_t i, j;
+	int found = 0;
+	unsigned int v, dv;
+	int *vend = NULL;
+
+	*n_need = 0;
+	if (!a)
+		return 0;
+	a->warning = text_quiet;
+	a->debug = text_quiet;
+	pci_init(a);
+	vend = calloc(m->n - p->first, sizeof(*vend));
+	if (!vend)
+		goto out;
+	/* classes: "PCI bridge" -> 0x0604 */
+	for (i = p->first; i < m->n; i++) {
+		struct tdev *t = td_of(p, (int)i);
+
+		if (t->class_known || !t->classname[0])
+			continue;
+		for (v = 0; v < 0x10000 && !t->class_known; v++) {
+			if ((v >> 8) > 0x13 && (v >> 8) != 0x40 &&
+			    (v >> 8) != 0xff) {
+				v |= 0xff;
+				continue;
+			}
+			if (pci_lookup_name(a, buf, sizeof(buf),
+					    PCI_LOOKUP_CLASS |
+					    PCI_LOOKUP_NO_NUMBERS, v) &&
+			    !strcmp(buf, t->classname)) {
+				m->devs[i].class |= v << 8;
+				t->class_known = true;
+			}
+		}
+	}
+	for (i = p->first; i < m->n; i++) {
+		struct tdev *t = td_of(p, (int)i);
+
+		vend[i - p->first] = -1;
+		if (!t->ids_known && t->rawname[0])
+			(*n_need)++;
+	}
+	if (!*n_need)
+		goto out;
+	/* vendors: longest vendor name that prefixes the printed name */
+	for (v = 0; v < 0xffff; v++) {
+		size_t l;
+
+		if (!pci_lookup_name(a, buf, sizeof(buf), PCI_LOOKUP_VENDOR |
+				     PCI_LOOKUP_NO_NUMBERS, v))
+			continue;
+		l = strlen(buf);
+		for (i = p->first; i < m->n; i++) {
+			struct tdev *t = td_of(p, (int)i);
+			int *cv = &vend[i - p->first];
+			char cur[256];
+
+			if (t->ids_known || strncmp(t->rawname, buf, l) ||
+			    t->rawname[l] != ' ')
+				continue;
+			if (*cv >= 0 &&
+			    pci_lookup_name(a, cur, sizeof(cur),
+					    PCI_LOOKUP_VENDOR |
+					    PCI_LOOKUP_NO_NUMBERS, *cv) &&
+			    strlen(cur) >= l)
+				continue;
+			*cv = (int)v;
+		}
+	}
+	/* devices, one pass over the id space per vendor seen */
+	for (i = p->first; i < m->n; i++) {
+		int vv = vend[i - p->first];
+		char vname[256];
+
+		if (vv < 0 || td_of(p, (int)i)->ids_known)
+			continue;
+		if (!pci_lookup_name(a, vname, sizeof(vname),
+				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
+				     vv))
+			continue;
+		for (dv = 0; dv < 0x10000; dv++) {
+			if (!pci_lookup_name(a, buf, sizeof(buf),
+					     PCI_LOOKUP_DEVICE |
+					     PCI_LOOKUP_NO_NUMBERS, vv, dv))
+				continue;
+			for (j = i; j < m->n; j++) {
+				struct tdev *t = td_of(p, (int)j);
+				const char *dn = t->rawname + strlen(vname) + 1;
+				int *cnt = &vend[j - p->first];
+
+				if (*cnt != vv || t->ids_known ||
+				    strcmp(dn, buf))
+					continue;
+				if (m->devs[j].vendor == vv &&
+				    m->devs[j].device && m->devs[j].device != dv)
+					m->devs[j].device = 0xffff; /* twice */
+				else
+					m->devs[j].device = (uint16_t)dv;
+				m->devs[j].vendor = (uint16_t)vv;
+			}
+		}
+		/* "Device 1453": a device pci.ids did not know */
+		for (j = i; j < m->n; j++) {
+			struct tdev *t = td_of(p, (int)j);
+			const char *dn = t->rawname + strlen(vname) + 1;
+
+			if (vend[j - p->first] != vv || t->ids_known)
+				continue;
+			if (!m->devs[j].vendor &&
+			    sscanf(dn, "Device %4x", &dv) == 1 &&
+			    strlen(dn) == 11) {
+				m->devs[j].vendor = (uint16_t)vv;
+				m->devs[j].device = (uint16_t)dv;
+			}
+			if (m->devs[j].vendor == vv &&
+			    m->devs[j].device != 0xffff) {
+				t->ids_known = true;
+				found++;
+			} else {
+				m->devs[j].vendor = 0;
+				m->devs[j].device = 0;
+			}
+			vend[j - p->first] = -1;
+		}
+	}
+out:
+	free(vend);
+	pci_cleanup(a);
+	return found;
+}
+
+static bool intel_spt(const struct ax_dev *d)
+{
+	return ax_intel_spt_acs_dword_layout(d->vendor, d->device,
+					     d->is_pcie &&
+					     d->pcie_type == AX_EXP_ROOT_PORT);
+}
+
+/* Conclusions over the whole text once every line is read. */
+static void finish_text(struct tparse *p, bool config_from_dump)
+{
+	struct ax_machine *m = p->m;
+	int n_denied = 0, n_no_ext = 0, n_acs_bits = 0, n_spt = 0;
+	int n_need = 0, n_rev = 0, n_mf = 0, n_hdrless = 0;
+	char spt_first[16] = "", buf[16];
+	size_t i, j;
+
+	if (!config_from_dump)
+		n_rev = reverse_ids(p, &n_need);
+	for (i = p->first; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+		struct tdev *t = td_of(p, (int)i);
+
+		if (m->kernel_groups_known && !t->group_line &&
+		    d->kernel_group == AX_GROUP_UNKNOWN)
+			d->kernel_group = AX_GROUP_NONE; /* lspci prints one */
+		d->driver_known = p->any_driver_line;
+		if (config_from_dump)
+			continue;
+		if (d->is_bridge)
+			d->hdr_type = 1;
+		if ((d->class >> 8) == 0x0607) {
+			d->hdr_type = 2;
+			d->is_bridge = true;
+		}
+		d->acs_origin = AX_ORIG_TEXT;
+		if (!t->status_seen && !t->caps_listed && !t->denied)
+			n_hdrless++;
+		if (t->denied) {
+			n_denied++;
+		} else if (d->acs_pos) {
+			if (!t->acs_cap_seen || !t->acs_ctl_seen) {
+				n_acs_bits++;
+			} else if (intel_spt(d)) {
+				/* ACSCap is right (low word of the cap
+				 * dword); ACSCtl is the cap's high word.
+				 */
+				d->acs_dword_layout = true;
+				d->acs_ctrl = 0;
+				if (!n_spt++)
+					snprintf(spt_first, sizeof(spt_first),
+						 "%s", ax_addr_str(d->addr, buf));
+			} else {
+				d->acs_known = true;
+			}
+			d->acs_egress_bits = 0;	/* lspci does not print it */
+		} else if (!d->is_pcie && (t->cap_minus || t->caps_listed)) {
+			d->acs_known = true;	/* conventional: no ACS */
+		} else if (d->is_pcie && (t->ext_seen || p->any_ext)) {
+			d->acs_known = true;	/* ext space read, no ACS */
+		} else if (d->is_pcie) {
+			n_no_ext++;
+		}
+		if (t->sriov_enabled && t->sriov_params)
+			ax_place_vfs(m, p->first, i, t->numvf, t->vf_off,
+				     t->vf_stride, t->vf_device);
+	}
+	if (config_from_dump)
+		goto notes;
+	/* multifunction: several functions listed in one slot */
+	for (i = p->first; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+
+		if (d->is_virtfn)
+			continue;
+		if (AX_FUNC(d->addr.devfn)) {
+			d->multifunction = true;
+			continue;
+		}
+		for (j = p->first; j < m->n; j++)
+			if (j != i && !m->devs[j].is_virtfn &&
+			    m->devs[j].addr.domain == d->addr.domain &&
+			    m->devs[j].addr.bus == d->addr.bus &&
+			    AX_SLOT(m->devs[j].addr.devfn) ==
+			    AX_SLOT(d->addr.devfn))
+				d->multifunction = true;
+		n_mf += d->multifunction;
+	}
+	ax_machine_note(m, "text: header type not printed by lspci: multifunction inferred from functions listed per slot (%d slots), a lone function 0 taken as single",
+			n_mf);
+notes:
+	if (n_denied)
+		ax_machine_note(m, "text: %d device(s) show 'Capabilities: <access denied>' (lspci not run as root): PCIe type, ACS, SR-IOV unknown",
+				n_denied);
+	if (n_spt)
+		ax_machine_note(m, "text: lspci misreads ACSCtl of Intel PCH root port(s) with dword ACS registers (first %s): their ACS control is unknown",
+				spt_first);
+	if (n_acs_bits)
+		ax_machine_note(m, "text: ACS capability listed without ACSCap/ACSCtl lines on %d device(s) (lspci -v, or cut short): ACS unknown",
+				n_acs_bits);
+	if (n_no_ext)
+		ax_machine_note(m, "text: no extended capabilities shown for %d PCIe device(s): ACS unknown, not absent",
+				n_no_ext);
+	if (n_need)
+		ax_machine_note(m, "text: no [vendor:device] ids (lspci without -nn): %d of %d found by name in local pci.ids, the rest unknown (0000:0000)",
+				n_rev, n_need);
+	if (n_hdrless && !config_from_dump)
+		ax_machine_note(m, "text: %d device(s) have no -vv detail lines: capabilities unknown",
+				n_hdrless);
+	if (p->n_group_only)
+		ax_machine_note(m, "groups: %d device(s) appear only in the group listing, not in the lspci report",
+				p->n_group_only);
+	if (p->n_wide_domain)
+		ax_machine_note(m, "text: %d device(s) in domains above ffff (VMD) skipped",
+				p->n_wide_domain);
+	if (p->n_junk)
+		ax_machine_note(m, "text: %d interleaved library message(s) removed, cut lines rejoined",
+				p->n_junk);
+	if (p->unterminated)
+		ax_machine_note(m, "text: input ends in the middle of a line: report may be truncated");
+}
+
+static void tparse_init(struct tparse *p, struct ax_machine *m)
+{
+	memset(p, 0, sizeof(*p));
+	p->m = m;
+	p->first = m->n;
+	p->cur = -1;
+	p->loop_group = -1;
+}
+
+static int parse_lines(struct tparse *p, const char *buf, size_t len,
+		       char ***linesp, char *err, size_t errlen)
+{
+	char **lines;
+	size_t i;
+
+	lines = split_lines(buf, len, &p->n_junk, &p->unterminated);
+	if (!lines) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; lines[i]; i++) {
+		char *copy = strdup(lines[i]);
+
+		if (!copy) {
+			free_lines(lines);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		parse_line(p, copy);
+		free(copy);
+	}
+	if (linesp)
+		*linesp = lines;
+	else
+		free_lines(lines);
+	return 0;
+}
+
+/*
+ * The report carries hex dumps: config facts come from libpci reading
+ * them (written out without the text, which libpci would trip on when
+ * library messages cut a hex line); the text adds kernel-side facts.
+ */
+static int text_with_dump(struct ax_machine *m, struct tparse *tp,
+			  char **lines, char *err, size_t errlen)
+{
+	char path[] = "/tmp/acsexplain-dump-XXXXXX";
+	struct ax_machine *t = tp->m;
+	size_t first = m->n, i;
+	int fd, ret;
+	FILE *f;
+
+	fd = mkstemp(path);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		snprintf(err, errlen, "temporary file: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	for (i = 0; lines[i]; i++) {
+		char *s = lines[i];
+		struct ax_addr a;
+		bool wide;
+
+		if (is_hex_line(trim(s)) ||
+		    (s[0] != ' ' && s[0] != '\t' && parse_addr(s, &a, &wide)))
+			fprintf(f, "%s\n", trim(s));
+	}
+	fclose(f);
+	ret = ax_source_dump(m, path, err, errlen);
+	unlink(path);
+	if (ret)
+		return ret;
+	for (i = first; i < m->n; i++) {
+		int k = ax_find_from(t, 0, m->devs[i].addr);
+
+		if (k < 0)
+			continue;
+		m->devs[i].kernel_group = t->devs[k].kernel_group;
+		m->devs[i].driver_known = t->devs[k].driver_known;
+		memcpy(m->devs[i].driver, t->devs[k].driver,
+		       sizeof(m->devs[i].driver));
+		memcpy(m->devs[i].slot_name, t->devs[k].slot_name,
+		       sizeof(m->devs[i].slot_name));
+	}
+	m->kernel_groups_known |= t->kernel_groups_known;
+	if (!m->kernel_release[0])
+		memcpy(m->kernel_release, t->kernel_release,
+		       sizeof(m->kernel_release));
+	for (i = 0; i < (size_t)t->n_notes; i++)
+		ax_machine_note(m, "%s", t->notes[i]);
+	return 0;
+}
+
+int ax_source_text(struct ax_machine *m, const char *buf, size_t len,
+		   char *err, size_t errlen)
+{
+	struct ax_machine t;
+	struct tparse p;
+	char **lines = NULL;
+	int ret = -1;
+
+	/* Parse into a scratch machine: the text may turn out to carry
+	 * hex dumps, and then libpci reads the config facts.
+	 */
+	ax_machine_init(&t);
+	tparse_init(&p, &t);
+	if (parse_lines(&p, buf, len, &lines, err, errlen))
+		goto out;
+	if (t.n == 0) {
+		snprintf(err, errlen,
+			 "no PCI device line (bb:dd.f ...) in the report: not lspci output");
+		goto out;
+	}
+	finish_text(&p, p.has_hex);
+	if (p.has_hex) {
+		ret = text_with_dump(m, &p, lines, err, errlen);
+		goto out;
+	}
+	/* move the scratch machine's devices and facts into m */
+	{
+		size_t i;
+		size_t first = m->n;
+
+		for (i = 0; i < t.n; i++) {
+			struct ax_dev *d = ax_machine_add(m);
+
+			if (!d) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+			*d = t.devs[i];
+			if (d->physfn >= 0)
+				d->physfn += (int)first;
+		}
+	}
+	m->kernel_groups_known |= t.kernel_groups_known;
+	if (!m->kernel_release[0])
+		memcpy(m->kernel_release, t.kernel_release,
+		       sizeof(m->kernel_release));
+	{
+		int i;
+
+		for (i = 0; i < t.n_notes; i++)
+			ax_machine_note(m, "%s", t.notes[i]);
+	}
+	m->source = AX_SRC_LSPCI_TEXT;
+	ret = 0;
+out:
+	free_lines(lines);
+	free(p.td);
+	ax_machine_free(&t);
+	return ret;
+}
+
+int ax_source_groups(struct ax_machine *m, const char *buf, size_t len,
+		     char *err, size_t errlen)
+{
+	struct tparse p;
+	char **lines;
+	size_t i;
+
+	tparse_init(&p, m);
+	p.first = 0;		/* group lines apply to devices already read */
+	for (i = 0; i < m->n; i++) {
+		/* td covers every device so get_dev() can grow it */
+		if (i >= p.td_cap) {
+			size_t nc = p.td_cap ? p.td_cap * 2 : 64;
+			struct tdev *tt = realloc(p.td, nc * sizeof(*tt));
+
+			if (!tt) {
+				free(p.td);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			memset(tt + p.td_cap, 0, (nc - p.td_cap) * sizeof(*tt));
+			p.td = tt;
+			p.td_cap = nc;
+		}
+	}
+	lines = split_lines(buf, len, &p.n_junk, &p.unterminated);
+	if (!lines) {
+		free(p.td);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; lines[i]; i++) {
+		char *s = lines[i];
+		bool indented = s[0] == ' ' || s[0] == '\t';
+
+		s = trim(s);
+		if (!*s)
+			p.loop_group = -1;
+		else if (!parse_group_line(&p, s, indented) && !indented)
+			p.loop_group = -1;
+	}
+	free_lines(lines);
+	free(p.td);
+	if (!p.n_group_lines) {
+		snprintf(err, errlen,
+			 "no IOMMU group line (/sys/kernel/iommu_groups/N/devices/... or 'IOMMU Group N ...') in the group listing");
+		return -1;
+	}
+	for (i = 0; i < m->n; i++)
+		if (m->devs[i].kernel_group == AX_GROUP_UNKNOWN)
+			m->devs[i].kernel_group = AX_GROUP_NONE;
+	if (p.n_group_only)
+		ax_machine_note(m, "groups: %d device(s) appear only in the group listing, not in the report",
+				p.n_group_only);
+	return p.n_group_lines;
+}
+
+void ax_release_from_name(struct ax_machine *m, const char *path)
+{
+	const char *base = strrchr(path, '/'), *q;
+
+	if (m->kernel_release[0])
+		return;
+	base = base ? base + 1 : path;
+	/* {type}__{vendor}__...__{OS}__{kernel}__{arch}__{probe} */
+	for (q = base; q; q = strstr(q, "__")) {
+		size_t n, k;
+		int dots = 0;
+
+		while (*q == '_')
+			q++;
+		n = strcspn(q, "_");
+		while (q[n] == '_' && q[n + 1] && q[n + 1] != '_')
+			n += 1 + strcspn(q + n + 1, "_");
+		if (!n || !isdigit((unsigned char)q[0]))
+			continue;
+		for (k = 0; k < n && (isalnum((unsigned char)q[k]) ||
+				      strchr(".-+_", q[k])); k++)
+			dots += q[k] == '.';
+		if (k != n || dots < 1 || n >= sizeof(m->kernel_release))
+			continue;
+		for (k = 0; k < n; k++)
+			m->kernel_release[k] = (char)tolower((unsigned char)q[k]);
+		m->kernel_release[n] = '\0';
+		return;
+	}
+}
+
+int ax_detect_format(const char *buf, size_t len)
+{
+	size_t i = 0, s;
+	int headers = 0, hex = 0, detail = 0, groups = 0, lines = 0;
+
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	if (i < len && buf[i] == '{')
+		return AX_FMT_SNAPSHOT;
+	for (i = 0; i < len && lines < 200000; i = s + 1) {
+		char line[256];
+		size_t n;
+		struct ax_addr a;
+		bool wide, ind;
+		char *t;
+
+		for (s = i; s < len && buf[s] != '\n'; s++)
+			;
+		n = s - i < sizeof(line) - 1 ? s - i : sizeof(line) - 1;
+		memcpy(line, buf + i, n);
+		line[n] = '\0';
+		lines++;
+		ind = line[0] == ' ' || line[0] == '\t';
+		t = trim(line);
+		if (!*t)
+			continue;
+		if (is_hex_line(t))
+			hex++;
+		else if (strstr(t, "/sys/kernel/iommu_groups/") ||
+			 !strncasecmp(t, "IOMMU Group ", 12))
+			groups++;
+		else if (!ind && parse_addr(t, &a, &wide))
+			headers++;
+		else if (ind)
+			detail++;
+	}
+	if (headers && detail)
+		return AX_FMT_LSPCI_TEXT;
+	if (headers && hex)
+		return AX_FMT_DUMP;
+	if (groups)
+		return AX_FMT_GROUPS;
+	if (headers)
+		return AX_FMT_LSPCI_TEXT;	/* plain lspci [-nn] */
+	return AX_FMT_UNKNOWN;
+}
