@@ -285,53 +285,28 @@ static void note_gaps(struct ax_machine *m, const struct dump_gaps *g)
 				g->orphan_ffff);
 }
 
-int ax_source_dump(struct ax_machine *m, const char *path,
-		   char *err, size_t errlen)
+/* Every function of the scanned dump into m; -1 with err. */
+static int dump_fill(struct ax_machine *m, struct pci_access *a,
+		     const char *path, char *err, size_t errlen)
 {
-	struct pci_access *volatile a = NULL;
-	struct pci_dev **volatile pd = NULL;
 	struct dump_gaps gaps;
-	struct pci_dev *d;
-	size_t first = m->n, i;
-	size_t nd = 0;
-	FILE *f;
+	struct pci_dev **pd, *d;
+	size_t first = m->n, nd = 0, i;
 	int ret = -1;
 
 	memset(&gaps, 0, sizeof(gaps));
-	/* libpci reports a missing file through a->error; say it plainly. */
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	fclose(f);
-
-	if (setjmp(dump_jmp)) {
-		snprintf(err, errlen, "%s: unreadable dump: %s", path,
-			 dump_errmsg);
-		goto out;
-	}
-	a = pci_alloc();
-	a->error = dump_error;
-	a->warning = dump_quiet;
-	a->debug = dump_quiet;
-	a->method = PCI_ACCESS_DUMP;
-	pci_set_param(a, "dump.name", (char *)path);
-	pci_init(a);
-	pci_scan_bus(a);
-
 	for (d = a->devices; d; d = d->next)
 		nd++;
 	if (!nd) {
 		snprintf(err, errlen,
 			 "%s: no PCI function in it (not an lspci -x/-xxx/-xxxx dump)",
 			 path);
-		goto out;
+		return -1;
 	}
 	pd = calloc(nd, sizeof(*pd));
 	if (!pd) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
 	/* libpci lists the dump's functions last first: keep file order */
 	i = nd;
@@ -360,14 +335,59 @@ int ax_source_dump(struct ax_machine *m, const char *path,
 		if (m->devs[i].vendor == 0xffff && !m->devs[i].is_virtfn)
 			gaps.orphan_ffff++;
 	note_gaps(m, &gaps);
-	m->source = AX_SRC_DUMP;
-	snprintf(m->source_name, sizeof(m->source_name), "%s", path);
 	ret = 0;
 out:
 	free(pd);
-	if (ret && m->n > first)
+	return ret;
+}
+
+/* setjmp() lives here, with no local that changes after it. */
+static int dump_load(struct ax_machine *m, struct pci_access *a,
+		     const char *path, char *err, size_t errlen)
+{
+	if (setjmp(dump_jmp)) {
+		snprintf(err, errlen,
+			 "%s: unreadable dump (truncated, or not lspci -x output): %s",
+			 path, dump_errmsg);
+		return -1;
+	}
+	pci_set_param(a, "dump.name", (char *)path);
+	pci_init(a);
+	pci_scan_bus(a);
+	return dump_fill(m, a, path, err, errlen);
+}
+
+int ax_source_dump(struct ax_machine *m, const char *path,
+		   char *err, size_t errlen)
+{
+	struct pci_access *a;
+	size_t first = m->n;
+	FILE *f;
+	int ret;
+
+	/* libpci reports a missing file through a->error; say it plainly. */
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	a = pci_alloc();
+	if (!a) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	a->error = dump_error;
+	a->warning = dump_quiet;
+	a->debug = dump_quiet;
+	a->method = PCI_ACCESS_DUMP;
+	ret = dump_load(m, a, path, err, errlen);
+	if (ret) {
 		m->n = first;	/* no half-read machine */
-	if (a)
-		pci_cleanup(a);
+	} else {
+		m->source = AX_SRC_DUMP;
+		snprintf(m->source_name, sizeof(m->source_name), "%s", path);
+	}
+	pci_cleanup(a);
 	return ret;
 }

@@ -57,6 +57,8 @@ struct tparse {
 	bool has_hex;		/* hex dump lines present */
 	bool unterminated;	/* input ends without a newline */
 	bool after_uname;	/* previous line was a `uname -r` prompt */
+	bool no_add;		/* m is linked: never add devices */
+	int n_absent;		/* listed devices not in m (no_add) */
 };
 
 static char *trim(char *s)
@@ -331,6 +333,10 @@ static void listed_member(struct tparse *p, const char *s, int group)
 	if (!n || wide)
 		return;
 	i = ax_find_from(p->m, p->first, a);
+	if (i < (int)p->first && p->no_add) {
+		p->n_absent++;
+		return;
+	}
 	if (i < (int)p->first) {
 		i = get_dev(p, a);
 		if (i < 0)
@@ -1037,8 +1043,8 @@ out:
 	return ret;
 }
 
-int ax_source_groups(struct ax_machine *m, const char *buf, size_t len,
-		     char *err, size_t errlen)
+int ax_parse_group_listing(struct ax_machine *m, const char *buf,
+			   size_t len, char *err, size_t errlen)
 {
 	struct tparse p;
 	char **lines;
@@ -1046,25 +1052,9 @@ int ax_source_groups(struct ax_machine *m, const char *buf, size_t len,
 
 	tparse_init(&p, m);
 	p.first = 0;		/* group lines apply to devices already read */
-	for (i = 0; i < m->n; i++) {
-		/* td covers every device so get_dev() can grow it */
-		if (i >= p.td_cap) {
-			size_t nc = p.td_cap ? p.td_cap * 2 : 64;
-			struct tdev *tt = realloc(p.td, nc * sizeof(*tt));
-
-			if (!tt) {
-				free(p.td);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			memset(tt + p.td_cap, 0, (nc - p.td_cap) * sizeof(*tt));
-			p.td = tt;
-			p.td_cap = nc;
-		}
-	}
+	p.no_add = true;	/* m may be sorted and linked already */
 	lines = split_lines(buf, len, &p.n_junk, &p.unterminated);
 	if (!lines) {
-		free(p.td);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -1079,8 +1069,7 @@ int ax_source_groups(struct ax_machine *m, const char *buf, size_t len,
 			p.loop_group = -1;
 	}
 	free_lines(lines);
-	free(p.td);
-	if (!p.n_group_lines) {
+	if (!p.n_group_lines && !p.n_absent) {
 		snprintf(err, errlen,
 			 "no IOMMU group line (/sys/kernel/iommu_groups/N/devices/... or 'IOMMU Group N ...') in the group listing");
 		return -1;
@@ -1088,10 +1077,10 @@ int ax_source_groups(struct ax_machine *m, const char *buf, size_t len,
 	for (i = 0; i < m->n; i++)
 		if (m->devs[i].kernel_group == AX_GROUP_UNKNOWN)
 			m->devs[i].kernel_group = AX_GROUP_NONE;
-	if (p.n_group_only)
-		ax_machine_note(m, "groups: %d device(s) appear only in the group listing, not in the report",
-				p.n_group_only);
-	return p.n_group_lines;
+	if (p.n_absent)
+		ax_machine_note(m, "groups: %d device(s) in the group listing are not in the report: ignored",
+				p.n_absent);
+	return 0;
 }
 
 void ax_release_from_name(struct ax_machine *m, const char *path)

@@ -36,13 +36,14 @@ int ax_source_text(struct ax_machine *m, const char *buf, size_t len,
 
 /*
  * Apply a separate IOMMU group listing (`find /sys/kernel/iommu_groups
- * -type l`, or the shell loop's `IOMMU Group N bb:dd.f ...` lines) to the
- * devices in m; devices only in the listing are added with what the line
- * shows.  Sets m->kernel_groups_known.  Returns the number of group lines
- * applied, or -1 with err when buf has none.
+ * -type l`, or the shell loop's `IOMMU Group N bb:dd.f ...` lines, one-line
+ * or "IOMMU Group N:" blocks) to the devices already in m (linked or not:
+ * no device is added; listed devices m lacks are noted).  Devices the
+ * listing leaves out get AX_GROUP_NONE; sets m->kernel_groups_known.
+ * Returns 0, or -1 with err when buf holds no group line.
  */
-int ax_source_groups(struct ax_machine *m, const char *buf, size_t len,
-		     char *err, size_t errlen);
+int ax_parse_group_listing(struct ax_machine *m, const char *buf,
+			   size_t len, char *err, size_t errlen);
 
 /* Kernel release from a report's file name in the linuxhw convention
  * (`..._6.8.0-51-GENERIC_...` -> "6.8.0-51-generic") when m has none.
