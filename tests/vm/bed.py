@@ -411,6 +411,19 @@ class Run:
             if old != body:
                 with open(p, "w") as f:
                     f.write(body)
+        # The module snapshot exists only when tool and module ran.
+        if "snapshot" in self.captures:
+            body, rc = self.captures["snapshot"]
+            if rc != 0:
+                self.add("snapshot", "FAIL", "acsexplain --save exited %d: %s"
+                         % (rc, body.strip()[-200:]))
+            else:
+                p = os.path.join(d, "snapshot-module.json")
+                old = open(p).read() if os.path.exists(p) else None
+                if old != body:
+                    with open(p, "w") as f:
+                        f.write(body)
+                self.add("snapshot", "PASS", "snapshot-module.json saved")
         self.add("capture", "PASS", "fixtures in " + os.path.relpath(d, ROOT))
         return True
 

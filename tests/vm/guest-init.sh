@@ -344,6 +344,10 @@ run_tool() {
 }
 run_tool module module
 run_tool sysfs sysfs
+# A snapshot of the module's facts: an offline fixture for the tool's tests.
+if [ $tool = yes ] && [ $module = yes ]; then
+	capture snapshot sh -c 'acsexplain --source netlink --all --save /tmp/snapshot.json >/dev/null && cat /tmp/snapshot.json'
+fi
 
 # Hot-plug: the host adds and removes a device when asked on the console.
 topo_lines hotplug | while read -r id addr rest; do
