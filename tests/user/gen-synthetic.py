@@ -15,7 +15,7 @@ root port, four shapes so every grouping rule is exercised at scale:
   r % 4 == 3  8-function endpoint directly below the root port
 
 Every fifth root port has no ACS capability.  The root bus of each domain
-also holds a host bridge and a 4-function chipset device.  When a domain
+also holds a host bridge and a 4-function conventional chipset device.  When a domain
 runs out of root-port slots or bus numbers the next domain starts.
 
 PCIe functions get the full 4 KiB with valid chains: PM -> MSI -> PCIe
@@ -172,15 +172,16 @@ class Machine:
             std_caps(cfg, PCI_EXP_RC_END)
             ext_caps(cfg, [aer()])
             self.add(0, 0, 0, cfg, "Host bridge: host bridge")
-        # chipset: 4 functions sharing a slot, no ACS
+        # chipset: 4 conventional functions sharing a slot, as PCH LPC /
+        # SMBus / SATA / USB functions are: a multifunction group
         chip = [(0x8d44, 0x060100, "ISA bridge"), (0x8d22, 0x0c0500, "SMBus"),
                 (0x8d02, 0x010601, "SATA controller"),
                 (0x8d31, 0x0c0330, "USB controller")]
         for fn, (dev, cls, what) in enumerate(chip):
             if self.left < 1:
                 break
-            cfg = header(0x8086, dev, cls, mf=True)
-            std_caps(cfg, PCI_EXP_RC_END)
+            cfg = header(0x8086, dev, cls, mf=True, size=256)
+            std_caps(cfg)
             self.add(0, CHIPSET_SLOT, fn, cfg, what + ": chipset")
 
     def add(self, bus, slot, fn, cfg, text):
