@@ -364,6 +364,7 @@ int main(int argc, char **argv)
 	struct ax_addr ta;
 	bool by_id = false;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ajs:f:g:S:k:w:pAQ:Vh", lo,
 				NULL)) != -1) {
 		switch (c) {
@@ -397,7 +398,9 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return AX_EXIT_OK;
 		default:
-			usage(stderr);
+			/* getopt's own message is off: one line, ours */
+			fprintf(stderr, "%s: bad option '%s' (see --help)\n",
+				prog, argv[optind - 1]);
 			return AX_EXIT_USAGE;
 		}
 	}
@@ -442,8 +445,14 @@ int main(int argc, char **argv)
 		size_t len;
 		char *buf = read_file(o.groups, &len, err, sizeof(err));
 
-		if (!buf || ax_parse_group_listing(&m, buf, len, err,
-						   sizeof(err))) {
+		if (buf && !buf[strspn(buf, " \t\r\n")]) {
+			/* an empty listing: the kernel made no groups */
+			m.kernel_groups_known = true;
+			m.iommu = AX_IOMMU_OFF;
+			for (i = 0; i < (int)m.n; i++)
+				m.devs[i].kernel_group = AX_GROUP_NONE;
+		} else if (!buf || ax_parse_group_listing(&m, buf, len, err,
+							  sizeof(err))) {
 			free(buf);
 			fprintf(stderr, "%s: %s\n", prog, err);
 			ax_machine_free(&m);

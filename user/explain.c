@@ -109,15 +109,14 @@ static void print_hop(FILE *out, const struct ax_machine *m,
 	const struct ax_acs_verdict *v = &r->acs[h];
 	char a[16];
 
-	fprintf(out, "    %*s%s%s %s%s [%s] %s\n", depth * 2, "",
+	fprintf(out, "    %*s%s%s %s%s%s %s\n", depth * 2, "",
 		depth ? "`- " : "", ax_addr_str(d->addr, a),
 		col(o, C_CYAN), ax_pcie_type_name(d), col(o, C_RESET),
 		dname(d));
-	fprintf(out, "    %*s     %s%s%s: %s%s\n", depth * 2, "",
+	fprintf(out, "    %*s     %s%s%s: %s\n", depth * 2, "",
 		col(o, v->isolated ? C_GREEN : C_RED),
 		v->isolated ? "isolates" : "does not isolate",
-		col(o, C_RESET), v->why,
-		d->acs_known && d->acs_pos ? "" : "");
+		col(o, C_RESET), v->why);
 }
 
 /* The upstream path from the root to the device, as a short tree. */
@@ -373,10 +372,18 @@ void ax_explain_all(FILE *out, const struct ax_machine *m,
 
 			fprintf(out, "  %s %-40.40s %s", ax_addr_str(d->addr, a),
 				dname(d), ax_pcie_type_name(d));
-			if (r->n_reasons[t] && gr->n > 1)
-				fprintf(out, "  [%s at %s]",
-					ax_reason_code_name(r->reasons[t][0].code),
-					A(m, r->reasons[t][0].at, b));
+			if (gr->n > 1) {
+				/* the first reason that names a culprit */
+				int q;
+
+				for (q = 0; q < r->n_reasons[t]; q++)
+					if (r->reasons[t][q].at >= 0)
+						break;
+				if (q < r->n_reasons[t])
+					fprintf(out, "  [%s at %s]",
+						ax_reason_code_name(r->reasons[t][q].code),
+						A(m, r->reasons[t][q].at, b));
+			}
 			fprintf(out, "\n");
 		}
 	}
@@ -429,6 +436,10 @@ void ax_explain_plan(FILE *out, const struct ax_machine *m,
 		return;
 	}
 	g = &r->groups[d->group];
+	if (!is_endpoint(d))
+		fprintf(out,
+			"  %s is a bridge: VFIO assigns endpoints, bridges stay with their driver.\n",
+			ax_addr_str(d->addr, a));
 	fprintf(out, "  %sAssignment plan%s for group of %s:\n",
 		col(o, C_BOLD), col(o, C_RESET), ax_addr_str(d->addr, a));
 	for (k = 0; k < g->n; k++) {

@@ -14,6 +14,7 @@
 #include <pci/pci.h>
 
 #include "src_dump.h"
+#include "src_sysfs.h"
 
 /* libpci's default error handler exits the process; ours returns to
  * ax_source_dump() with the message instead.
@@ -150,7 +151,10 @@ static void fill_dev(struct pci_access *a, struct ax_dev *dev,
 	dev->revision = pci_read_byte(d, PCI_REVISION_ID);
 	ht = pci_read_byte(d, PCI_HEADER_TYPE);
 	dev->hdr_type = ht & 0x7f;
-	dev->multifunction = ht & 0x80;
+	/* the kernel's flag: bit 7 of the function's own header, and always
+	 * set for functions 1-7 (pci_scan_slot())
+	 */
+	dev->multifunction = (ht & 0x80) || d->func;
 	dev->is_bridge = dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ||
 			 dev->hdr_type == PCI_HEADER_TYPE_CARDBUS;
 	if (dev->is_bridge) {
@@ -388,6 +392,46 @@ int ax_source_dump(struct ax_machine *m, const char *path,
 		m->source = AX_SRC_DUMP;
 		snprintf(m->source_name, sizeof(m->source_name), "%s", path);
 	}
+	pci_cleanup(a);
+	return ret;
+}
+
+/* setjmp() lives here, with no local that changes after it. */
+static int sysfs_load(struct ax_machine *m, struct pci_access *a,
+		      char *err, size_t errlen)
+{
+	if (setjmp(dump_jmp)) {
+		snprintf(err, errlen, "cannot read PCI config space: %s",
+			 dump_errmsg);
+		return -1;
+	}
+	pci_init(a);
+	pci_scan_bus(a);
+	return dump_fill(m, a, "sysfs", err, errlen);
+}
+
+/*
+ * The live machine through libpci's sysfs method: the same config-space
+ * decoding as for a dump.  Without root, sysfs gives 64 bytes per
+ * function and ACS is unknown, which the gap notes say.
+ */
+int ax_source_libpci_sysfs(struct ax_machine *m, char *err, size_t errlen)
+{
+	struct pci_access *a = pci_alloc();
+	size_t first = m->n;
+	int ret;
+
+	if (!a) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	a->error = dump_error;
+	a->warning = dump_quiet;
+	a->debug = dump_quiet;
+	a->method = PCI_ACCESS_SYS_BUS_PCI;
+	ret = sysfs_load(m, a, err, errlen);
+	if (ret)
+		m->n = first;
 	pci_cleanup(a);
 	return ret;
 }

@@ -23,6 +23,15 @@ static const char *root_or_slash(const char *sysroot)
 	return sysroot && *sysroot ? sysroot : "";
 }
 
+/* Copy with truncation: sysfs names are short, a long one is cut. */
+static void scopy(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Last path element of a symlink's target, or "" */
 static void link_base(const char *path, char *out, size_t len)
 {
@@ -35,7 +44,7 @@ static void link_base(const char *path, char *out, size_t len)
 		return;
 	buf[n] = '\0';
 	b = strrchr(buf, '/');
-	snprintf(out, len, "%s", b ? b + 1 : buf);
+	scopy(out, len, b ? b + 1 : buf);
 }
 
 static int read_line(const char *path, char *out, size_t len)
@@ -100,6 +109,9 @@ static void iommu_driver(const char *root, char *out, size_t len)
 int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot)
 {
 	const char *root = root_or_slash(sysroot);
+
+	if (strlen(root) > PATH_MAX / 4)
+		return -1;
 	char path[PATH_MAX], val[256];
 	size_t i;
 
@@ -123,7 +135,7 @@ int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot)
 
 	for (i = 0; i < m->n; i++) {
 		struct ax_dev *d = &m->devs[i];
-		char a[16], base[PATH_MAX];
+		char a[16], base[PATH_MAX / 2];
 
 		ax_addr_str(d->addr, a);
 		snprintf(base, sizeof(base), "%s/sys/bus/pci/devices/%s", root,
@@ -136,8 +148,7 @@ int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot)
 		d->driver_known = true;
 		snprintf(path, sizeof(path), "%s/iommu_group/type", base);
 		if (read_line(path, val, sizeof(val)) == 0)
-			snprintf(d->domain_type, sizeof(d->domain_type), "%s",
-				 val);
+			scopy(d->domain_type, sizeof(d->domain_type), val);
 		snprintf(path, sizeof(path), "%s/physfn", base);
 		link_base(path, val, sizeof(val));
 		if (val[0]) {

@@ -432,7 +432,7 @@ static void parse_dev_line(struct tparse *p, char *s)
 			d->subvendor = (uint16_t)a;
 			d->subdevice = (uint16_t)b;
 		}
-	} else if (!strncmp(s, "Status:", 7)) {
+	} else if (!strncmp(s, "Status:", 7) && !t->caps_listed) {
 		t->status_seen = true;
 		if (strstr(s, "Cap-"))
 			t->cap_minus = true;

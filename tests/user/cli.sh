@@ -56,7 +56,7 @@ awk 'NR<=3' "$DUMP" >"$W/cut"
 grep -q '^[0-9a-f][0-9a-f]: ' "$W/cut" && expect 4 "dump cut inside a header" -- --from "$W/cut"
 expect 1 "no such device" -- --from "$DUMP" 0000:99:00.0
 expect 1 "no such vendor:device" -- --from "$DUMP" dead:beef
-expect 0 "explain a device in a dump" -- --from "$DUMP" --no-color 00:01.0
+expect 0 "explain a device in a dump" -- --from "$DUMP" --no-color 00:02.0
 expect 0 "all as JSON" -- --from "$DUMP" --all --json
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="acsexplain/1"; assert all("predicted_group" in x and "reasons" in x for x in d["devices"])' "$W/out"; then
 	pass=$((pass + 1))
