@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # bench.sh - time `acsexplain --from DUMP --all` (text and --json) against
-# `lspci -F DUMP -vvv` on the same synthetic dumps, in the same run.
+# `lspci -F DUMP -vvv` on the same synthetic dumps, in the same run; and
+# `acsexplain --from SNAPSHOT --all` on a snapshot saved from that dump,
+# which shows the cost of the explanation without libpci's dump parser
+# (both tools spend most of their time in it on a large dump).
 #
 #   tests/user/bench.sh [SIZE...]        default sizes: 100 1000 10000
 #
@@ -77,7 +80,7 @@ measure() {
 }
 
 failed=0
-declare -A t_ax t_js t_ls m_ax m_js m_ls
+declare -A t_ax t_js t_ls t_sn m_ax m_js m_ls m_sn
 
 for n in "${sizes[@]}"; do
 	dump=$dir/synthetic-$n.dump
@@ -102,6 +105,14 @@ for n in "${sizes[@]}"; do
 	else
 		failed=1; t_ls[$n]=-; m_ls[$n]=-
 	fi
+	snap=$dir/synthetic-$n.snapshot.json
+	if "$tool" --from "$dump" --all --save "$snap" >/dev/null 2>"$dir/stderr" &&
+	   measure r "$tool" --from "$snap" --all; then
+		t_sn[$n]=${r% *}; m_sn[$n]=${r#* }
+	else
+		echo "bench: --save/--from snapshot failed: $(tail -n 1 "$dir/stderr")" >&2
+		failed=1; t_sn[$n]=-; m_sn[$n]=-
+	fi
 done
 
 mib() {
@@ -124,20 +135,26 @@ echo "acsexplain: $tool"
 echo "lspci:      $(lspci --version 2>&1)"
 echo "median of $runs runs, wall seconds; RSS = peak resident set (MiB)"
 echo
-printf "%9s %11s %11s %11s %12s %9s %9s %9s\n" functions "acsexplain" \
-	"--json" "lspci -vvv" "lspci/acsx" "RSS acsx" "RSS json" "RSS lspci"
+printf "%9s %11s %11s %11s %11s %11s %9s %9s %9s\n" functions "acsexplain" \
+	"--json" "lspci -vvv" "lspci/acsx" "snapshot" "RSS acsx" "RSS json" \
+	"RSS lspci"
 for n in "${sizes[@]}"; do
-	printf "%9s %11s %11s %11s %12s %9s %9s %9s\n" "$n" "${t_ax[$n]}" \
+	printf "%9s %11s %11s %11s %11s %11s %9s %9s %9s\n" "$n" "${t_ax[$n]}" \
 		"${t_js[$n]}" "${t_ls[$n]}" "$(ratio "${t_ls[$n]}" "${t_ax[$n]}")" \
-		"$(mib "${m_ax[$n]}")" "$(mib "${m_js[$n]}")" "$(mib "${m_ls[$n]}")"
+		"${t_sn[$n]}" "$(mib "${m_ax[$n]}")" "$(mib "${m_js[$n]}")" \
+		"$(mib "${m_ls[$n]}")"
 done
+echo "(acsexplain, --json: --from DUMP --all; snapshot: --from SNAPSHOT --all,"
+echo " the same facts saved with --save, read without libpci's dump parser)"
 
 echo
 echo "linearity: microseconds per function (flat = linear cost)"
-printf "%9s %11s %11s %11s\n" functions acsexplain --json "lspci -vvv"
+printf "%9s %11s %11s %11s %11s\n" functions acsexplain --json \
+	"lspci -vvv" snapshot
 for n in "${sizes[@]}"; do
-	printf "%9s %11s %11s %11s\n" "$n" "$(per_fn "${t_ax[$n]}" "$n")" \
-		"$(per_fn "${t_js[$n]}" "$n")" "$(per_fn "${t_ls[$n]}" "$n")"
+	printf "%9s %11s %11s %11s %11s\n" "$n" "$(per_fn "${t_ax[$n]}" "$n")" \
+		"$(per_fn "${t_js[$n]}" "$n")" "$(per_fn "${t_ls[$n]}" "$n")" \
+		"$(per_fn "${t_sn[$n]}" "$n")"
 done
 prev=
 for n in "${sizes[@]}"; do
