@@ -304,6 +304,42 @@ static int eval_override(const struct ax_dev *d, const struct ax_profile *p)
 	return -1;
 }
 
+/*
+ * Capabilities not readable (a report taken without root, a short dump),
+ * but the kernel's groups are known: they show what the kernel decided.
+ * A port that does not isolate has the devices below it in its group; a
+ * function that does not isolate shares its group with another function
+ * of its slot.  Labelled as an inference, never as a register fact.
+ */
+static void infer_from_groups(const struct ax_machine *m, int idx,
+			      struct ax_acs_verdict *v)
+{
+	const struct ax_dev *d = &m->devs[idx];
+	size_t t;
+
+	v->isolated = true;
+	v->basis = AX_ACS_BY_INFERRED;
+	for (t = 0; t < m->n && v->isolated; t++) {
+		const struct ax_dev *o = &m->devs[t];
+		int h;
+
+		if ((int)t == idx || o->kernel_group != d->kernel_group)
+			continue;
+		if (o->addr.domain == d->addr.domain &&
+		    o->addr.bus == d->addr.bus &&
+		    AX_SLOT(o->addr.devfn) == AX_SLOT(d->addr.devfn) &&
+		    d->multifunction)
+			v->isolated = false;
+		for (h = o->parent; h >= 0 && v->isolated;
+		     h = m->devs[h].parent)
+			if (h == idx)
+				v->isolated = false;
+	}
+	snprintf(v->why, sizeof(v->why),
+		 "ACS registers not readable; the kernel's groups show it %s",
+		 v->isolated ? "isolates" : "does not isolate");
+}
+
 static void verdict(struct ax_acs_verdict *v, bool iso, enum ax_acs_basis b,
 		    const char *fmt, const char *arg)
 {
@@ -352,6 +388,11 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 			continue;
 		v->quirk = (int)i;
 		verdict(v, r > 0, AX_ACS_BY_QUIRK, "%s", why);
+		return;
+	}
+	if (!d->acs_known && m->kernel_groups_known &&
+	    m->iommu == AX_IOMMU_ON && d->kernel_group >= 0) {
+		infer_from_groups(m, idx, v);
 		return;
 	}
 	if (eval_override(d, p) > 0) {

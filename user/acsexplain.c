@@ -168,8 +168,12 @@ static int load_file(struct ax_machine *m, const char *path, char *err,
 		ret = -1;
 		break;
 	}
-	if (!ret)
+	if (!ret) {
 		snprintf(m->source_name, sizeof(m->source_name), "%s", path);
+		/* linuxhw-style names carry the kernel release */
+		if (!m->kernel_release[0])
+			ax_release_from_name(m, path);
+	}
 	free(buf);
 	return ret;
 }
@@ -441,6 +445,7 @@ int main(int argc, char **argv)
 		ax_machine_free(&m);
 		return AX_EXIT_INPUT;
 	}
+	ax_machine_infer_ports(&m);
 	if (o.groups) {
 		size_t len;
 		char *buf = read_file(o.groups, &len, err, sizeof(err));
@@ -459,6 +464,13 @@ int main(int argc, char **argv)
 			return AX_EXIT_INPUT;
 		}
 		free(buf);
+	}
+	/* Group lines in a report: the IOMMU was on exactly if any. */
+	if (m.kernel_groups_known && m.iommu == AX_IOMMU_UNKNOWN) {
+		m.iommu = AX_IOMMU_OFF;
+		for (i = 0; i < (int)m.n; i++)
+			if (m.devs[i].kernel_group >= 0)
+				m.iommu = AX_IOMMU_ON;
 	}
 	if (!m.n) {
 		fprintf(stderr, "%s: no PCI devices found in %s\n", prog,

@@ -82,6 +82,8 @@ const char *ax_acs_basis_name(enum ax_acs_basis b)
 		return "simulated";
 	case AX_ACS_BY_UNKNOWN:
 		return "unknown";
+	case AX_ACS_BY_INFERRED:
+		return "inferred";
 	}
 	return "unknown";
 }
@@ -435,7 +437,7 @@ static enum ax_reason_code hop_code(struct ctx *c, int h)
 
 	if (v->basis == AX_ACS_BY_QUIRK)
 		return AX_R_QUIRK_NOT_ISOLATED;
-	if (v->basis == AX_ACS_BY_UNKNOWN)
+	if (v->basis == AX_ACS_BY_UNKNOWN || v->basis == AX_ACS_BY_INFERRED)
 		return AX_R_ACS_UNKNOWN;
 	if (!d->is_pcie)
 		return AX_R_CONVENTIONAL_BRIDGE;

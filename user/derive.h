@@ -50,6 +50,7 @@ enum ax_acs_basis {
 	AX_ACS_BY_TYPE,		/* type rules: single-function EP etc. */
 	AX_ACS_BY_OVERRIDE,	/* simulated ACS override patch */
 	AX_ACS_BY_UNKNOWN,	/* registers not readable */
+	AX_ACS_BY_INFERRED,	/* not readable; inferred from kernel groups */
 };
 
 struct ax_acs_verdict {

@@ -313,3 +313,37 @@ int ax_kver_parse(const char *release)
 		return 0;
 	return AX_KVER((int)maj, (int)min);
 }
+
+int ax_machine_infer_ports(struct ax_machine *m)
+{
+	size_t i, t;
+	int n = 0;
+
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+		int kids = 0, peers = 0;
+
+		if (d->is_pcie || !d->is_bridge || strcmp(d->driver, "pcieport"))
+			continue;
+		for (t = 0; t < m->n; t++) {
+			if (m->devs[t].parent == (int)i && m->devs[t].is_bridge)
+				kids++;
+			if (t != i && m->devs[t].parent == d->parent &&
+			    m->devs[t].addr.domain == d->addr.domain)
+				peers++;
+		}
+		d->is_pcie = true;
+		if (d->on_root_bus)
+			d->pcie_type = AX_EXP_ROOT_PORT;
+		else if (kids && !peers)
+			d->pcie_type = AX_EXP_UPSTREAM;
+		else
+			d->pcie_type = AX_EXP_DOWNSTREAM;
+		n++;
+	}
+	if (n)
+		ax_machine_note(m,
+				"capabilities not readable: %d bridge(s) bound to pcieport taken as PCIe ports, their kind guessed from the topology",
+				n);
+	return n;
+}

@@ -169,6 +169,11 @@ struct ax_dev *ax_machine_add(struct ax_machine *m);
  */
 int ax_machine_link(struct ax_machine *m, char *err, size_t errlen);
 int ax_machine_find(const struct ax_machine *m, struct ax_addr a);
+/* Capabilities unreadable (report taken without root): a bridge bound to
+ * pcieport is a PCIe port; guess which kind from where it sits.  Returns
+ * how many were inferred (and notes it).  Call after ax_machine_link().
+ */
+int ax_machine_infer_ports(struct ax_machine *m);
 void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
