@@ -120,9 +120,11 @@ uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 
 	if (m->iommu == AX_IOMMU_OFF || p->assume_acs_requested)
 		ctrl |= d->acs_cap & AX_REQ_ACS_FLAGS;
-	if (ax_dev_str_match(d, p->disable_acs_redir))
+	/* the parameters exist since 4.19 and 6.11 */
+	if ((!p->kver || p->kver >= AX_KVER(4, 19)) &&
+	    ax_dev_str_match(d, p->disable_acs_redir))
 		ctrl &= (uint16_t)~(AX_ACS_RR | AX_ACS_CR | AX_ACS_EC);
-	if (p->config_acs[0])
+	if (p->config_acs[0] && (!p->kver || p->kver >= AX_KVER(6, 11)))
 		ctrl = apply_config_acs(d, p->config_acs, ctrl);
 	return ctrl;
 }

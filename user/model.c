@@ -195,6 +195,12 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 			d->physfn = ax_machine_find(m, pf[d->order]);
 	}
 	free(pf);
+	/* pci_iov_add_virtfn(): "virtfn->multifunction = 0", whatever the
+	 * VF's header type byte says.
+	 */
+	for (i = 0; i < m->n; i++)
+		if (m->devs[i].is_virtfn)
+			m->devs[i].multifunction = false;
 	for (i = 1; i < m->n; i++) {
 		if (!ax_addr_cmp(m->devs[i - 1].addr, m->devs[i].addr)) {
 			char b[16];
