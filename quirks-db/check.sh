@@ -6,8 +6,10 @@
 # compile?  Usage: quirks-db/check.sh [KERNEL-TREE-OR-ARCHIVE...]
 #
 # Without arguments it checks /usr/src/linux-source-6.1.tar.xz and
-# /usr/src/linux-source-6.12.tar.xz (those that exist).  The few files
-# needed are extracted once into $QUIRKS_CACHE (/work/build-cache/quirks-db).
+# /usr/src/linux-source-6.12.tar.xz (those that exist) and the trees in
+# $QUIRKS_TREES (default $QUIRKS_CACHE/trees, see export-tree.sh).  The
+# few files needed are extracted once into $QUIRKS_CACHE
+# (/work/build-cache/quirks-db).
 # Last line: "quirks-db: N passed, N failed"; exit status 1 if any failed.
 
 set -u
@@ -15,6 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 data=${QUIRKS_DATA:-$repo/../shared/data/kernel-quirks}
 cache=${QUIRKS_CACHE:-/work/build-cache/quirks-db}
+# Further source trees (made by export-tree.sh), checked when present.
+trees=${QUIRKS_TREES:-$cache/trees}
 cc=${CC:-gcc}
 tmp=$(mktemp -d /tmp/quirks-db-check.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -41,6 +45,9 @@ if [ $# -eq 0 ]; then
 		else
 			echo "SKIP $t: not installed"
 		fi
+	done
+	for t in "$trees"/*; do
+		[ -f "$t/drivers/pci/quirks.c" ] && set -- "$@" "$t"
 	done
 fi
 

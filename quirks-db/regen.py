@@ -236,9 +236,12 @@ class Tree:
             for a in re.findall(r"dev->device\s*==\s*(0x[0-9a-fA-F]+)", body):
                 ids.add(int(a, 16))
                 found = True
-            for mk, v in re.findall(r"\(\s*dev->device\s*&\s*(0x[0-9a-fA-F]+)"
-                                    r"\s*\)\s*==\s*(0x[0-9a-fA-F]+)", body):
+            for neg, mk, v in re.findall(
+                    r"\(\s*dev->device\s*&\s*(~?)\s*(0x[0-9a-fA-F]+)\s*\)"
+                    r"\s*==\s*(0x[0-9a-fA-F]+)", body):
                 mk, v = int(mk, 16), int(v, 16)
+                if neg:
+                    mk = ~mk & 0xffff
                 ids |= {d for d in range(0x10000) if d & mk == v}
                 found = True
             for a, b in re.findall(r"dev->device\s*>=\s*(0x[0-9a-fA-F]+)\s*"
