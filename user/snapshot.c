@@ -51,7 +51,8 @@ static const char *name_of(const char *const *names, size_t n, unsigned int v)
 /* ---- writing ---------------------------------------------------------- */
 
 /* json-c only fails these on ENOMEM; the first failure is remembered and
- * checked once at the end instead of after every field.
+ * checked once at the end instead of after every field.  put() takes a
+ * NULL value as such a failure: nulls are written with put_null().
  */
 struct writer {
 	bool oom;
@@ -64,6 +65,12 @@ static void put(struct writer *w, json_object *o, const char *key,
 		json_object_put(v);
 		w->oom = true;
 	}
+}
+
+static void put_null(struct writer *w, json_object *o, const char *key)
+{
+	if (json_object_object_add(o, key, NULL))
+		w->oom = true;
 }
 
 static void put_hex(struct writer *w, json_object *o, const char *key,
@@ -122,7 +129,7 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 		put(w, o, "physfn", json_object_new_string(
 			ax_addr_str(m->devs[d->physfn].addr, addr)));
 	else
-		json_object_object_add(o, "physfn", NULL);
+		put_null(w, o, "physfn");
 	put(w, o, "has_sriov", json_object_new_boolean(d->has_sriov));
 	put(w, o, "ari", json_object_new_boolean(d->ari));
 	put(w, o, "ats_enabled", json_object_new_boolean(d->ats_enabled));
@@ -147,7 +154,7 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 	else if (d->kernel_group == AX_GROUP_NONE)
 		put(w, o, "kernel_group", json_object_new_string("none"));
 	else
-		json_object_object_add(o, "kernel_group", NULL);
+		put_null(w, o, "kernel_group");
 	put(w, o, "driver", json_object_new_string(d->driver));
 	put(w, o, "driver_known", json_object_new_boolean(d->driver_known));
 	put(w, o, "domain_type", json_object_new_string(d->domain_type));
@@ -182,10 +189,14 @@ static json_object *machine_to_json(struct writer *w, const struct ax_machine *m
 	    json_object_new_boolean(m->kernel_groups_known));
 	put(w, o, "module_facts", json_object_new_boolean(m->module_facts));
 	notes = json_object_new_array();
-	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++)
-		if (json_object_array_add(notes,
-					  json_object_new_string(m->notes[i])))
+	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++) {
+		json_object *s = json_object_new_string(m->notes[i]);
+
+		if (!s || json_object_array_add(notes, s)) {
+			json_object_put(s);
 			w->oom = true;
+		}
+	}
 	put(w, o, "notes", notes);
 	return o;
 }
@@ -195,7 +206,7 @@ int ax_snapshot_save(const struct ax_machine *m, const char *path,
 {
 	struct writer w = { .oom = false };
 	json_object *root = json_object_new_object();
-	json_object *devs = json_object_new_array_ext((int)m->n);
+	json_object *devs = json_object_new_array_ext(m->n ? (int)m->n : 1);
 	const char *text;
 	FILE *f;
 	size_t i;
@@ -211,9 +222,14 @@ int ax_snapshot_save(const struct ax_machine *m, const char *path,
 	put(&w, root, "version", json_object_new_int(AX_SNAP_VERSION));
 	put(&w, root, "tool_version", json_object_new_string(ACSEXPLAIN_VERSION));
 	put(&w, root, "machine", machine_to_json(&w, m));
-	for (i = 0; i < m->n && !w.oom; i++)
-		if (json_object_array_add(devs, dev_to_json(&w, m, &m->devs[i])))
+	for (i = 0; i < m->n && !w.oom; i++) {
+		json_object *d = dev_to_json(&w, m, &m->devs[i]);
+
+		if (!d || json_object_array_add(devs, d)) {
+			json_object_put(d);
 			w.oom = true;
+		}
+	}
 	put(&w, root, "devices", devs);
 	if (w.oom)
 		goto out;
