@@ -212,7 +212,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		}
 		if (kver == AX_KVER(5, 9) && !d->acs_pos) {
 			snprintf(why, whylen,
-				 "Intel PCH root-port quirk: kernel 5.9 does not run its enable step for ports without an ACS capability");
+				 "Intel PCH root-port quirk: kernel 5.9 does not run its enable step for ports without an ACS capability (52fbf5bdeeef); 5.8 and 5.10 and later isolate this port");
 			return ctrl_enabled(flags, 0);
 		}
 		if (m->iommu == AX_IOMMU_OFF && !p->assume_acs_requested) {
@@ -220,7 +220,9 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 				 "Intel PCH root-port quirk: enabled only when an IOMMU requests ACS at boot");
 		} else {
 			snprintf(why, whylen,
-				 "Intel PCH root-port quirk (ACS workaround assumed enabled at boot)");
+				 "Intel PCH root-port quirk (ACS workaround assumed enabled at boot)%s",
+				 d->acs_pos ? "" :
+				 "; kernel 5.9 does not enable it and groups these ports together");
 		}
 		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
 	case AXQ_INTEL_SPT_PCH:
@@ -235,7 +237,9 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 
 			snprintf(why, whylen,
 				 "Intel Sunrise Point quirk reads the dword-wide ACS control at +8: %s",
-				 r ? "controls on" : "controls off");
+				 r ? "controls on" : m->iommu == AX_IOMMU_ON ?
+				 "controls off" :
+				 "controls off; a kernel with an IOMMU switches them on at boot");
 			return r;
 		}
 	case AXQ_CAVIUM:
@@ -475,7 +479,9 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 				strcat(names, bit[b]);
 			}
 		snprintf(v->why, sizeof(v->why),
-			 "ACS capability present but %s off (cap %04x ctrl %04x)",
-			 names, d->acs_cap, ax_effective_acs_ctrl(m, d, p));
+			 "ACS capability present but %s off (cap %04x ctrl %04x)%s",
+			 names, d->acs_cap, ax_effective_acs_ctrl(m, d, p),
+			 m->iommu == AX_IOMMU_ON ? "" :
+			 "; a kernel with an IOMMU switches them on at boot");
 	}
 }

@@ -544,6 +544,15 @@ static void upstream_reasons(struct ctx *c, struct ax_result *r, int i)
 
 			hop_text(c, h, code, text, sizeof(text));
 			add_reason(r, i, code, h, text);
+			/* a port that is one function of a slot without ACS
+			 * also brings in its sibling ports' subtrees
+			 */
+			if (c->join[h].kind == J_MULTIFUNCTION) {
+				hop_text(c, h, AX_R_MULTIFUNCTION_NO_ACS, text,
+					 sizeof(text));
+				add_reason(r, i, AX_R_MULTIFUNCTION_NO_ACS, h,
+					   text);
+			}
 		}
 	}
 }
