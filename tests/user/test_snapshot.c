@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_snapshot.c - snapshot round trip, refusal of bad snapshots, and
- * the structure of --json output, against user/snapshot.c, user/json_out.c
- * and the real user/model.c.
+ * test_snapshot.c - snapshot round trip, refusal of bad snapshots, the
+ * structure of --json output, and both against the JSON Schemas in
+ * Documentation/json-schema.md (so the document cannot drift from the
+ * code).  Tests user/snapshot.c and user/json_out.c with the real
+ * user/model.c; the ax_result is built by hand.
  *
- * Build (from the top of the tree):
- *   cc -std=gnu11 -Wall -Wextra -Werror -fsanitize=address,undefined -Iuser \
- *      tests/user/test_snapshot.c user/snapshot.c user/json_out.c \
- *      user/model.c user/derive.c user/quirks.c $(pkg-config --cflags --libs json-c) \
- *      -o tests/user/test_snapshot
- * The last line printed is "snapshot: N passed, N failed"; exit 1 on any
- * failure.
+ * Built and run by tests/user/run.sh, from the top of the tree (the
+ * schema document is read from there; AX_SCHEMA_DOC overrides the path).
+ * The last line is "snapshot: N passed, N failed"; exit 1 on any failure.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <regex.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -456,6 +455,8 @@ static void ed_nine_notes(json_object *r)
 	json_object_object_add(mach, "notes", notes);
 }
 
+static void check_schema(int which, const char *text, const char *what);
+
 static void test_roundtrip(void)
 {
 	char path[] = "/tmp/test_snapshot.XXXXXX";
@@ -515,6 +516,7 @@ static void test_roundtrip(void)
 		ax_machine_free(&a);
 		return;
 	}
+	check_schema(1, text, "snapshot");
 	CHECK(ax_snapshot_detect(text, len), "detect own snapshot");
 	CHECK(!ax_snapshot_detect("00: 86 80", 9), "detect lspci dump as not JSON");
 	CHECK(!ax_snapshot_detect("00:1c.0 PCI bridge", 18), "detect lspci text");
@@ -608,10 +610,261 @@ static void test_empty(void)
 	CHECK(text && ax_snapshot_load(&b, text, len, err, sizeof(err)) ==
 	      AX_SNAP_OK, "load empty: %s", err);
 	compare_machine(&a, &b);
+	if (text)
+		check_schema(1, text, "empty snapshot");
 	ax_machine_free(&b);
 	ax_machine_free(&a);
 	free(text);
 	unlink(path);
+}
+
+/* ---- the documented schemas ------------------------------------------ */
+
+/*
+ * Documentation/json-schema.md carries a JSON Schema for the --json result
+ * and one for the snapshot.  Output is checked against them with the
+ * subset of JSON Schema they use (type, enum, const, pattern, minimum,
+ * maximum, maxLength, maxItems, properties, required,
+ * additionalProperties: false, items, oneOf, $ref), so the document cannot
+ * drift from the code unnoticed.
+ */
+static json_object *schemas[2];	/* result, snapshot */
+
+static bool type_ok(json_object *v, const char *t)
+{
+	enum json_type jt = json_object_get_type(v);
+
+	if (!strcmp(t, "null"))
+		return jt == json_type_null;
+	if (!strcmp(t, "boolean"))
+		return jt == json_type_boolean;
+	if (!strcmp(t, "integer"))
+		return jt == json_type_int;
+	if (!strcmp(t, "string"))
+		return jt == json_type_string;
+	if (!strcmp(t, "object"))
+		return jt == json_type_object;
+	if (!strcmp(t, "array"))
+		return jt == json_type_array;
+	return false;
+}
+
+static bool json_equal(json_object *a, json_object *b)
+{
+	return json_object_equal(a, b) != 0;
+}
+
+static bool validate(json_object *root, json_object *sch, json_object *v,
+		     char *where, size_t wl)
+{
+	json_object *x, *props;
+	size_t i, len = strlen(where);
+	bool ok = true;
+
+	if (json_object_object_get_ex(sch, "$ref", &x)) {
+		/* "#/$defs/name" */
+		const char *ref = json_object_get_string(x);
+		json_object *defs;
+
+		if (strncmp(ref, "#/$defs/", 8) ||
+		    !json_object_object_get_ex(root, "$defs", &defs) ||
+		    !json_object_object_get_ex(defs, ref + 8, &x)) {
+			snprintf(where + len, wl - len, ": bad $ref %s", ref);
+			return false;
+		}
+		return validate(root, x, v, where, wl);
+	}
+	if (json_object_object_get_ex(sch, "oneOf", &x)) {
+		int n = 0;
+
+		for (i = 0; i < json_object_array_length(x); i++) {
+			char tmp[256];
+
+			snprintf(tmp, sizeof(tmp), "%s", where);
+			n += validate(root, json_object_array_get_idx(x, i), v,
+				      tmp, sizeof(tmp));
+		}
+		if (n != 1) {
+			snprintf(where + len, wl - len, ": %d oneOf branches match", n);
+			return false;
+		}
+	}
+	if (json_object_object_get_ex(sch, "type", &x)) {
+		bool any = false;
+
+		if (json_object_is_type(x, json_type_string))
+			any = type_ok(v, json_object_get_string(x));
+		for (i = 0; !any && json_object_is_type(x, json_type_array) &&
+		     i < json_object_array_length(x); i++)
+			any = type_ok(v, json_object_get_string(
+				json_object_array_get_idx(x, i)));
+		if (!any) {
+			snprintf(where + len, wl - len, ": wrong type %s",
+				 json_type_to_name(json_object_get_type(v)));
+			return false;
+		}
+	}
+	if (json_object_object_get_ex(sch, "const", &x) && !json_equal(x, v)) {
+		snprintf(where + len, wl - len, ": not the const value");
+		return false;
+	}
+	if (json_object_object_get_ex(sch, "enum", &x)) {
+		bool any = false;
+
+		for (i = 0; !any && i < json_object_array_length(x); i++)
+			any = json_equal(json_object_array_get_idx(x, i), v);
+		if (!any) {
+			snprintf(where + len, wl - len, ": %s not in enum",
+				 json_object_to_json_string(v));
+			return false;
+		}
+	}
+	if (json_object_is_type(v, json_type_int)) {
+		if (json_object_object_get_ex(sch, "minimum", &x) &&
+		    json_object_get_int64(v) < json_object_get_int64(x))
+			ok = false;
+		if (json_object_object_get_ex(sch, "maximum", &x) &&
+		    json_object_get_int64(v) > json_object_get_int64(x))
+			ok = false;
+		if (!ok) {
+			snprintf(where + len, wl - len, ": %s out of range",
+				 json_object_to_json_string(v));
+			return false;
+		}
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		if (json_object_object_get_ex(sch, "maxLength", &x) &&
+		    json_object_get_string_len(v) > json_object_get_int(x)) {
+			snprintf(where + len, wl - len, ": string too long");
+			return false;
+		}
+		if (json_object_object_get_ex(sch, "pattern", &x)) {
+			regex_t re;
+			int r = regcomp(&re, json_object_get_string(x),
+					REG_EXTENDED | REG_NOSUB);
+
+			if (!r) {
+				r = regexec(&re, json_object_get_string(v), 0,
+					    NULL, 0);
+				regfree(&re);
+			}
+			if (r) {
+				snprintf(where + len, wl - len,
+					 ": \"%s\" does not match %s",
+					 json_object_get_string(v),
+					 json_object_get_string(x));
+				return false;
+			}
+		}
+	}
+	if (json_object_is_type(v, json_type_array)) {
+		if (json_object_object_get_ex(sch, "maxItems", &x) &&
+		    json_object_array_length(v) > (size_t)json_object_get_int(x)) {
+			snprintf(where + len, wl - len, ": too many items");
+			return false;
+		}
+		if (json_object_object_get_ex(sch, "items", &x))
+			for (i = 0; ok && i < json_object_array_length(v); i++) {
+				snprintf(where + len, wl - len, "[%zu]", i);
+				ok = validate(root, x, json_object_array_get_idx(v, i),
+					      where, wl);
+			}
+		if (!ok)
+			return false;
+		where[len] = '\0';
+	}
+	if (!json_object_is_type(v, json_type_object))
+		return true;
+	if (json_object_object_get_ex(sch, "required", &x))
+		for (i = 0; i < json_object_array_length(x); i++) {
+			const char *k = json_object_get_string(
+				json_object_array_get_idx(x, i));
+
+			if (!json_object_object_get_ex(v, k, NULL)) {
+				snprintf(where + len, wl - len,
+					 ": required \"%s\" missing", k);
+				return false;
+			}
+		}
+	if (!json_object_object_get_ex(sch, "properties", &props))
+		return true;
+	/* every field printed must be documented, in both schemas */
+	json_object_object_foreach(v, key, val) {
+		json_object *ps;
+
+		snprintf(where + len, wl - len, ".%s", key);
+		if (!json_object_object_get_ex(props, key, &ps)) {
+			snprintf(where + strlen(where), wl - strlen(where),
+				 ": not in the schema");
+			return false;
+		}
+		if (!validate(root, ps, val, where, wl))
+			return false;
+	}
+	where[len] = '\0';
+	return true;
+}
+
+/* Returns the JSON text of the n-th ```json block of the document. */
+static json_object *schema_block(const char *doc, int n)
+{
+	const char *p = doc, *end;
+	char *text;
+	json_object *o;
+
+	while (n-- >= 0) {
+		p = strstr(p, "```json\n");
+		if (!p)
+			return NULL;
+		p += 8;
+	}
+	end = strstr(p, "```");
+	if (!end)
+		return NULL;
+	text = strndup(p, (size_t)(end - p));
+	o = text ? json_tokener_parse(text) : NULL;
+	free(text);
+	return o;
+}
+
+static void load_schemas(void)
+{
+	const char *path = getenv("AX_SCHEMA_DOC");
+	size_t len;
+	char *doc;
+
+	if (!path)
+		path = "Documentation/json-schema.md";
+	doc = slurp(path, &len);
+	CHECK(doc != NULL, "cannot read %s (run from the top of the tree)", path);
+	if (!doc)
+		return;
+	/* blocks: 0 example, 1 result schema, 2 snapshot schema */
+	schemas[0] = schema_block(doc, 1);
+	schemas[1] = schema_block(doc, 2);
+	CHECK(schemas[0] && schemas[1], "%s: two JSON Schema blocks", path);
+	if (schemas[0]) {
+		json_object *ex = schema_block(doc, 0);
+		char where[256] = "example";
+
+		CHECK(ex && validate(schemas[0], schemas[0], ex, where,
+				     sizeof(where)), "doc example: %s", where);
+		json_object_put(ex);
+	}
+	free(doc);
+}
+
+static void check_schema(int which, const char *text, const char *what)
+{
+	json_object *v = json_tokener_parse(text);
+	char where[256];
+
+	if (!schemas[which])
+		return;
+	snprintf(where, sizeof(where), "%s", what);
+	CHECK(v && validate(schemas[which], schemas[which], v, where,
+			    sizeof(where)), "schema: %s", where);
+	json_object_put(v);
 }
 
 /* ---- --json output ---------------------------------------------------- */
@@ -768,6 +1021,7 @@ static void test_json(void)
 	CHECK(!strchr(text, '\n') || strchr(text, '\n') == text + strlen(text) - 1,
 	      "plain output is one line");
 	CHECK(strstr(text, "\"acsexplain/1\""), "slash not escaped");
+	check_schema(0, text, "--all");
 	free(text);
 	CHECK(streq(get_s(root, "schema"), "acsexplain/1"), "schema");
 	CHECK(streq(get_s(root, "tool_version"), ACSEXPLAIN_VERSION),
@@ -914,6 +1168,7 @@ static void test_json(void)
 	sel = idx_of(&m, 0x10, 0x3b, 0, 2);
 	root = print_parse(&m, &f->res, &sel, 1, AX_JSON_PRETTY, &text);
 	CHECK(strstr(text, pretty_key) != NULL, "pretty output indented");
+	check_schema(0, text, "one device");
 	free(text);
 	CHECK(streq(get_s(root, "scope"), "group"), "scope group");
 	v = get(root, "selected");
@@ -932,7 +1187,9 @@ static void test_json(void)
 	m.kernel_groups_known = false;
 	m.acs_requested_known = false;
 	m.iommu = AX_IOMMU_OFF;
-	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	root = print_parse(&m, &f->res, NULL, 0, 0, &text);
+	check_schema(0, text, "no kernel groups");
+	free(text);
 	cmp = get(root, "comparison");
 	CHECK(get(cmp, "matches") == NULL &&
 	      json_object_array_length(get(cmp, "mismatched_devices")) == 0,
@@ -957,9 +1214,12 @@ static void test_json(void)
 
 int main(void)
 {
+	load_schemas();
 	test_roundtrip();
 	test_empty();
 	test_json();
+	json_object_put(schemas[0]);
+	json_object_put(schemas[1]);
 	printf("snapshot: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
