@@ -190,7 +190,7 @@ static void remedies(FILE *out, const struct ax_machine *m,
 
 		if (rel) {
 			fprintf(out,
-				"    - Kernel %s and later have the quirk %s for %s [%04x:%04x]; this explanation assumes %s.\n",
+				"    - Kernel %s and later (and stable kernels that backported it, as distributions do) have the quirk %s for %s [%04x:%04x]; this explanation assumes %s.\n",
 				kver_str(rel, kb, sizeof(kb)), cb,
 				A(m, culprit, a), m->devs[culprit].vendor,
 				m->devs[culprit].device,
