@@ -73,6 +73,18 @@ static void put_null(struct writer *w, json_object *o, const char *key)
 		w->oom = true;
 }
 
+static void put_str(struct writer *w, json_object *o, const char *key,
+		    const char *s)
+{
+	put(w, o, key, json_object_new_string(s));
+}
+
+static void put_name(struct writer *w, json_object *o, const char *key,
+		     const char *const *names, size_t n, unsigned int v)
+{
+	put_str(w, o, key, name_of(names, n, v));
+}
+
 static void put_hex(struct writer *w, json_object *o, const char *key,
 		    unsigned int v, int digits)
 {
@@ -118,16 +130,15 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 		put(w, acs, "dword_layout",
 		    json_object_new_boolean(d->acs_dword_layout));
 		put(w, acs, "egress_bits", json_object_new_int(d->acs_egress_bits));
-		put(w, acs, "origin", json_object_new_string(
-			name_of(origin_names, ARRAY_SIZE(origin_names),
-				d->acs_origin)));
+		put_name(w, acs, "origin", origin_names,
+			 ARRAY_SIZE(origin_names), d->acs_origin);
 	}
 	put(w, o, "acs", acs);
 
 	put(w, o, "is_virtfn", json_object_new_boolean(d->is_virtfn));
 	if (d->physfn >= 0 && (size_t)d->physfn < m->n)
-		put(w, o, "physfn", json_object_new_string(
-			ax_addr_str(m->devs[d->physfn].addr, addr)));
+		put_str(w, o, "physfn",
+			ax_addr_str(m->devs[d->physfn].addr, addr));
 	else
 		put_null(w, o, "physfn");
 	put(w, o, "has_sriov", json_object_new_boolean(d->has_sriov));
@@ -174,13 +185,13 @@ static json_object *machine_to_json(struct writer *w, const struct ax_machine *m
 		w->oom = true;
 		return NULL;
 	}
-	put(w, o, "source", json_object_new_string(
-		name_of(source_names, ARRAY_SIZE(source_names), m->source)));
+	put_name(w, o, "source", source_names, ARRAY_SIZE(source_names),
+		 m->source);
 	put(w, o, "source_name", json_object_new_string(m->source_name));
 	put(w, o, "kernel_release", json_object_new_string(m->kernel_release));
 	put(w, o, "cmdline", json_object_new_string(m->cmdline));
-	put(w, o, "iommu", json_object_new_string(
-		name_of(iommu_names, ARRAY_SIZE(iommu_names), m->iommu)));
+	put_name(w, o, "iommu", iommu_names, ARRAY_SIZE(iommu_names),
+		 m->iommu);
 	put(w, o, "iommu_driver", json_object_new_string(m->iommu_driver));
 	put(w, o, "acs_requested", json_object_new_boolean(m->acs_requested));
 	put(w, o, "acs_requested_known",
@@ -313,8 +324,9 @@ static void only_keys(struct reader *r, json_object *o,
 	}
 }
 
-static json_object *field(struct reader *r, json_object *o, const char *key,
-			  enum json_type type, bool nullable)
+static json_object *get_field(struct reader *r, json_object *o,
+			      const char *key, enum json_type type,
+			      bool nullable)
 {
 	json_object *v;
 
@@ -335,14 +347,14 @@ static json_object *field(struct reader *r, json_object *o, const char *key,
 
 static bool get_bool(struct reader *r, json_object *o, const char *key)
 {
-	return json_object_get_boolean(field(r, o, key, json_type_boolean,
-					     false));
+	return json_object_get_boolean(get_field(r, o, key,
+						 json_type_boolean, false));
 }
 
 static int64_t get_int(struct reader *r, json_object *o, const char *key,
 		       int64_t min, int64_t max)
 {
-	json_object *v = field(r, o, key, json_type_int, false);
+	json_object *v = get_field(r, o, key, json_type_int, false);
 	int64_t x;
 
 	if (!v)
@@ -361,7 +373,7 @@ static int64_t get_int(struct reader *r, json_object *o, const char *key,
 static void get_str(struct reader *r, json_object *o, const char *key,
 		    char *buf, size_t size)
 {
-	json_object *v = field(r, o, key, json_type_string, false);
+	json_object *v = get_field(r, o, key, json_type_string, false);
 	const char *s;
 	size_t len;
 
@@ -467,7 +479,7 @@ static void machine_from_json(struct reader *r, json_object *o,
 	m->acs_requested_known = get_bool(r, o, "acs_requested_known");
 	m->kernel_groups_known = get_bool(r, o, "kernel_groups_known");
 	m->module_facts = get_bool(r, o, "module_facts");
-	notes = field(r, o, "notes", json_type_array, false);
+	notes = get_field(r, o, "notes", json_type_array, false);
 	if (!notes)
 		return;
 	n = json_object_array_length(notes);
@@ -499,10 +511,12 @@ static const char *const dev_keys[] = {
 	"kernel", "kernel_group", "driver", "driver_known", "domain_type",
 	"name", "slot_name", "order",
 };
+
 static const char *const acs_keys[] = {
 	"known", "offset", "cap", "ctrl", "dword_layout", "egress_bits",
 	"origin",
 };
+
 static const char *const kern_keys[] = {
 	"facts", "dev_flags", "has_alias_mask", "alias_mask",
 };
@@ -575,18 +589,18 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	d->is_pcie = get_bool(r, o, "is_pcie");
 	/* the 4-bit port type field of the PCIe capability */
 	d->pcie_type = (enum ax_pcie_type)get_int(r, o, "pcie_type", 0, 0xf);
-	v = field(r, o, "acs", json_type_object, false);
+	v = get_field(r, o, "acs", json_type_object, false);
 	if (v)
 		acs_from_json(r, v, d);
 	d->is_virtfn = get_bool(r, o, "is_virtfn");
 	/* "physfn" is resolved once every device is in and linked */
-	field(r, o, "physfn", json_type_string, true);
+	get_field(r, o, "physfn", json_type_string, true);
 	d->has_sriov = get_bool(r, o, "has_sriov");
 	d->ari = get_bool(r, o, "ari");
 	d->ats_enabled = get_bool(r, o, "ats_enabled");
 	d->untrusted = get_bool(r, o, "untrusted");
 	d->external_facing = get_bool(r, o, "external_facing");
-	v = field(r, o, "kernel", json_type_object, false);
+	v = get_field(r, o, "kernel", json_type_object, false);
 	if (v)
 		kern_from_json(r, v, d);
 
@@ -596,7 +610,7 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 			fail(r, "field \"kernel_group\" must be a number, \"none\" or null");
 		d->kernel_group = AX_GROUP_NONE;
 	} else {
-		v = field(r, o, "kernel_group", json_type_int, true);
+		v = get_field(r, o, "kernel_group", json_type_int, true);
 		d->kernel_group = v ? (int)get_int(r, o, "kernel_group", 0,
 						   INT_MAX) : AX_GROUP_UNKNOWN;
 	}
@@ -763,11 +777,11 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	}
 	only_keys(&r, root, top_keys, ARRAY_SIZE(top_keys));
 	get_str(&r, root, "tool_version", tool, sizeof(tool));
-	v = field(&r, root, "machine", json_type_object, false);
+	v = get_field(&r, root, "machine", json_type_object, false);
 	if (v)
 		machine_from_json(&r, v, m);
 	r.where[0] = '\0';
-	devs = field(&r, root, "devices", json_type_array, false);
+	devs = get_field(&r, root, "devices", json_type_array, false);
 	if (!devs)
 		goto out;
 	n = json_object_array_length(devs);

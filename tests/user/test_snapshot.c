@@ -27,6 +27,7 @@
 
 static int passed, failed;
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CHECK(cond, ...) check(!!(cond), __LINE__, __VA_ARGS__)
 
 static __attribute__((format(printf, 3, 4)))
@@ -301,7 +302,7 @@ static int load_text(const char *text, size_t len, char *err, size_t errlen)
 }
 
 /* Load the saved snapshot after edit() changed its parsed form. */
-static int load_edited(const char *text, void (*edit)(json_object *),
+static int load_edited(const char *text, void (*edit)(json_object *root),
 		       char *err, size_t errlen)
 {
 	json_object *root = json_tokener_parse(text);
@@ -336,60 +337,74 @@ static void ed_newer(json_object *r)
 	json_object_object_add(r, "version", json_object_new_int(2));
 	json_object_object_add(r, "field_from_v2", json_object_new_int(1));
 }
+
 static void ed_version0(json_object *r)
 {
 	json_object_object_add(r, "version", json_object_new_int(0));
 }
+
 static void ed_version_str(json_object *r)
 {
 	json_object_object_add(r, "version", json_object_new_string("1"));
 }
+
 static void ed_format(json_object *r)
 {
 	json_object_object_add(r, "format", json_object_new_string("other"));
 }
+
 static void ed_unknown(json_object *r)
 {
 	json_object_object_add(dev0(r), "colour", json_object_new_string("red"));
 }
+
 static void ed_missing(json_object *r)
 {
 	json_object_object_del(dev0(r), "vendor");
 }
+
 static void ed_vendor5(json_object *r)
 {
 	json_object_object_add(dev0(r), "vendor", json_object_new_string("80861"));
 }
+
 static void ed_vendor_hexbad(json_object *r)
 {
 	json_object_object_add(dev0(r), "vendor", json_object_new_string("80g6"));
 }
+
 static void ed_rev256(json_object *r)
 {
 	json_object_object_add(dev0(r), "revision", json_object_new_int(256));
 }
+
 static void ed_rev_double(json_object *r)
 {
 	json_object_object_add(dev0(r), "revision", json_object_new_double(1.5));
 }
+
 static void ed_acs_off(json_object *r)
 {
 	json_object_object_add(dev0_acs(r), "offset", json_object_new_int(0x50));
 }
+
 static void ed_bool_int(json_object *r)
 {
 	json_object_object_add(dev0_acs(r), "known", json_object_new_int(1));
 }
+
 static void ed_addr(json_object *r)
 {
 	json_object_object_add(dev0(r), "address",
 			       json_object_new_string("00:1c.0"));
 }
+
 static void ed_addr_range(json_object *r)
 {
 	json_object_object_add(dev0(r), "address",
 			       json_object_new_string("0000:00:20.0"));
 }
+
 static void ed_dup(json_object *r)
 {
 	json_object *devs;
@@ -397,20 +412,24 @@ static void ed_dup(json_object *r)
 	json_object_object_get_ex(r, "devices", &devs);
 	json_object_array_add(devs, json_object_get(dev0(r)));
 }
+
 static void ed_physfn(json_object *r)
 {
 	json_object_object_add(dev0(r), "physfn",
 			       json_object_new_string("0000:7f:00.0"));
 }
+
 static void ed_group_str(json_object *r)
 {
 	json_object_object_add(dev0(r), "kernel_group",
 			       json_object_new_string("seven"));
 }
+
 static void ed_group_neg(json_object *r)
 {
 	json_object_object_add(dev0(r), "kernel_group", json_object_new_int(-1));
 }
+
 static void ed_name_long(json_object *r)
 {
 	char s[300];
@@ -419,6 +438,7 @@ static void ed_name_long(json_object *r)
 	s[sizeof(s) - 1] = '\0';
 	json_object_object_add(dev0(r), "name", json_object_new_string(s));
 }
+
 static void ed_mask_short(json_object *r)
 {
 	json_object *k;
@@ -426,15 +446,18 @@ static void ed_mask_short(json_object *r)
 	json_object_object_get_ex(dev0(r), "kernel", &k);
 	json_object_object_add(k, "alias_mask", json_object_new_string("00ff"));
 }
+
 static void ed_origin(json_object *r)
 {
 	json_object_object_add(dev0_acs(r), "origin",
 			       json_object_new_string("guess"));
 }
+
 static void ed_devs_obj(json_object *r)
 {
 	json_object_object_add(r, "devices", json_object_new_object());
 }
+
 static void ed_dev_flags_big(json_object *r)
 {
 	json_object *k;
@@ -443,6 +466,7 @@ static void ed_dev_flags_big(json_object *r)
 	json_object_object_add(k, "dev_flags",
 			       json_object_new_int64(0x100000000LL));
 }
+
 static void ed_nine_notes(json_object *r)
 {
 	json_object *mach, *notes;
@@ -467,7 +491,7 @@ static void test_roundtrip(void)
 	int fd, ret, bad_cuts = 0;
 	static const struct {
 		const char *what;
-		void (*edit)(json_object *);
+		void (*edit)(json_object *root);
 		int want;
 	} bad[] = {
 		{ "version 0", ed_version0, AX_SNAP_EINVAL },
@@ -511,7 +535,7 @@ static void test_roundtrip(void)
 	ret = ax_snapshot_save(&a, path, err, sizeof(err));
 	CHECK(ret == AX_SNAP_OK, "save: %d %s", ret, err);
 	text = slurp(path, &len);
-	CHECK(text != NULL, "read back %s", path);
+	CHECK(text, "read back %s", path);
 	if (!text) {
 		ax_machine_free(&a);
 		return;
@@ -559,7 +583,7 @@ static void test_roundtrip(void)
 	      strstr(err, "line "), "truncated message: \"%s\"", err);
 	CHECK(!strchr(err, '\n'), "error is one line");
 
-	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(garbage); i++) {
 		ret = load_text(garbage[i], strlen(garbage[i]), err, sizeof(err));
 		CHECK(ret == AX_SNAP_EINVAL && err[0] && !strchr(err, '\n'),
 		      "garbage %zu refused: %d \"%s\"", i, ret, err);
@@ -568,7 +592,7 @@ static void test_roundtrip(void)
 	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "line 1, column 10"),
 	      "garbage position: \"%s\"", err);
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		ret = load_edited(text, bad[i].edit, err, sizeof(err));
 		CHECK(ret == bad[i].want && err[0] && !strchr(err, '\n'),
 		      "%s: got %d \"%s\"", bad[i].what, ret, err);
@@ -836,7 +860,7 @@ static void load_schemas(void)
 	if (!path)
 		path = "Documentation/json-schema.md";
 	doc = slurp(path, &len);
-	CHECK(doc != NULL, "cannot read %s (run from the top of the tree)", path);
+	CHECK(doc, "cannot read %s (run from the top of the tree)", path);
 	if (!doc)
 		return;
 	/* blocks: 0 example, 1 result schema, 2 snapshot schema */
@@ -1027,7 +1051,7 @@ static void test_json(void)
 	CHECK(streq(get_s(root, "tool_version"), ACSEXPLAIN_VERSION),
 	      "tool_version");
 	CHECK(streq(get_s(root, "scope"), "all"), "scope all");
-	CHECK(get(root, "selected") == NULL, "selected null for --all");
+	CHECK(!get(root, "selected"), "selected null for --all");
 	v = get(root, "source");
 	CHECK(streq(get_s(v, "kind"), "netlink"), "source.kind");
 	CHECK(streq(get_s(v, "name"), "netlink"), "source.name");
@@ -1051,7 +1075,7 @@ static void test_json(void)
 		size_t j;
 
 		d = json_object_array_get_idx(devs, k);
-		for (j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+		for (j = 0; j < ARRAY_SIZE(keys); j++)
 			CHECK(json_object_object_get_ex(d, keys[j], NULL),
 			      "device %zu has \"%s\"", k, keys[j]);
 		CHECK(json_object_is_type(get(d, "predicted_group"), json_type_int),
@@ -1063,7 +1087,7 @@ static void test_json(void)
 	}
 
 	d = find_dev(devs, "0000:01:00.0");
-	CHECK(d != NULL, "USP listed");
+	CHECK(d, "USP listed");
 	if (d) {
 		CHECK(streq(get_s(d, "vendor_id"), "10b5") &&
 		      streq(get_s(d, "device_id"), "8747"), "ids");
@@ -1079,7 +1103,7 @@ static void test_json(void)
 		      get_s(r, "code"));
 		CHECK(streq(get_s(r, "at"), "0000:00:1c.0"), "reason at");
 		CHECK(streq(get_s(r, "text"), f->r_usp[0].text), "reason text");
-		CHECK(get(r, "release_dep") == NULL, "no release_dep");
+		CHECK(!get(r, "release_dep"), "no release_dep");
 		r = json_object_array_get_idx(rs, 1);
 		CHECK(streq(get_s(r, "code"), ax_reason_code_name(AX_R_ACS_CONTROLS_OFF)),
 		      "second code");
@@ -1088,7 +1112,7 @@ static void test_json(void)
 	}
 	d = find_dev(devs, "0000:00:1c.0");
 	acs = d ? get(d, "acs") : NULL;
-	CHECK(acs != NULL, "root port acs object");
+	CHECK(acs, "root port acs object");
 	if (acs) {
 		CHECK(json_object_get_boolean(get(acs, "known")), "acs.known");
 		CHECK(json_object_get_int(get(acs, "offset")) == 0x140, "acs.offset");
@@ -1110,14 +1134,14 @@ static void test_json(void)
 	d = find_dev(devs, "0000:03:00.0");
 	acs = d ? get(d, "acs") : NULL;
 	CHECK(acs && !json_object_get_boolean(get(acs, "known")) &&
-	      get(acs, "offset") == NULL && get(acs, "cap") == NULL,
+	      !get(acs, "offset") && !get(acs, "cap"),
 	      "unknown ACS gives nulls");
-	CHECK(d && get(d, "driver") == NULL, "unknown driver is null");
+	CHECK(d && !get(d, "driver"), "unknown driver is null");
 	d = find_dev(devs, "0010:3b:00.2");
 	CHECK(d && streq(get_s(d, "physfn"), "0010:3b:00.0"), "VF physfn");
-	CHECK(d && get(d, "kernel_group") == NULL, "unknown kernel group null");
+	CHECK(d && !get(d, "kernel_group"), "unknown kernel group null");
 	d = find_dev(devs, "0010:3b:00.0");
-	CHECK(d && get(d, "kernel_group") == NULL, "no kernel group null");
+	CHECK(d && !get(d, "kernel_group"), "no kernel group null");
 
 	groups = get(root, "groups");
 	CHECK(json_object_array_length(groups) == 4, "four groups");
@@ -1126,7 +1150,7 @@ static void test_json(void)
 	      json_object_array_length(get(v, "members")) == 3 &&
 	      streq(json_object_get_string(json_object_array_get_idx(
 		      get(v, "members"), 1)), "0010:3b:00.1"), "group 3 members");
-	CHECK(v && get(v, "kernel_group") == NULL, "group 3 kernel_group null");
+	CHECK(v && !get(v, "kernel_group"), "group 3 kernel_group null");
 	v = json_object_array_get_idx(groups, 1);
 	CHECK(v && json_object_get_int(get(v, "kernel_group")) == 5,
 	      "group 1 kernel_group 5");
@@ -1167,7 +1191,7 @@ static void test_json(void)
 	/* one device: its group, and only it */
 	sel = idx_of(&m, 0x10, 0x3b, 0, 2);
 	root = print_parse(&m, &f->res, &sel, 1, AX_JSON_PRETTY, &text);
-	CHECK(strstr(text, pretty_key) != NULL, "pretty output indented");
+	CHECK(strstr(text, pretty_key), "pretty output indented");
 	check_schema(0, text, "one device");
 	free(text);
 	CHECK(streq(get_s(root, "scope"), "group"), "scope group");
@@ -1191,10 +1215,10 @@ static void test_json(void)
 	check_schema(0, text, "no kernel groups");
 	free(text);
 	cmp = get(root, "comparison");
-	CHECK(get(cmp, "matches") == NULL &&
+	CHECK(!get(cmp, "matches") &&
 	      json_object_array_length(get(cmp, "mismatched_devices")) == 0,
 	      "unknown kernel groups: matches null");
-	CHECK(get(get(root, "kernel"), "acs_requested") == NULL,
+	CHECK(!get(get(root, "kernel"), "acs_requested"),
 	      "acs_requested null when unknown");
 	CHECK(streq(get_s(get(root, "kernel"), "iommu"), "off"), "iommu off");
 	json_object_put(root);
