@@ -80,6 +80,7 @@ measure() {
 }
 
 failed=0
+r=
 declare -A t_ax t_js t_ls t_sn m_ax m_js m_ls m_sn
 
 for n in "${sizes[@]}"; do
@@ -135,14 +136,16 @@ echo "acsexplain: $tool"
 echo "lspci:      $(lspci --version 2>&1)"
 echo "median of $runs runs, wall seconds; RSS = peak resident set (MiB)"
 echo
-printf "%9s %11s %11s %11s %11s %11s %9s %9s %9s\n" functions "acsexplain" \
-	"--json" "lspci -vvv" "lspci/acsx" "snapshot" "RSS acsx" "RSS json" \
-	"RSS lspci"
+fmt="%9s %10s %10s %10s %10s %10s %9s %9s %9s %9s\n"
+# shellcheck disable=SC2059
+printf "$fmt" functions acsexplain --json "lspci -vvv" lspci/acsx snapshot \
+	"RSS acsx" "RSS json" "RSS snap" "RSS lspci"
 for n in "${sizes[@]}"; do
-	printf "%9s %11s %11s %11s %11s %11s %9s %9s %9s\n" "$n" "${t_ax[$n]}" \
-		"${t_js[$n]}" "${t_ls[$n]}" "$(ratio "${t_ls[$n]}" "${t_ax[$n]}")" \
-		"${t_sn[$n]}" "$(mib "${m_ax[$n]}")" "$(mib "${m_js[$n]}")" \
-		"$(mib "${m_ls[$n]}")"
+	# shellcheck disable=SC2059
+	printf "$fmt" "$n" "${t_ax[$n]}" "${t_js[$n]}" "${t_ls[$n]}" \
+		"$(ratio "${t_ls[$n]}" "${t_ax[$n]}")" "${t_sn[$n]}" \
+		"$(mib "${m_ax[$n]}")" "$(mib "${m_js[$n]}")" \
+		"$(mib "${m_sn[$n]}")" "$(mib "${m_ls[$n]}")"
 done
 echo "(acsexplain, --json: --from DUMP --all; snapshot: --from SNAPSHOT --all,"
 echo " the same facts saved with --save, read without libpci's dump parser)"
