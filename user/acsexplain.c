@@ -362,6 +362,11 @@ int main(int argc, char **argv)
 	struct ax_profile prof;
 	struct ax_result res;
 	struct ax_explain_opts eo = { 0 };
+	struct ax_machine m2;
+	struct ax_profile p2;
+	struct ax_result r2;
+	bool have_m2 = false, have_r2 = false;
+	char what[512] = "";
 	char err[512];
 	int c, ret, i, *sel = NULL, nsel = 0, rc = AX_EXIT_OK;
 	uint16_t qv = 0, qd = 0, tv = 0, td = 0;
@@ -547,7 +552,36 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (o.json) {
+	/* --what-if: derive again under the change; a bad change is an
+	 * error before anything is printed.
+	 */
+	if (o.n_what_if) {
+		if (machine_copy(&m2, &m)) {
+			rc = AX_EXIT_INTERNAL;
+			goto out;
+		}
+		have_m2 = true;
+		p2 = prof;
+		for (i = 0; i < o.n_what_if; i++) {
+			if (apply_what_if(&m2, &p2, o.what_if[i], err,
+					  sizeof(err))) {
+				fprintf(stderr, "%s: %s\n", prog, err);
+				rc = AX_EXIT_USAGE;
+				goto out;
+			}
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 "%s%s", i ? ", " : "", o.what_if[i]);
+		}
+		if (ax_derive(&m2, &p2, &r2)) {
+			rc = AX_EXIT_INTERNAL;
+			goto out;
+		}
+		have_r2 = true;
+	}
+
+	if (o.json && have_r2) {
+		/* the JSON describes the machine under the change */
+	} else if (o.json) {
 		if (o.all || !o.target)
 			ax_json_print(stdout, &m, &res, NULL, 0,
 				      isatty(STDOUT_FILENO) ? AX_JSON_PRETTY : 0);
@@ -566,50 +600,22 @@ int main(int argc, char **argv)
 			ax_explain_all(stdout, &m, &prof, &res, &eo);
 	}
 
-	/* --what-if: derive again under the change and show the difference */
-	if (o.n_what_if) {
-		struct ax_machine m2;
-		struct ax_profile p2 = prof;
-		struct ax_result r2;
-		char what[512] = "";
-
-		if (machine_copy(&m2, &m)) {
-			rc = AX_EXIT_INTERNAL;
-			goto out;
-		}
-		for (i = 0; i < o.n_what_if; i++) {
-			if (apply_what_if(&m2, &p2, o.what_if[i], err,
-					  sizeof(err))) {
-				fprintf(stderr, "%s: %s\n", prog, err);
-				free(m2.devs);
-				rc = AX_EXIT_USAGE;
-				goto out;
-			}
-			snprintf(what + strlen(what), sizeof(what) - strlen(what),
-				 "%s%s", i ? ", " : "", o.what_if[i]);
-		}
-		if (ax_derive(&m2, &p2, &r2)) {
-			free(m2.devs);
-			rc = AX_EXIT_INTERNAL;
-			goto out;
-		}
-		if (!strncmp(what, "move=", 5)) {
-			/* addresses changed: show the new picture */
-			if (o.json)
-				ax_json_print(stdout, &m2, &r2, NULL, 0, 0);
-			else
-				ax_explain_all(stdout, &m2, &p2, &r2, &eo);
-		} else if (o.json) {
+	if (have_r2) {
+		if (o.json)
 			ax_json_print(stdout, &m2, &r2, NULL, 0, 0);
-		} else {
+		else if (!strncmp(what, "move=", 5))
+			/* addresses changed: show the new picture */
+			ax_explain_all(stdout, &m2, &p2, &r2, &eo);
+		else
 			ax_explain_diff(stdout, &m, &res, &r2, what, &eo);
-		}
-		ax_result_free(&r2);
-		free(m2.devs);
 	}
 	if (o.check_kernel && m.kernel_groups_known && !res.matches_kernel)
 		rc = AX_EXIT_MISMATCH;
 out:
+	if (have_r2)
+		ax_result_free(&r2);
+	if (have_m2)
+		free(m2.devs);
 	free(sel);
 	ax_result_free(&res);
 	ax_machine_free(&m);

@@ -216,10 +216,20 @@ static void remedies(FILE *out, const struct ax_machine *m,
 			if (!nports++)
 				fprintf(out,
 					"    - Move the card to a slot behind a port that isolates:");
-			fprintf(out, " %s%s%s%s", ax_addr_str(m->devs[i].addr, b),
-				m->devs[i].slot_name[0] ? " (slot " : "",
-				m->devs[i].slot_name,
-				m->devs[i].slot_name[0] ? ")" : "");
+			{
+				bool used = false;
+				int t;
+
+				for (t = 0; t < (int)m->n; t++)
+					if (m->devs[t].parent == i)
+						used = true;
+				fprintf(out, " %s%s%s%s%s",
+					ax_addr_str(m->devs[i].addr, b),
+					m->devs[i].slot_name[0] ? " (slot " : "",
+					m->devs[i].slot_name,
+					m->devs[i].slot_name[0] ? ")" : "",
+					used ? "" : " [free]");
+			}
 			if (nports >= 12) {
 				fprintf(out, " ...");
 				break;
@@ -510,66 +520,74 @@ void ax_explain_plan(FILE *out, const struct ax_machine *m,
 			n_ep);
 }
 
+/* Device -> group index for a derivation (-1 when none). */
+static int *group_of(const struct ax_result *r, int n)
+{
+	int *g = malloc(((size_t)n + 1) * sizeof(int));
+	int j, q;
+
+	if (!g)
+		return NULL;
+	for (j = 0; j < n; j++)
+		g[j] = -1;
+	for (j = 0; j < r->n_groups; j++)
+		for (q = 0; q < r->groups[j].n; q++)
+			g[r->groups[j].members[q]] = j;
+	return g;
+}
+
 int ax_explain_diff(FILE *out, const struct ax_machine *m,
 		    const struct ax_result *before,
 		    const struct ax_result *after, const char *what,
 		    const struct ax_explain_opts *o)
 {
-	int g, k, changes = 0;
+	int n = (int)m->n, *gb = group_of(before, n), j, q, changes = 0;
 	char a[16];
 
 	fprintf(out, "\n%sWhat if %s:%s\n", col(o, C_BOLD), what,
 		col(o, C_RESET));
-	/* A group "changes" when its member set is not a group after. */
-	for (g = 0; g < before->n_groups; g++) {
-		const struct ax_group *bg = &before->groups[g];
-		int first_after = -2;
-		bool same = true;
+	if (!gb)
+		return -1;
+	for (j = 0; j < after->n_groups; j++) {
+		const struct ax_group *ag = &after->groups[j];
+		int b0 = ag->n ? gb[ag->members[0]] : -1, nb = 0;
+		bool mixed = false;
 
-		for (k = 0; k < bg->n; k++) {
-			int t = bg->members[k];
-			int ag = -1;
-			int j;
-
-			for (j = 0; j < after->n_groups && ag < 0; j++) {
-				int q;
-
-				for (q = 0; q < after->groups[j].n; q++)
-					if (after->groups[j].members[q] == t) {
-						ag = j;
-						break;
-					}
-			}
-			if (first_after == -2)
-				first_after = ag;
-			else if (ag != first_after)
-				same = false;
-		}
-		if (same && first_after >= 0 &&
-		    after->groups[first_after].n == bg->n)
-			continue;
+		for (q = 0; q < ag->n; q++)
+			if (gb[ag->members[q]] != b0)
+				mixed = true;
+		if (!mixed && b0 >= 0 && before->groups[b0].n == ag->n)
+			continue;	/* unchanged */
 		changes++;
-		fprintf(out, "  group of %s (%d devices) becomes:",
-			ax_addr_str(m->devs[bg->members[0]].addr, a), bg->n);
-		for (k = 0; k < bg->n; k++) {
-			int t = bg->members[k];
-			int j, q;
+		if (mixed) {
+			/* count the distinct groups merged */
+			for (q = 0; q < ag->n; q++) {
+				int k, seen = 0;
 
-			for (j = 0; j < after->n_groups; j++)
-				for (q = 0; q < after->groups[j].n; q++)
-					if (after->groups[j].members[q] == t)
-						fprintf(out, " %s->%d",
-							ax_addr_str(m->devs[t].addr, a),
-							j);
+				for (k = 0; k < q; k++)
+					if (gb[ag->members[k]] ==
+					    gb[ag->members[q]])
+						seen = 1;
+				nb += !seen;
+			}
+			fprintf(out, "  %smerged%s from %d groups:",
+				col(o, C_RED), col(o, C_RESET), nb);
+		} else {
+			fprintf(out, "  %ssplit%s off a group of %d:",
+				col(o, C_GREEN), col(o, C_RESET),
+				b0 >= 0 ? before->groups[b0].n : 0);
 		}
+		for (q = 0; q < ag->n; q++)
+			fprintf(out, " %s", ax_addr_str(m->devs[ag->members[q]].addr, a));
 		fprintf(out, "\n");
 	}
+	free(gb);
 	if (!changes)
 		fprintf(out, "  no group changes.\n");
-	for (k = 0; k < after->n_audit; k++)
-		if (strstr(after->audit[k].text, "simulated"))
+	for (j = 0; j < after->n_audit; j++)
+		if (strstr(after->audit[j].text, "simulated"))
 			fprintf(out, "  %sSIMULATED:%s %s\n", col(o, C_RED),
-				col(o, C_RESET), after->audit[k].text);
+				col(o, C_RESET), after->audit[j].text);
 	return changes;
 }
 

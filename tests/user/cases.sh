@@ -73,7 +73,7 @@ else
 fi
 # what-if: the ACS override splits C5 and says the split is simulated
 "$T" --from "$F/c5-peg-gpu.txt" --no-color --what-if acs-override=downstream,multifunction >"$W/wi" 2>&1
-if grep -q "becomes" "$W/wi" && grep -q "SIMULATED" "$W/wi"; then
+if grep -q "split off a group of 5: 0000:01:00.1" "$W/wi" && grep -q "SIMULATED: 0000:00:01.0" "$W/wi"; then
 	pass=$((pass + 1))
 else
 	echo "FAIL what-if override:"; cat "$W/wi"; fail=$((fail + 1))
@@ -85,5 +85,30 @@ if grep -q "not isolating" "$W/vq" && grep -q "not in a quirk" "$W/vq"; then
 else
 	echo "FAIL validate-quirk:"; cat "$W/vq"; fail=$((fail + 1))
 fi
+# what-if another kernel: the 5.10 picture merges on 5.9
+"$T" --from "$F/c3-x99-pch.txt" --no-color --kernel 5.10 --what-if kernel=5.9 >"$W/wk" 2>&1
+if grep -q "merged from 10 groups" "$W/wk"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL what-if kernel=5.9:"; cat "$W/wk"; fail=$((fail + 1))
+fi
+# remedies name the free isolating slot; moving the GPU there leaves
+# only its own functions in its group
+q "$F/c5-peg-gpu.txt" --what-if move=01:00.0@00:1b.0 -- 'same("02:00.0", "02:00.3") and not same("02:00.0", "00:1b.0") and reason("02:00.1", "multifunction_no_acs", "02:00.1")'
+"$T" --from "$F/c5-peg-gpu.txt" --no-color 01:00.0 >"$W/rem" 2>&1
+if grep -q "port that isolates: 0000:00:1b.0 \[free\]" "$W/rem"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL remedies do not name the free slot:"; cat "$W/rem"; fail=$((fail + 1))
+fi
+expect_rc() { # CODE ARGS...: the exit status of a bad what-if
+	code=$1; shift
+	"$T" "$@" >/dev/null 2>"$W/e"; rc=$?
+	if [ "$rc" -eq "$code" ] && [ "$(wc -l <"$W/e")" -eq 1 ]; then pass=$((pass + 1))
+	else echo "FAIL exit $rc (wanted $code) for $*: $(cat "$W/e")"; fail=$((fail + 1)); fi
+}
+expect_rc 2 --from "$F/c5-peg-gpu.txt" --what-if move=01:00.0@00:1c.0
+expect_rc 2 --from "$F/c3-x99-pch.txt" --what-if move=06:00.0@00:1c.4
+expect_rc 2 --from "$F/c3-x99-pch.txt" --what-if config-acs=101
 echo "cases: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
