@@ -1236,9 +1236,36 @@ static void test_json(void)
 	ax_machine_free(&m);
 }
 
+/* Every reason code is explained in the man page and in
+ * Documentation/reasons.md.
+ */
+static void test_vocabulary_documented(void)
+{
+	const char *man_path = "Documentation/acsexplain.8";
+	const char *md_path = "Documentation/reasons.md";
+	size_t len;
+	char *man = slurp(man_path, &len), *md = slurp(md_path, &len);
+	char want[64];
+	int c;
+
+	CHECK(man && md, "cannot read %s / %s", man_path, md_path);
+	for (c = 0; man && md && c < AX_R__COUNT; c++) {
+		const char *name = ax_reason_code_name((enum ax_reason_code)c);
+
+		snprintf(want, sizeof(want), "\n.B %s\n", name);
+		CHECK(strstr(man, want), "reason %s not in %s REASONS", name,
+		      man_path);
+		snprintf(want, sizeof(want), "| `%s` |", name);
+		CHECK(strstr(md, want), "reason %s not in %s", name, md_path);
+	}
+	free(man);
+	free(md);
+}
+
 int main(void)
 {
 	load_schemas();
+	test_vocabulary_documented();
 	test_roundtrip();
 	test_empty();
 	test_json();
