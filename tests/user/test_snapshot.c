@@ -614,6 +614,23 @@ static void test_roundtrip(void)
 	ax_machine_free(&a);
 }
 
+/*
+ * The snapshot must hold every fact: a field added to struct ax_dev or
+ * struct ax_machine must be added to snapshot.c (and json-schema.md, and
+ * build_machine() above) before these sizes are updated.  x86-64 sizes.
+ */
+static void test_model_unchanged(void)
+{
+	if (sizeof(void *) != 8)
+		return;
+	CHECK(sizeof(struct ax_dev) == 332,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 332: save the new field",
+	      sizeof(struct ax_dev));
+	CHECK(sizeof(struct ax_machine) == 3728,
+	      "struct ax_machine is %zu bytes, snapshot.c knows 3728: save the new field",
+	      sizeof(struct ax_machine));
+}
+
 /* An empty machine round-trips too. */
 static void test_empty(void)
 {
@@ -1266,6 +1283,7 @@ int main(void)
 {
 	load_schemas();
 	test_vocabulary_documented();
+	test_model_unchanged();
 	test_roundtrip();
 	test_empty();
 	test_json();
