@@ -100,8 +100,6 @@ static void fill_acs(struct ax_dev *dev, struct pci_dev *d, int len,
 		dev->acs_known = true;
 		return;
 	}
-	if (len < 256)
-		return;		/* counted as hdr_only by the caller */
 	cap = pci_find_cap(d, PCI_EXT_CAP_ID_ACS, PCI_CAP_EXTENDED);
 	if (len < 4096 && (!cap || (int)cap->addr + 12 > len)) {
 		if (len == 256) {

@@ -311,6 +311,8 @@ static void test_bad_dumps(void)
 	}
 }
 
+static void compare_dump_text(const char *name, const char *path);
+
 /* ---- 64/256/4096-byte dumps and SR-IOV VFs ---- */
 
 static void test_synthetic_dump(void)
@@ -391,10 +393,44 @@ static void test_synthetic_dump(void)
 	ax_machine_free(&m);
 	unlink(path);
 
-	/* the same machine as lspci -x: 64 bytes, capabilities unknown */
-	snprintf(ctx, sizeof(ctx), "synthetic 64-byte dump");
+	/* Union Point root port 8086:a290: ACS registers are dwords; the
+	 * control (+8) differs from the word lspci reads (+6)
+	 */
+	snprintf(ctx, sizeof(ctx), "synthetic dword-layout ACS");
+	memset(rp + 0x100, 0, 16);
+	rp[2] = 0x90; rp[3] = 0xa2;
+	rp[0x100] = 0x0d; rp[0x102] = 0x01;	/* ACS v1, last */
+	rp[0x104] = 0x1f;			/* cap dword */
+	rp[0x106] = 0x00;			/* what lspci takes as ctrl */
+	rp[0x108] = 0x1d;			/* real ctrl dword */
+	strcpy(path, "/tmp/test_sources-sriov-XXXXXX");
 	fd = mkstemp(path);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	check(f != NULL, "tmp file");
+	if (!f)
+		return;
+	put_cfg(f, "00:1c.0 PCI bridge: Intel Corporation Device a290", rp, 4096);
+	fclose(f);
+	ax_machine_init(&m);
+	check(!ax_source_dump(&m, path, err, sizeof(err)), "%s", err);
+	check(m.n == 1 && m.devs[0].acs_known && m.devs[0].acs_dword_layout &&
+	      m.devs[0].acs_cap == 0x1f && m.devs[0].acs_ctrl == 0x1d,
+	      "cap %04x ctrl %04x dword %d", m.n ? m.devs[0].acs_cap : 0,
+	      m.n ? m.devs[0].acs_ctrl : 0,
+	      m.n ? m.devs[0].acs_dword_layout : 0);
+	ax_machine_free(&m);
+	/* lspci's own decoding of it: ctrl shown as 0, so text says unknown */
+	compare_dump_text("synthetic a290", path);
+	unlink(path);
+	rp[2] = 0x01; rp[3] = 0x34;
+	memset(rp + 0x100, 0, 16);
+
+	/* the same machine as lspci -x: 64 bytes, capabilities unknown */
+	snprintf(ctx, sizeof(ctx), "synthetic 64-byte dump");
+	strcpy(path, "/tmp/test_sources-sriov-XXXXXX");
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	check(f != NULL, "tmp file");
 	if (!f)
 		return;
 	put_cfg(f, "00:01.0 PCI bridge: x", rp, 64);
