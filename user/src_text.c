@@ -29,6 +29,7 @@ struct tdev {
 	bool status_seen;	/* a Status: line (lspci -vv) */
 	bool caps_listed;	/* at least one "Capabilities: [" line */
 	bool cap_minus;		/* Status: Cap-: no capability list */
+	bool flags_seen;	/* lspci -v "Flags:" line */
 	bool denied;		/* Capabilities: <access denied> */
 	bool ext_seen;		/* an extended capability [1xx+] listed */
 	bool acs_cap_seen, acs_ctl_seen;
@@ -432,6 +433,8 @@ static void parse_dev_line(struct tparse *p, char *s)
 			d->subvendor = (uint16_t)a;
 			d->subdevice = (uint16_t)b;
 		}
+	} else if (!strncmp(s, "Flags:", 6) && !t->caps_listed) {
+		t->flags_seen = true;	/* lspci -v: capabilities follow */
 	} else if (!strncmp(s, "Status:", 7) && !t->caps_listed) {
 		t->status_seen = true;
 		if (strstr(s, "Cap-"))
@@ -802,7 +805,8 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 			d->is_bridge = true;
 		}
 		d->acs_origin = AX_ORIG_TEXT;
-		if (!t->status_seen && !t->caps_listed && !t->denied)
+		if (!t->status_seen && !t->flags_seen && !t->caps_listed &&
+		    !t->denied)
 			n_hdrless++;
 		if (t->denied) {
 			n_denied++;
@@ -822,7 +826,8 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 				d->acs_known = true;
 			}
 			d->acs_egress_bits = 0;	/* lspci does not print it */
-		} else if (!d->is_pcie && (t->cap_minus || t->caps_listed)) {
+		} else if (!d->is_pcie && (t->cap_minus || t->caps_listed ||
+					   t->flags_seen)) {
 			d->acs_known = true;	/* conventional: no ACS */
 		} else if (d->is_pcie && (t->ext_seen || p->any_ext)) {
 			d->acs_known = true;	/* ext space read, no ACS */
@@ -873,7 +878,7 @@ notes:
 		ax_machine_note(m, "text: no [vendor:device] ids (lspci without -nn): %d of %d found by name in local pci.ids, the rest unknown (0000:0000)",
 				n_rev, n_need);
 	if (n_hdrless && !config_from_dump)
-		ax_machine_note(m, "text: %d device(s) have no -vv detail lines: capabilities unknown",
+		ax_machine_note(m, "text: %d device(s) have no -v detail lines: bus ranges (topology), PCIe type, ACS unknown",
 				n_hdrless);
 	if (p->n_group_only)
 		ax_machine_note(m, "groups: %d device(s) appear only in the group listing, not in the lspci report",
