@@ -629,143 +629,153 @@ static void text_quiet(char *msg, ...)
 	(void)msg;
 }
 
+/* Base classes pci.ids names (00-13, 40 coprocessor, ff unassigned). */
+static bool class_base_named(unsigned int base)
+{
+	return base <= 0x13 || base == 0x40 || base == 0xff;
+}
+
+/* Per device: what the backwards name lookup found. */
+struct rev_match {
+	int vendor;		/* -1: none */
+	int device;		/* -1: none */
+	int hits;		/* device ids with this very name */
+};
+
+static bool name_lookup(struct pci_access *a, char *buf, size_t len,
+			int flags, unsigned int v, unsigned int d)
+{
+	return pci_lookup_name(a, buf, (int)len, flags | PCI_LOOKUP_NO_NUMBERS,
+			       v, d) != NULL;
+}
+
 /*
  * Without -nn lspci prints only names; look the names up backwards in the
  * local pci.ids through libpci.  A name that matches no id or several
- * stays unknown (the reporter's pci.ids may differ from ours).
+ * stays unknown (the reporter's pci.ids may differ from ours).  Returns
+ * how many devices got their ids; *n_need is how many lacked them.
  */
 static int reverse_ids(struct tparse *p, int *n_need)
 {
-	struct pci_access *a = pci_alloc();
 	struct ax_machine *m = p->m;
-	char buf[256];
-	size_t i, j;
-	int found = 0;
+	size_t n = m->n - p->first, i;
+	struct rev_match *r = NULL;
+	struct pci_access *a;
 	unsigned int v, dv;
-	int *vend = NULL;
+	char buf[256];
+	int found = 0;
 
 	*n_need = 0;
+	a = pci_alloc();
 	if (!a)
 		return 0;
 	a->warning = text_quiet;
 	a->debug = text_quiet;
 	pci_init(a);
-	vend = calloc(m->n - p->first, sizeof(*vend));
-	if (!vend)
-		goto out;
 	/* classes: "PCI bridge" -> 0x0604 */
 	for (i = p->first; i < m->n; i++) {
 		struct tdev *t = td_of(p, (int)i);
 
-		if (t->class_known || !t->classname[0])
-			continue;
-		for (v = 0; v < 0x10000 && !t->class_known; v++) {
-			if ((v >> 8) > 0x13 && (v >> 8) != 0x40 &&
-			    (v >> 8) != 0xff) {
-				v |= 0xff;
-				continue;
-			}
-			if (pci_lookup_name(a, buf, sizeof(buf),
-					    PCI_LOOKUP_CLASS |
-					    PCI_LOOKUP_NO_NUMBERS, v) &&
-			    !strcmp(buf, t->classname)) {
+		for (v = 0; v < 0x10000 && !t->class_known && t->classname[0];
+		     v++)
+			if (class_base_named(v >> 8) &&
+			    name_lookup(a, buf, sizeof(buf), PCI_LOOKUP_CLASS,
+					v, 0) && !strcmp(buf, t->classname)) {
 				m->devs[i].class |= v << 8;
 				t->class_known = true;
 			}
-		}
-	}
-	for (i = p->first; i < m->n; i++) {
-		struct tdev *t = td_of(p, (int)i);
-
-		vend[i - p->first] = -1;
 		if (!t->ids_known && t->rawname[0])
 			(*n_need)++;
 	}
 	if (!*n_need)
 		goto out;
-	/* vendors: longest vendor name that prefixes the printed name */
+	r = calloc(n, sizeof(*r));
+	if (!r)
+		goto out;
+	for (i = 0; i < n; i++)
+		r[i].vendor = r[i].device = -1;
+	/* vendor: the longest vendor name that prefixes the printed name */
 	for (v = 0; v < 0xffff; v++) {
 		size_t l;
 
-		if (!pci_lookup_name(a, buf, sizeof(buf), PCI_LOOKUP_VENDOR |
-				     PCI_LOOKUP_NO_NUMBERS, v))
+		if (!name_lookup(a, buf, sizeof(buf), PCI_LOOKUP_VENDOR, v, 0))
 			continue;
 		l = strlen(buf);
-		for (i = p->first; i < m->n; i++) {
-			struct tdev *t = td_of(p, (int)i);
-			int *cv = &vend[i - p->first];
+		for (i = 0; i < n; i++) {
+			struct tdev *t = &p->td[i];
 			char cur[256];
 
 			if (t->ids_known || strncmp(t->rawname, buf, l) ||
 			    t->rawname[l] != ' ')
 				continue;
-			if (*cv >= 0 &&
-			    pci_lookup_name(a, cur, sizeof(cur),
-					    PCI_LOOKUP_VENDOR |
-					    PCI_LOOKUP_NO_NUMBERS, *cv) &&
+			if (r[i].vendor >= 0 &&
+			    name_lookup(a, cur, sizeof(cur), PCI_LOOKUP_VENDOR,
+					(unsigned int)r[i].vendor, 0) &&
 			    strlen(cur) >= l)
 				continue;
-			*cv = (int)v;
+			r[i].vendor = (int)v;
 		}
 	}
-	/* devices, one pass over the id space per vendor seen */
-	for (i = p->first; i < m->n; i++) {
-		int vv = vend[i - p->first];
-		char vname[256];
+	/* device: one pass over the id space per vendor still open */
+	for (i = 0; i < n; i++) {
+		size_t j;
+		int vv = r[i].vendor;
 
-		if (vv < 0 || td_of(p, (int)i)->ids_known)
-			continue;
-		if (!pci_lookup_name(a, vname, sizeof(vname),
-				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
-				     vv))
+		if (vv < 0 || r[i].hits || p->td[i].ids_known)
 			continue;
 		for (dv = 0; dv < 0x10000; dv++) {
-			if (!pci_lookup_name(a, buf, sizeof(buf),
-					     PCI_LOOKUP_DEVICE |
-					     PCI_LOOKUP_NO_NUMBERS, vv, dv))
+			if (!name_lookup(a, buf, sizeof(buf), PCI_LOOKUP_DEVICE,
+					 (unsigned int)vv, dv))
 				continue;
-			for (j = i; j < m->n; j++) {
-				struct tdev *t = td_of(p, (int)j);
-				const char *dn = t->rawname + strlen(vname) + 1;
-				int *cnt = &vend[j - p->first];
+			for (j = i; j < n; j++) {
+				char vn[256];
+				const char *dn;
 
-				if (*cnt != vv || t->ids_known ||
-				    strcmp(dn, buf))
+				if (r[j].vendor != vv || p->td[j].ids_known ||
+				    !name_lookup(a, vn, sizeof(vn),
+						 PCI_LOOKUP_VENDOR,
+						 (unsigned int)vv, 0))
 					continue;
-				if (m->devs[j].vendor == vv &&
-				    m->devs[j].device && m->devs[j].device != dv)
-					m->devs[j].device = 0xffff; /* twice */
-				else
-					m->devs[j].device = (uint16_t)dv;
-				m->devs[j].vendor = (uint16_t)vv;
+				dn = p->td[j].rawname + strlen(vn) + 1;
+				if (!strcmp(dn, buf)) {
+					r[j].device = (int)dv;
+					r[j].hits++;
+				}
 			}
 		}
-		/* "Device 1453": a device pci.ids did not know */
-		for (j = i; j < m->n; j++) {
-			struct tdev *t = td_of(p, (int)j);
-			const char *dn = t->rawname + strlen(vname) + 1;
+		/* mark every device of this vendor as searched */
+		for (j = i; j < n; j++)
+			if (r[j].vendor == vv && !r[j].hits)
+				r[j].hits = -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct ax_dev *d = &m->devs[p->first + i];
+		struct tdev *t = &p->td[i];
+		const char *dn;
+		char vn[256];
 
-			if (vend[j - p->first] != vv || t->ids_known)
-				continue;
-			if (!m->devs[j].vendor &&
-			    sscanf(dn, "Device %4x", &dv) == 1 &&
-			    strlen(dn) == 11) {
-				m->devs[j].vendor = (uint16_t)vv;
-				m->devs[j].device = (uint16_t)dv;
+		if (t->ids_known || r[i].vendor < 0)
+			continue;
+		/* "Device 1453": a device pci.ids did not know */
+		if (r[i].hits <= 0 &&
+		    name_lookup(a, vn, sizeof(vn), PCI_LOOKUP_VENDOR,
+				(unsigned int)r[i].vendor, 0)) {
+			dn = t->rawname + strlen(vn) + 1;
+			if (strlen(dn) == 11 &&
+			    sscanf(dn, "Device %4x", &dv) == 1) {
+				r[i].device = (int)dv;
+				r[i].hits = 1;
 			}
-			if (m->devs[j].vendor == vv &&
-			    m->devs[j].device != 0xffff) {
-				t->ids_known = true;
-				found++;
-			} else {
-				m->devs[j].vendor = 0;
-				m->devs[j].device = 0;
-			}
-			vend[j - p->first] = -1;
 		}
+		if (r[i].hits != 1)
+			continue;	/* none, or ambiguous */
+		d->vendor = (uint16_t)r[i].vendor;
+		d->device = (uint16_t)r[i].device;
+		t->ids_known = true;
+		found++;
 	}
 out:
-	free(vend);
+	free(r);
 	pci_cleanup(a);
 	return found;
 }
@@ -859,8 +869,6 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 				d->multifunction = true;
 		n_mf += d->multifunction;
 	}
-	ax_machine_note(m, "text: header type not printed by lspci: multifunction inferred from functions listed per slot (%d slots), a lone function 0 taken as single",
-			n_mf);
 notes:
 	if (n_denied)
 		ax_machine_note(m, "text: %d device(s) show 'Capabilities: <access denied>' (lspci not run as root): PCIe type, ACS, SR-IOV unknown",
@@ -891,6 +899,10 @@ notes:
 				p->n_junk);
 	if (p->unterminated)
 		ax_machine_note(m, "text: input ends in the middle of a line: report may be truncated");
+	/* least telling last: m->notes has room for eight */
+	if (!config_from_dump)
+		ax_machine_note(m, "text: header type not printed by lspci: multifunction inferred from functions listed per slot (%d slots), a lone function 0 taken as single",
+				n_mf);
 }
 
 static void tparse_init(struct tparse *p, struct ax_machine *m)
