@@ -80,6 +80,7 @@ class Topology:
         self.devices = []
         self.hotplug = []
         self.expect_reasons = []
+        self.groups_as = None
         self.kernels = None
         self.extra = ""     # lines the runner adds for the guest (demo)
         with open(path) as f:
@@ -129,6 +130,8 @@ class Topology:
                                      % (path, n))
                 self.expect_reasons.append((full_addr(parts[0]),
                                             full_addr(parts[1]), only))
+            elif key == "expect-groups-as":
+                self.groups_as = val
             elif key in ("sriov_vfs", "name", "demo") or key.startswith("expect-") \
                     or key.startswith("hotplug-expect-"):
                 pass  # read by the guest
@@ -427,9 +430,10 @@ class Run:
         self.add("capture", "PASS", "fixtures in " + os.path.relpath(d, ROOT))
         return True
 
-    def kernel_groups(self):
+    def kernel_groups(self, body=None):
         groups = {}
-        body = self.captures["groups"][0]
+        if body is None:
+            body = self.captures["groups"][0]
         for line in body.splitlines():
             m = re.match(r"/sys/kernel/iommu_groups/(\d+)/devices/(\S+)$", line)
             if m:
@@ -500,6 +504,23 @@ class Run:
             if d["kernel_group"] != kg:
                 problems.append("%s kernel_group %s, sysfs says %s"
                                 % (d["address"], d["kernel_group"], kg))
+        basis = ""
+        if not kgroups and self.topo.groups_as:
+            # No IOMMU here: the groups it would make are those the kernel
+            # made on the same machine with an IOMMU (that topology's
+            # captured groups on this kernel).
+            ref = os.path.join(FIXTURES, "%s-%s" % (self.topo.groups_as,
+                                                    self.kshort), "groups.txt")
+            if not os.path.exists(ref):
+                self.add(check, "FAIL", "no %s to compare with (run %s first)"
+                         % (os.path.relpath(ref, ROOT), self.topo.groups_as))
+                return
+            with open(ref) as f:
+                kgroups = self.kernel_groups(f.read())
+            if set(kgroups) != addrs:
+                problems.append("devices differ from %s: %s" % (
+                    self.topo.groups_as, sorted(set(kgroups) ^ addrs)))
+            basis = " (as %s's kernel groups)" % self.topo.groups_as
         if not kgroups:
             if problems:
                 self.add(check, "FAIL", "; ".join(problems[:4]))
@@ -533,8 +554,8 @@ class Run:
             self.add(check, "FAIL", "%d problems: %s" % (
                 len(problems), "; ".join(problems[:4])))
         else:
-            self.add(check, "PASS", "%d devices, %d groups agree%s" % (
-                len(ingroup), len(set(kgroups.values())),
+            self.add(check, "PASS", "%d devices, %d groups agree%s%s" % (
+                len(ingroup), len(set(kgroups.values())), basis,
                 ", %d reasons right" % len(reasons) if reasons else ""))
 
 
