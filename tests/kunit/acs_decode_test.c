@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * acs_decode_test.c - KUnit: ACS register decoding of acs_inspect
+ * KUnit: ACS register decoding of acs_inspect
  * (acsi_read_acs(), acsi_acs_flags_enabled(), acsi_is_intel_spt_dword_acs())
  * on config spaces of real devices.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * acs_fake_pci.c - fake PCI buses and functions backed by lspci dumps.
+ * Fake PCI buses and functions backed by lspci dumps.
  *
  * Fields of struct pci_dev are filled the way pci_setup_device(),
  * set_pcie_port_type() and pci_acs_init() fill them, from the fixture's

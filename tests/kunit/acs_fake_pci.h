@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * acs_fake_pci.h - fake PCI buses and functions for the acs_inspect KUnit
+ * Fake PCI buses and functions for the acs_inspect KUnit
  * suites.  Config space is served from real lspci dumps (fixtures.h) by a
  * struct pci_ops, so the module's code reads it through the ordinary
  * pci_read_config_*() accessors.  Nothing is registered with the PCI core;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * acs_msg_test.c - KUnit: netlink message building of acs_inspect
+ * KUnit: netlink message building of acs_inspect
  * (acsi_fill_device(), acsi_fill_path()).  Messages are built into an skb
  * and parsed back with nla_parse() in strict mode.
  *
@@ -140,13 +140,41 @@ static struct nlattr **build_device(struct kunit *test, struct pci_dev *pdev,
 	return parse(test, (struct nlattr *)skb->data, skb->len);
 }
 
-#define EXPECT_ATTR(test, tb, a, getter, val) do {			\
-	KUNIT_ASSERT_NOT_NULL_MSG(test, (tb)[a], "missing " #a);	\
-	KUNIT_EXPECT_EQ_MSG(test, getter((tb)[a]), val, #a);		\
-} while (0)
+static const struct nlattr *expect_attr(struct kunit *test, struct nlattr **tb,
+					int a)
+{
+	KUNIT_ASSERT_NOT_NULL_MSG(test, tb[a], "attribute %d missing", a);
+	return tb[a];
+}
 
-#define EXPECT_NO_ATTR(test, tb, a) \
-	KUNIT_EXPECT_NULL_MSG(test, (tb)[a], "unexpected " #a)
+static void expect_u8(struct kunit *test, struct nlattr **tb, int a, u8 val)
+{
+	KUNIT_EXPECT_EQ_MSG(test, nla_get_u8(expect_attr(test, tb, a)), val,
+			    "attribute %d", a);
+}
+
+static void expect_u16(struct kunit *test, struct nlattr **tb, int a, u16 val)
+{
+	KUNIT_EXPECT_EQ_MSG(test, nla_get_u16(expect_attr(test, tb, a)), val,
+			    "attribute %d", a);
+}
+
+static void expect_u32(struct kunit *test, struct nlattr **tb, int a, u32 val)
+{
+	KUNIT_EXPECT_EQ_MSG(test, nla_get_u32(expect_attr(test, tb, a)), val,
+			    "attribute %d", a);
+}
+
+static void expect_s32(struct kunit *test, struct nlattr **tb, int a, s32 val)
+{
+	KUNIT_EXPECT_EQ_MSG(test, nla_get_s32(expect_attr(test, tb, a)), val,
+			    "attribute %d", a);
+}
+
+static void expect_none(struct kunit *test, struct nlattr **tb, int a)
+{
+	KUNIT_EXPECT_NULL_MSG(test, tb[a], "attribute %d unexpected", a);
+}
 
 /* Haswell-E root port 00:02.0 from cap-aer-root, alone on bus 00. */
 static void acs_msg_root_port(struct kunit *test)
@@ -158,43 +186,40 @@ static void acs_msg_root_port(struct kunit *test)
 
 	acsx_fake_child_bus(test, rp);
 	tb = build_device(test, rp, NULL);
-	EXPECT_ATTR(test, tb, ACSI_A_DOMAIN, nla_get_u32, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_BUS, nla_get_u8, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_DEVFN, nla_get_u8, PCI_DEVFN(2, 0));
-	EXPECT_ATTR(test, tb, ACSI_A_VENDOR, nla_get_u16, 0x8086);
-	EXPECT_ATTR(test, tb, ACSI_A_DEVICE, nla_get_u16, 0x2f04);
-	EXPECT_ATTR(test, tb, ACSI_A_CLASS, nla_get_u32, 0x060400);
-	EXPECT_ATTR(test, tb, ACSI_A_REVISION, nla_get_u8, 0x02);
-	EXPECT_ATTR(test, tb, ACSI_A_HDR_TYPE, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_MULTIFUNCTION, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_IS_PCIE, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_PCIE_TYPE, nla_get_u8,
-		    PCI_EXP_TYPE_ROOT_PORT);
-	EXPECT_ATTR(test, tb, ACSI_A_IS_BRIDGE, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_SECONDARY, nla_get_u8, 3);
-	EXPECT_ATTR(test, tb, ACSI_A_SUBORDINATE, nla_get_u8, 3);
-	EXPECT_ATTR(test, tb, ACSI_A_IS_VIRTFN, nla_get_u8, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_POS, nla_get_u16, 0x110);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_CAP, nla_get_u16, 0x1f);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_CTRL, nla_get_u16, 0x1f);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_EGRESS_BITS, nla_get_u8, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_DWORD_LAYOUT, nla_get_u8, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_DEV_FLAGS, nla_get_u32, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_REGS_ORIGIN, nla_get_u8,
-		    ACSI_ORIGIN_REGISTERS);
-	EXPECT_ATTR(test, tb, ACSI_A_EFF_ISOLATED, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_EFF_ORIGIN, nla_get_u8,
-		    ACSI_ORIGIN_REGISTERS);
+	expect_u32(test, tb, ACSI_A_DOMAIN, 0);
+	expect_u8(test, tb, ACSI_A_BUS, 0);
+	expect_u8(test, tb, ACSI_A_DEVFN, PCI_DEVFN(2, 0));
+	expect_u16(test, tb, ACSI_A_VENDOR, 0x8086);
+	expect_u16(test, tb, ACSI_A_DEVICE, 0x2f04);
+	expect_u32(test, tb, ACSI_A_CLASS, 0x060400);
+	expect_u8(test, tb, ACSI_A_REVISION, 0x02);
+	expect_u8(test, tb, ACSI_A_HDR_TYPE, 1);
+	expect_u8(test, tb, ACSI_A_MULTIFUNCTION, 1);
+	expect_u8(test, tb, ACSI_A_IS_PCIE, 1);
+	expect_u8(test, tb, ACSI_A_PCIE_TYPE, PCI_EXP_TYPE_ROOT_PORT);
+	expect_u8(test, tb, ACSI_A_IS_BRIDGE, 1);
+	expect_u8(test, tb, ACSI_A_SECONDARY, 3);
+	expect_u8(test, tb, ACSI_A_SUBORDINATE, 3);
+	expect_u8(test, tb, ACSI_A_IS_VIRTFN, 0);
+	expect_u16(test, tb, ACSI_A_ACS_POS, 0x110);
+	expect_u16(test, tb, ACSI_A_ACS_CAP, 0x1f);
+	expect_u16(test, tb, ACSI_A_ACS_CTRL, 0x1f);
+	expect_u8(test, tb, ACSI_A_ACS_EGRESS_BITS, 0);
+	expect_u8(test, tb, ACSI_A_ACS_DWORD_LAYOUT, 0);
+	expect_u32(test, tb, ACSI_A_DEV_FLAGS, 0);
+	expect_u8(test, tb, ACSI_A_REGS_ISOLATED, 1);
+	expect_u8(test, tb, ACSI_A_REGS_ORIGIN, ACSI_ORIGIN_REGISTERS);
+	expect_u8(test, tb, ACSI_A_EFF_ISOLATED, 1);
+	expect_u8(test, tb, ACSI_A_EFF_ORIGIN, ACSI_ORIGIN_REGISTERS);
 	/* On a root bus, unbound, ungrouped, unaliased. */
-	EXPECT_NO_ATTR(test, tb, ACSI_A_UPSTREAM_ADDR);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_DRIVER);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_IOMMU_GROUP);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_DOMAIN_TYPE);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_DMA_ALIAS_MASK);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_BRIDGE_ALIAS);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_QUIRK_RESULT);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_HOP_COUNT);
+	expect_none(test, tb, ACSI_A_UPSTREAM_ADDR);
+	expect_none(test, tb, ACSI_A_DRIVER);
+	expect_none(test, tb, ACSI_A_IOMMU_GROUP);
+	expect_none(test, tb, ACSI_A_DOMAIN_TYPE);
+	expect_none(test, tb, ACSI_A_DMA_ALIAS_MASK);
+	expect_none(test, tb, ACSI_A_BRIDGE_ALIAS);
+	expect_none(test, tb, ACSI_A_QUIRK_RESULT);
+	expect_none(test, tb, ACSI_A_HOP_COUNT);
 }
 
 /* Sunrise Point-LP: control read at +8, and no verdict claimed when off. */
@@ -203,14 +228,14 @@ static void acs_msg_spt_dword_layout(struct kunit *test)
 	struct pci_dev *rp = acsx_fake_alone(test, &fx_spt_rp);
 	struct nlattr **tb = build_device(test, rp, NULL);
 
-	EXPECT_ATTR(test, tb, ACSI_A_DEVICE, nla_get_u16, 0x9d10);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_POS, nla_get_u16, 0x140);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_CAP, nla_get_u16, 0x0f);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_CTRL, nla_get_u16, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_DWORD_LAYOUT, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 0);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_EFF_ISOLATED);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_EFF_ORIGIN);
+	expect_u16(test, tb, ACSI_A_DEVICE, 0x9d10);
+	expect_u16(test, tb, ACSI_A_ACS_POS, 0x140);
+	expect_u16(test, tb, ACSI_A_ACS_CAP, 0x0f);
+	expect_u16(test, tb, ACSI_A_ACS_CTRL, 0);
+	expect_u8(test, tb, ACSI_A_ACS_DWORD_LAYOUT, 1);
+	expect_u8(test, tb, ACSI_A_REGS_ISOLATED, 0);
+	expect_none(test, tb, ACSI_A_EFF_ISOLATED);
+	expect_none(test, tb, ACSI_A_EFF_ORIGIN);
 }
 
 /* A kprobe observation shows up as the effective verdict and quirk result. */
@@ -223,10 +248,10 @@ static void acs_msg_observation(struct kunit *test)
 	struct pci_dev *rp = acsx_fake_alone(test, &fx_ioh_rp);
 	struct nlattr **tb = build_device(test, rp, &obs);
 
-	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_EFF_ISOLATED, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_EFF_ORIGIN, nla_get_u8, ACSI_ORIGIN_KPROBE);
-	EXPECT_ATTR(test, tb, ACSI_A_QUIRK_RESULT, nla_get_s32, -ENOTTY);
+	expect_u8(test, tb, ACSI_A_REGS_ISOLATED, 0);
+	expect_u8(test, tb, ACSI_A_EFF_ISOLATED, 1);
+	expect_u8(test, tb, ACSI_A_EFF_ORIGIN, ACSI_ORIGIN_KPROBE);
+	expect_s32(test, tb, ACSI_A_QUIRK_RESULT, -ENOTTY);
 }
 
 /* Endpoint behind the DMI-to-PCI bridge: upstream, alias, flags, mask. */
@@ -249,18 +274,15 @@ static void acs_msg_conventional_behind_bridge(struct kunit *test)
 	br->dev_flags |= PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS;
 
 	tb = build_device(test, dev, NULL);
-	EXPECT_ATTR(test, tb, ACSI_A_BUS, nla_get_u8, 0x0a);
-	EXPECT_ATTR(test, tb, ACSI_A_IS_PCIE, nla_get_u8, 0);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_PCIE_TYPE);
-	EXPECT_ATTR(test, tb, ACSI_A_UPSTREAM_ADDR, nla_get_u32,
-		    ACSI_ADDR_PACK(0, 0, PCI_DEVFN(0x1e, 0)));
-	EXPECT_ATTR(test, tb, ACSI_A_BRIDGE_ALIAS, nla_get_u32,
-		    ACSI_ADDR_PACK(0, 0x0a, 0));
-	EXPECT_ATTR(test, tb, ACSI_A_ACS_POS, nla_get_u16, 0);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_ACS_CAP);
-	EXPECT_ATTR(test, tb, ACSI_A_REGS_ISOLATED, nla_get_u8, 0);
-	EXPECT_ATTR(test, tb, ACSI_A_REGS_ORIGIN, nla_get_u8,
-		    ACSI_ORIGIN_TYPE_RULE);
+	expect_u8(test, tb, ACSI_A_BUS, 0x0a);
+	expect_u8(test, tb, ACSI_A_IS_PCIE, 0);
+	expect_none(test, tb, ACSI_A_PCIE_TYPE);
+	expect_u32(test, tb, ACSI_A_UPSTREAM_ADDR, ACSI_ADDR_PACK(0, 0, PCI_DEVFN(0x1e, 0)));
+	expect_u32(test, tb, ACSI_A_BRIDGE_ALIAS, ACSI_ADDR_PACK(0, 0x0a, 0));
+	expect_u16(test, tb, ACSI_A_ACS_POS, 0);
+	expect_none(test, tb, ACSI_A_ACS_CAP);
+	expect_u8(test, tb, ACSI_A_REGS_ISOLATED, 0);
+	expect_u8(test, tb, ACSI_A_REGS_ORIGIN, ACSI_ORIGIN_TYPE_RULE);
 	KUNIT_ASSERT_NOT_NULL(test, tb[ACSI_A_DMA_ALIAS_MASK]);
 	m = nla_data(tb[ACSI_A_DMA_ALIAS_MASK]);
 	/* Bit n is devfn n, bytes in little-endian u32 order. */
@@ -268,8 +290,7 @@ static void acs_msg_conventional_behind_bridge(struct kunit *test)
 			1 << (PCI_DEVFN(2, 1) % 8));
 
 	tb = build_device(test, br, NULL);
-	EXPECT_ATTR(test, tb, ACSI_A_DEV_FLAGS, nla_get_u32,
-		    PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS);
+	expect_u32(test, tb, ACSI_A_DEV_FLAGS, PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS);
 }
 
 /* A VF names its PF; the PF says it has SR-IOV. */
@@ -285,12 +306,11 @@ static void acs_msg_virtfn(struct kunit *test)
 	vf->is_virtfn = 1;
 	vf->physfn = pf;
 	tb = build_device(test, vf, NULL);
-	EXPECT_ATTR(test, tb, ACSI_A_IS_VIRTFN, nla_get_u8, 1);
-	EXPECT_ATTR(test, tb, ACSI_A_PF_ADDR, nla_get_u32,
-		    ACSI_ADDR_PACK(0, 4, 0));
+	expect_u8(test, tb, ACSI_A_IS_VIRTFN, 1);
+	expect_u32(test, tb, ACSI_A_PF_ADDR, ACSI_ADDR_PACK(0, 4, 0));
 	tb = build_device(test, pf, NULL);
-	EXPECT_ATTR(test, tb, ACSI_A_HAS_SRIOV, nla_get_u8, 1);
-	EXPECT_NO_ATTR(test, tb, ACSI_A_PF_ADDR);
+	expect_u8(test, tb, ACSI_A_HAS_SRIOV, 1);
+	expect_none(test, tb, ACSI_A_PF_ADDR);
 }
 
 /* The X58 chain 04:00.0 -> 03:00.0 -> 02:00.0 -> 00:03.0. */
@@ -348,26 +368,25 @@ static void acs_msg_path(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, acsi_fill_path(skb, ep, observe_one), 0);
 	KUNIT_EXPECT_EQ(test, ctx.calls, 4);
 	tb = parse(test, (struct nlattr *)skb->data, skb->len);
-	EXPECT_ATTR(test, tb, ACSI_A_HOP_COUNT, nla_get_u32, 4);
+	expect_u32(test, tb, ACSI_A_HOP_COUNT, 4);
 
 	nla_for_each_attr(a, (struct nlattr *)skb->data, skb->len, rem) {
 		if (nla_type(a) != ACSI_A_HOP)
 			continue;
 		KUNIT_ASSERT_LT(test, hop, 4);
 		tb = parse(test, nla_data(a), nla_len(a));
-		EXPECT_ATTR(test, tb, ACSI_A_BUS, nla_get_u8, bus[hop]);
-		EXPECT_ATTR(test, tb, ACSI_A_DEVFN, nla_get_u8, devfn[hop]);
-		EXPECT_ATTR(test, tb, ACSI_A_PCIE_TYPE, nla_get_u8, type[hop]);
+		expect_u8(test, tb, ACSI_A_BUS, bus[hop]);
+		expect_u8(test, tb, ACSI_A_DEVFN, devfn[hop]);
+		expect_u8(test, tb, ACSI_A_PCIE_TYPE, type[hop]);
 		if (hop == 1) {
-			EXPECT_ATTR(test, tb, ACSI_A_EFF_ORIGIN, nla_get_u8,
-				    ACSI_ORIGIN_KPROBE);
-			EXPECT_ATTR(test, tb, ACSI_A_EFF_ISOLATED, nla_get_u8, 0);
-			EXPECT_ATTR(test, tb, ACSI_A_QUIRK_RESULT, nla_get_s32, 0);
+			expect_u8(test, tb, ACSI_A_EFF_ORIGIN, ACSI_ORIGIN_KPROBE);
+			expect_u8(test, tb, ACSI_A_EFF_ISOLATED, 0);
+			expect_s32(test, tb, ACSI_A_QUIRK_RESULT, 0);
 		} else {
-			EXPECT_NO_ATTR(test, tb, ACSI_A_QUIRK_RESULT);
+			expect_none(test, tb, ACSI_A_QUIRK_RESULT);
 		}
 		if (hop == 3)
-			EXPECT_NO_ATTR(test, tb, ACSI_A_UPSTREAM_ADDR);
+			expect_none(test, tb, ACSI_A_UPSTREAM_ADDR);
 		else
 			KUNIT_EXPECT_NOT_NULL(test, tb[ACSI_A_UPSTREAM_ADDR]);
 		hop++;

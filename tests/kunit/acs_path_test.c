@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * acs_path_test.c - KUnit: the upstream path walk and bridge aliases of
+ * KUnit: the upstream path walk and bridge aliases of
  * acs_inspect (acsi_path_walk(), acsi_bridge_alias(), acsi_pack_addr(),
  * acsi_bus_is_root()) on fake hierarchies of real devices.
  */

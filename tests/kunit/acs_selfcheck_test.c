@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * acs_selfcheck_test.c - a deliberately broken suite, built only by
+ * A deliberately broken suite, built only by
  * `tests/kunit/run.sh --self-check`, to prove the harness notices a failing
  * case, a memory leak and a lockdep splat.  Never part of a normal run.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * acs_verdict_test.c - KUnit: the isolation decision of acs_inspect.
+ * KUnit: the isolation decision of acs_inspect.
  *
  * acsi_registers_verdict() must give what drivers/pci/pci.c
  * pci_acs_enabled() gives without quirks, port type by port type, on real

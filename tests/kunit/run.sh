@@ -11,6 +11,7 @@
 #   ACSX_KUNIT_CACHE    cache dir (default /var/cache/acsexplain/kunit)
 #   ACSX_KUNIT_TARBALL  kernel source (default /usr/src/linux-source-6.1.tar.xz)
 #   ACSX_KUNIT_TIMEOUT  seconds the VM may run (default 600)
+#   ACSX_BUSYBOX        static busybox for the initramfs (default /bin/busybox)
 #
 # Usage: run.sh [--self-check]
 #   --self-check  add a suite that fails one case, leaks memory and inverts a
@@ -45,19 +46,23 @@ case ${1:-} in
 esac
 step() { printf '== %s (%ds)\n' "$*" "$SECONDS"; }
 
-for tool in qemu-system-x86_64 python3 cpio gzip gcc make; do
+for tool in qemu-system-x86_64 python3 cpio gzip gcc make readelf objdump flock; do
 	command -v "$tool" >/dev/null || die "$tool not found (make deps)"
 done
-BUSYBOX=$(command -v busybox || true)
-[ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q static ||
-	BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] || die "static busybox not found (apt-get install busybox-static)"
+BUSYBOX=${ACSX_BUSYBOX:-/bin/busybox}
+[ -x "$BUSYBOX" ] || die "$BUSYBOX not found (apt-get install busybox-static)"
+# The initramfs has no libc: a dynamically linked busybox cannot run there.
+! readelf -l "$BUSYBOX" | grep -q 'program interpreter' ||
+	die "$BUSYBOX is dynamically linked (apt-get install busybox-static)"
 [ -r "$TARBALL" ] || die "$TARBALL missing (apt-get install linux-source-6.1)"
 mkdir -p "$CACHE"
 
 # One run at a time per cache: the kernel build and the VM share it.
 exec 9>"$CACHE/.lock"
-flock 9
+if ! flock -n 9; then
+	step "waiting for another run using $CACHE"
+	flock 9
+fi
 
 # 1. Source tree, extracted once per tarball.
 src_stamp=$(stat -c '%s %Y' "$TARBALL")
@@ -129,8 +134,9 @@ ln -sfn "$TOP/include" "$MODDIR/include"
 	cat "$CACHE/module-build.log" >&2
 	die "test module build failed"
 }
-if grep -E 'warning:' "$CACHE/module-build.log" >&2; then
-	die "test module build has warnings (W=1)"
+# Compiler (W=1) and modpost warnings both fail the run.
+if grep -iE '(^|[^a-z])warning:' "$CACHE/module-build.log" >&2; then
+	die "test module build has warnings (W=1 or modpost)"
 fi
 KO=$MODDIR/tests/kunit/acs_inspect_kunit.ko
 
