@@ -479,10 +479,23 @@ static void parse_dev_line(struct tparse *p, char *s)
 	}
 }
 
+/* e-mail / forum quoting: "> 00:1c.0 ...", "> \tStatus: ..." */
+static char *unquote(char *raw)
+{
+	while (raw[0] == '>' && (raw[1] == ' ' || raw[1] == '\t' ||
+				 raw[1] == '>' || !raw[1]))
+		raw += raw[1] == ' ' ? 2 : 1;
+	return raw;
+}
+
 static void parse_line(struct tparse *p, char *raw)
 {
-	bool indented = raw[0] == ' ' || raw[0] == '\t';
-	char *s = trim(raw);
+	bool indented;
+	char *s;
+
+	raw = unquote(raw);
+	indented = raw[0] == ' ' || raw[0] == '\t';
+	s = trim(raw);
 	struct ax_addr a;
 	bool wide;
 	int n;
@@ -539,7 +552,9 @@ static char **split_lines(const char *buf, size_t len, int *n_junk,
 	for (i = 0; i <= len; i++) {
 		size_t e, cut = (size_t)-1;
 
-		if (i < len && buf[i] != '\n' && buf[i] != '\0')
+		/* LF, CRLF, and old Mac CR-only line ends */
+		if (i < len && buf[i] != '\n' && buf[i] != '\0' &&
+		    !(buf[i] == '\r' && (i + 1 == len || buf[i + 1] != '\n')))
 			continue;
 		if (i == len && s == len)
 			break;
@@ -999,12 +1014,42 @@ static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 	return 0;
 }
 
+/* Move the scratch machine t (text facts) into m. */
+static int adopt_text(struct ax_machine *m, struct ax_machine *t,
+		      char *err, size_t errlen)
+{
+	size_t first = m->n, i;
+	int k;
+
+	for (i = 0; i < t->n; i++) {
+		struct ax_dev *d = ax_machine_add(m);
+
+		if (!d) {
+			m->n = first;
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		*d = t->devs[i];
+		if (d->physfn >= 0)
+			d->physfn += (int)first;
+	}
+	m->kernel_groups_known |= t->kernel_groups_known;
+	if (!m->kernel_release[0])
+		memcpy(m->kernel_release, t->kernel_release,
+		       sizeof(m->kernel_release));
+	for (k = 0; k < t->n_notes; k++)
+		ax_machine_note(m, "%s", t->notes[k]);
+	m->source = AX_SRC_LSPCI_TEXT;
+	return 0;
+}
+
 int ax_source_text(struct ax_machine *m, const char *buf, size_t len,
 		   char *err, size_t errlen)
 {
 	struct ax_machine t;
 	struct tparse p;
 	char **lines = NULL;
+	char why[160];
 	int ret = -1;
 
 	/* Parse into a scratch machine: the text may turn out to carry
@@ -1019,40 +1064,27 @@ int ax_source_text(struct ax_machine *m, const char *buf, size_t len,
 			 "no PCI device line (bb:dd.f ...) in the report: not lspci output");
 		goto out;
 	}
-	finish_text(&p, p.has_hex);
 	if (p.has_hex) {
-		ret = text_with_dump(m, &p, lines, err, errlen);
-		goto out;
+		finish_text(&p, true);
+		ret = text_with_dump(m, &p, lines, why, sizeof(why));
+		if (!ret)
+			goto out;
+		/* hex blocks cut short or missing for some device: the text
+		 * is all there is
+		 */
+		free_lines(lines);
+		lines = NULL;
+		free(p.td);
+		ax_machine_free(&t);
+		ax_machine_init(&t);
+		tparse_init(&p, &t);
+		if (parse_lines(&p, buf, len, NULL, err, errlen))
+			goto out;
+		ax_machine_note(&t, "text: hex dump blocks unusable (%.100s): facts from the text",
+				why);
 	}
-	/* move the scratch machine's devices and facts into m */
-	{
-		size_t i;
-		size_t first = m->n;
-
-		for (i = 0; i < t.n; i++) {
-			struct ax_dev *d = ax_machine_add(m);
-
-			if (!d) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-			*d = t.devs[i];
-			if (d->physfn >= 0)
-				d->physfn += (int)first;
-		}
-	}
-	m->kernel_groups_known |= t.kernel_groups_known;
-	if (!m->kernel_release[0])
-		memcpy(m->kernel_release, t.kernel_release,
-		       sizeof(m->kernel_release));
-	{
-		int i;
-
-		for (i = 0; i < t.n_notes; i++)
-			ax_machine_note(m, "%s", t.notes[i]);
-	}
-	m->source = AX_SRC_LSPCI_TEXT;
-	ret = 0;
+	finish_text(&p, false);
+	ret = adopt_text(m, &t, err, errlen);
 out:
 	free_lines(lines);
 	free(p.td);
@@ -1147,14 +1179,15 @@ int ax_detect_format(const char *buf, size_t len)
 		bool wide, ind;
 		char *t;
 
-		for (s = i; s < len && buf[s] != '\n'; s++)
+		for (s = i; s < len && buf[s] != '\n' && buf[s] != '\r'; s++)
 			;
 		n = s - i < sizeof(line) - 1 ? s - i : sizeof(line) - 1;
 		memcpy(line, buf + i, n);
 		line[n] = '\0';
 		lines++;
-		ind = line[0] == ' ' || line[0] == '\t';
-		t = trim(line);
+		t = unquote(line);
+		ind = t[0] == ' ' || t[0] == '\t';
+		t = trim(t);
 		if (!*t)
 			continue;
 		if (is_hex_line(t))

@@ -948,6 +948,26 @@ static void test_detect_and_text(void)
 		check(!m.kernel_groups_known, "groups known");
 		ax_machine_free(&m);
 	}
+	snprintf(ctx, sizeof(ctx), "text with CR-only line ends");
+	{
+		const char *t =
+			"00:1c.0 PCI bridge [0604]: Intel Corporation Device [8086:a110]\r"
+			"\tBus: primary=00, secondary=01, subordinate=01, sec-latency=0\r"
+			"\tIOMMU group: 4\r"
+			"01:00.0 Ethernet controller [0200]: x [8086:1533]\r"
+			"\tIOMMU group: 5\r";
+
+		ax_machine_init(&m);
+		check(ax_detect_format(t, strlen(t)) == AX_FMT_LSPCI_TEXT,
+		      "format");
+		check(!ax_source_text(&m, t, strlen(t), err, sizeof(err)),
+		      "%s", err);
+		check(m.n == 2 && m.devs[0].is_bridge &&
+		      m.devs[0].subordinate == 1 &&
+		      m.devs[0].kernel_group == 4 &&
+		      m.devs[1].kernel_group == 5, "facts");
+		ax_machine_free(&m);
+	}
 	snprintf(ctx, sizeof(ctx), "text without devices");
 	ax_machine_init(&m);
 	check(ax_source_text(&m, "IOMMU\n", 6, err, sizeof(err)) == -1 &&
