@@ -226,6 +226,33 @@ static void acs_effective_from_registers(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, v.known);
 }
 
+/*
+ * 6.1's pci_quirk_zhaoxin_pcie_ports_acs() answers "not isolated" for
+ * Zhaoxin root and downstream ports outside its ID list, whatever their
+ * registers say: an isolating register verdict is no fact there.
+ */
+static void acs_effective_zhaoxin_may_deny(struct kunit *test)
+{
+	struct pci_dev *rp = acsx_fake_alone(test, &fx_hsw_rp);
+	struct pci_dev *ep = acsx_fake_alone(test, &fx_cx3_ep);
+	struct acsi_verdict regs;
+
+	rp->vendor = PCI_VENDOR_ID_ZHAOXIN;
+	regs = regs_of(test, rp);
+	KUNIT_EXPECT_TRUE(test, regs.isolated);
+	KUNIT_EXPECT_FALSE(test, acsi_effective_verdict(rp, &regs, NULL).known);
+	acsx_fake_set_pcie_type(rp, PCI_EXP_TYPE_DOWNSTREAM);
+	regs = regs_of(test, rp);
+	KUNIT_EXPECT_FALSE(test, acsi_effective_verdict(rp, &regs, NULL).known);
+
+	/* The quirk leaves other types alone (-ENOTTY). */
+	ep->vendor = PCI_VENDOR_ID_ZHAOXIN;
+	regs = regs_of(test, ep);
+	KUNIT_EXPECT_TRUE(test, acsi_effective_verdict(ep, &regs, NULL).known);
+	KUNIT_EXPECT_TRUE(test,
+			  acsi_effective_verdict(ep, &regs, NULL).isolated);
+}
+
 /* IOMMU groups attached to fake devices, dropped when the test ends. */
 struct group_ref {
 	struct device *dev;
@@ -364,6 +391,7 @@ static struct kunit_case acs_effective_cases[] = {
 	KUNIT_CASE(acs_effective_quirk_only_is_not_enough),
 	KUNIT_CASE(acs_effective_kernel_flag),
 	KUNIT_CASE(acs_effective_from_registers),
+	KUNIT_CASE(acs_effective_zhaoxin_may_deny),
 	KUNIT_CASE(acs_effective_group_evidence),
 	KUNIT_CASE(acs_effective_same_group_proves_nothing),
 	KUNIT_CASE(acs_effective_alias_child_proves_nothing),
