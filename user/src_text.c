@@ -660,7 +660,8 @@ struct rev_match {
 static bool name_lookup(struct pci_access *a, char *buf, size_t len,
 			int flags, unsigned int v, unsigned int d)
 {
-	return pci_lookup_name(a, buf, (int)len, flags | PCI_LOOKUP_NO_NUMBERS,
+	return pci_lookup_name(a, buf, (int)len,
+			       flags | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
 			       v, d) != NULL;
 }
 

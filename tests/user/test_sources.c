@@ -982,6 +982,93 @@ static void test_detect_and_text(void)
 	ax_machine_free(&m);
 }
 
+/* ---- cut and damaged input: an answer or one error line, no crash ---- */
+
+static unsigned int lcg(unsigned int *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) & 0xffffff;
+}
+
+static void damaged(const char *path, bool as_dump, unsigned int seed)
+{
+	char err[256];
+	size_t len, i;
+	char *buf = slurp(path, &len);
+	int k;
+
+	if (!buf || !len) {
+		check(0, "cannot read %s", path);
+		free(buf);
+		return;
+	}
+	for (k = 0; k < 24; k++) {
+		struct ax_machine m;
+		size_t cut = lcg(&seed) % len;
+		char *copy = malloc(len + 1);
+		int ret;
+
+		memcpy(copy, buf, len + 1);
+		if (k >= 12) {
+			/* flip a few bytes, keep the length */
+			for (i = 0; i < 8; i++)
+				copy[lcg(&seed) % len] = (char)(lcg(&seed) & 0xff);
+			cut = len;
+		}
+		copy[cut] = '\0';
+		ax_machine_init(&m);
+		err[0] = '\0';
+		if (as_dump) {
+			const char *p = write_tmp(copy);
+
+			ret = p ? ax_source_dump(&m, p, err, sizeof(err)) : -1;
+			if (p)
+				unlink(p);
+		} else {
+			ret = ax_source_text(&m, copy, cut, err, sizeof(err));
+		}
+		if (!ret)
+			ret = ax_machine_link(&m, err, sizeof(err));
+		check(ret == 0 || (ret == -1 && err[0] && !strchr(err, '\n')),
+		      "cut at %zu (variant %d): ret %d err '%s'", cut, k, ret,
+		      err);
+		ax_machine_free(&m);
+		free(copy);
+	}
+	free(buf);
+}
+
+static void test_damaged(void)
+{
+	static const char *const dumps[] = {
+		"cap-aer-root", "cap-exp-lnkcap2", "tree-asus-p6t6",
+	};
+	char dir[512], path[800];
+	struct dirent *e;
+	unsigned int seed = 1;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/pciutils-tests/%s", data_dir(),
+			 dumps[i]);
+		snprintf(ctx, sizeof(ctx), "damaged dump %s", dumps[i]);
+		damaged(path, true, seed++);
+	}
+	snprintf(dir, sizeof(dir), "%s/linuxhw", data_dir());
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		snprintf(ctx, sizeof(ctx), "damaged report %.60s", e->d_name);
+		damaged(path, false, seed++);
+	}
+	closedir(d);
+}
+
 int main(void)
 {
 	test_known_dumps();
@@ -991,6 +1078,7 @@ int main(void)
 	test_linuxhw();
 	test_fixtures();
 	test_detect_and_text();
+	test_damaged();
 	printf("sources: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
