@@ -274,7 +274,7 @@ static void mark_vfs(struct ax_machine *m, size_t first,
 static void note_gaps(struct ax_machine *m, const struct dump_gaps *g)
 {
 	if (g->hdr_only)
-		ax_machine_note(m, "dump: %d function(s) have only the 64-byte header (lspci -x): PCIe type, ACS, SR-IOV unknown",
+		ax_machine_note(m, "dump: %d function(s) have only the 64-byte header (lspci -x, or not run as root): PCIe type, ACS, SR-IOV unknown",
 				g->hdr_only);
 	if (g->no_ext)
 		ax_machine_note(m, "dump: no extended config space for %d PCIe function(s) (first %s): ACS unknown, not absent; use lspci -xxxx as root",
