@@ -708,8 +708,10 @@ static int reverse_ids(struct tparse *p, int *n_need)
 	r = calloc(n, sizeof(*r));
 	if (!r)
 		goto out;
-	for (i = 0; i < n; i++)
-		r[i].vendor = r[i].device = -1;
+	for (i = 0; i < n; i++) {
+		r[i].vendor = -1;
+		r[i].device = -1;
+	}
 	/* vendor: the longest vendor name that prefixes the printed name */
 	for (v = 0; v < 0xffff; v++) {
 		size_t l;
@@ -974,10 +976,13 @@ static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 	FILE *f;
 
 	fd = mkstemp(path);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
 		snprintf(err, errlen, "temporary file: %s", strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(path);
+		}
 		return -1;
 	}
 	for (i = 0; lines[i]; i++) {

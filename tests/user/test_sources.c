@@ -807,8 +807,8 @@ static void run_fixture(const char *dir, const char *name)
 	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
 	base[0] = '\0';
 	if (strstr(exp, "base=")) {
-		sscanf(strstr(exp, "base=") + 5, "%255s", err);
-		snprintf(base, sizeof(base), "%s/%s", dir, err);
+		if (sscanf(strstr(exp, "base=") + 5, "%255s", err) == 1)
+			snprintf(base, sizeof(base), "%s/%s", dir, err);
 	}
 	want_error = strstr(exp, "\nerror~=") != NULL;
 	ax_machine_init(&m);
