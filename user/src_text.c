@@ -1145,22 +1145,25 @@ void ax_release_from_name(struct ax_machine *m, const char *path)
 	if (m->kernel_release[0])
 		return;
 	base = base ? base + 1 : path;
-	/* {type}__{vendor}__...__{OS}__{kernel}__{arch}__{probe} */
-	for (q = base; q; q = strstr(q, "__")) {
+	/* {type}__{vendor}__...__{OS}__{kernel}__{arch}__{probe}: the first
+	 * '_'-separated field shaped like a release ("6.8.0-51-GENERIC")
+	 */
+	for (q = base; *q; q += strcspn(q, "_")) {
 		size_t n, k;
-		int dots = 0;
 
-		while (*q == '_')
-			q++;
+		q += strspn(q, "_");
 		n = strcspn(q, "_");
-		while (q[n] == '_' && q[n + 1] && q[n + 1] != '_')
-			n += 1 + strcspn(q + n + 1, "_");
-		if (!n || !isdigit((unsigned char)q[0]))
+		if (n < 3 || n >= sizeof(m->kernel_release) ||
+		    !isdigit((unsigned char)q[0]))
+			continue;
+		for (k = 1; k < n && isdigit((unsigned char)q[k]); k++)
+			;
+		if (q[k] != '.' || !isdigit((unsigned char)q[k + 1]))
 			continue;
 		for (k = 0; k < n && (isalnum((unsigned char)q[k]) ||
-				      strchr(".-+_", q[k])); k++)
-			dots += q[k] == '.';
-		if (k != n || dots < 1 || n >= sizeof(m->kernel_release))
+				      strchr(".-+", q[k])); k++)
+			;
+		if (k != n)
 			continue;
 		for (k = 0; k < n; k++)
 			m->kernel_release[k] = (char)tolower((unsigned char)q[k]);

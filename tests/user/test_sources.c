@@ -968,6 +968,24 @@ static void test_detect_and_text(void)
 		      m.devs[1].kernel_group == 5, "facts");
 		ax_machine_free(&m);
 	}
+	snprintf(ctx, sizeof(ctx), "release from file name");
+	{
+		static const char *const k[][2] = {
+			{ "/x/Notebook__Framework__Laptop__Laptop_13__85FBE274D954__UBUNTU-24.04__6.8.0-51-GENERIC__X86_64__23175F9255", "6.8.0-51-generic" },
+			{ "report_6.2.16-12-PVE_x86.txt", "6.2.16-12-pve" },
+			{ "lspci-5.10.0-28-amd64.txt", "" },	/* not '_'-separated */
+			{ "Desktop__A__B__C__DEBIAN-12__X86_64__1", "" },
+			{ "6.12.9+bpo-amd64", "6.12.9+bpo-amd64" },
+		};
+
+		for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+			ax_machine_init(&m);
+			ax_release_from_name(&m, k[i][0]);
+			check(!strcmp(m.kernel_release, k[i][1]), "%s -> '%s'",
+			      k[i][0], m.kernel_release);
+			ax_machine_free(&m);
+		}
+	}
 	snprintf(ctx, sizeof(ctx), "text without devices");
 	ax_machine_init(&m);
 	check(ax_source_text(&m, "IOMMU\n", 6, err, sizeof(err)) == -1 &&
