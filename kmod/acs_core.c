@@ -400,7 +400,7 @@ static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 	struct device_driver *drv;
 	u32 alias;
 
-	/* A racing unbind only makes the name stale, drivers stay loaded. */
+	/* Unlocked read, the way dev_driver_string() reads it. */
 	drv = READ_ONCE(pdev->dev.driver);
 	if (drv && drv->name && nla_put_string(skb, ACSI_A_DRIVER, drv->name))
 		return -EMSGSIZE;

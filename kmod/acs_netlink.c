@@ -75,6 +75,15 @@ static struct pci_dev *acsi_lookup(struct genl_info *info)
 	return pdev;
 }
 
+static int acsi_put_addr(struct sk_buff *skb, struct pci_dev *pdev)
+{
+	if (nla_put_u32(skb, ACSI_A_DOMAIN, pci_domain_nr(pdev->bus)) ||
+	    nla_put_u8(skb, ACSI_A_BUS, pdev->bus->number) ||
+	    nla_put_u8(skb, ACSI_A_DEVFN, pdev->devfn))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static bool acsi_observe(struct pci_dev *pdev, struct acsi_observation *obs)
 {
 	return acsi_kprobe_observe(pdev, obs);
@@ -159,11 +168,7 @@ static int acsi_reply_device(struct genl_info *info, struct pci_dev *pdev,
 		if (!hdr) {
 			ret = -EMSGSIZE;
 		} else if (path) {
-			ret = nla_put_u32(msg, ACSI_A_DOMAIN,
-					  pci_domain_nr(pdev->bus)) ||
-			      nla_put_u8(msg, ACSI_A_BUS, pdev->bus->number) ||
-			      nla_put_u8(msg, ACSI_A_DEVFN, pdev->devfn) ?
-			      -EMSGSIZE : 0;
+			ret = acsi_put_addr(msg, pdev);
 			if (!ret)
 				ret = acsi_fill_path(msg, pdev, acsi_observe);
 		} else {
@@ -391,9 +396,7 @@ void acsi_nl_event(u8 cmd, struct pci_dev *pdev)
 	hdr = genlmsg_put(msg, 0, 0, &acsi_family, 0, cmd);
 	if (!hdr)
 		goto err;
-	if (nla_put_u32(msg, ACSI_A_DOMAIN, pci_domain_nr(pdev->bus)) ||
-	    nla_put_u8(msg, ACSI_A_BUS, pdev->bus->number) ||
-	    nla_put_u8(msg, ACSI_A_DEVFN, pdev->devfn) ||
+	if (acsi_put_addr(msg, pdev) ||
 	    nla_put_u16(msg, ACSI_A_VENDOR, pdev->vendor) ||
 	    nla_put_u16(msg, ACSI_A_DEVICE, pdev->device) ||
 	    nla_put_u32(msg, ACSI_A_GENERATION, atomic_read(&acsi_generation)))
