@@ -295,6 +295,59 @@ static int machine_copy(struct ax_machine *dst, const struct ax_machine *src)
 	return 0;
 }
 
+/*
+ * The kernel grouped differently than its algorithm predicts: find the
+ * change that reproduces the kernel's groups.  The ACS override patch
+ * (Proxmox, Zen) is the usual one; a quirk backported to a distribution
+ * kernel is the other.
+ */
+static void explain_mismatch(struct ax_machine *m, const struct ax_profile *p,
+			     struct ax_result *res)
+{
+	static const char *const ovr[] = {
+		"downstream", "multifunction", "downstream,multifunction",
+	};
+	int *saved = malloc((m->n + 1) * sizeof(int));
+	size_t i, k;
+
+	if (!saved)
+		return;
+	for (i = 0; i < m->n; i++)
+		saved[i] = m->devs[i].group;
+	for (k = 0; k < sizeof(ovr) / sizeof(ovr[0]) + 1; k++) {
+		struct ax_profile p2 = *p;
+		struct ax_result r2;
+		char cl[128];
+		bool hit;
+
+		if (k < sizeof(ovr) / sizeof(ovr[0])) {
+			snprintf(cl, sizeof(cl), "pcie_acs_override=%s", ovr[k]);
+			ax_profile_from_cmdline(&p2, cl);
+		} else if (p->kver && p->kver < axq_db_newest) {
+			p2.kver = 0;
+		} else {
+			break;
+		}
+		if (ax_derive(m, &p2, &r2))
+			break;
+		hit = r2.matches_kernel;
+		ax_result_free(&r2);
+		if (!hit)
+			continue;
+		if (k < sizeof(ovr) / sizeof(ovr[0]))
+			snprintf(res->mismatch_cause, sizeof(res->mismatch_cause),
+				 "the kernel's groups are exactly what the out-of-tree ACS override patch makes with pcie_acs_override=%s: that isolation is simulated, not real",
+				 ovr[k]);
+		else
+			snprintf(res->mismatch_cause, sizeof(res->mismatch_cause),
+				 "the kernel's groups match the quirks of the newest kernel: this distribution kernel carries quirks backported from later releases");
+		break;
+	}
+	for (i = 0; i < m->n; i++)
+		m->devs[i].group = saved[i];
+	free(saved);
+}
+
 static int gather(struct ax_machine *m, const struct opts *o, char *err,
 		  size_t errlen)
 {
@@ -530,6 +583,10 @@ int main(int argc, char **argv)
 		ax_machine_free(&m);
 		return fail(AX_EXIT_INTERNAL, "out of memory%s%s", "", "");
 	}
+
+	if (m.kernel_groups_known && m.iommu == AX_IOMMU_ON &&
+	    !res.matches_kernel)
+		explain_mismatch(&m, &prof, &res);
 
 	/* Select the devices asked about. */
 	sel = calloc(m.n + 1, sizeof(int));

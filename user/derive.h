@@ -108,6 +108,7 @@ struct ax_result {
 	int *culprit;		/* main device at fault for the group, -1 */
 	bool matches_kernel;	/* predicted partition == kernel's */
 	int n_mismatch;		/* devices whose group differs */
+	char mismatch_cause[240];	/* what explains it, "" if unknown */
 	struct ax_audit *audit;
 	int n_audit;
 };

@@ -304,6 +304,9 @@ void ax_explain_header(FILE *out, const struct ax_machine *m,
 			fprintf(out,
 				"%s  WARNING: %d device(s) are grouped differently by the kernel than the kernel's algorithm predicts.%s Likely causes: an ACS override patch (Proxmox, Zen, many gaming kernels: look for pcie_acs_override= on the command line), a quirk the facts could not show, or a kernel whose grouping code differs. Trust the kernel's groups for assignment.\n",
 				col(o, C_RED), r->n_mismatch, col(o, C_RESET));
+		if (!r->matches_kernel && r->mismatch_cause[0])
+			fprintf(out, "  Found the cause: %s.\n",
+				r->mismatch_cause);
 	}
 }
 

@@ -101,6 +101,13 @@ if grep -q "port that isolates: 0000:00:1b.0 \[free\]" "$W/rem"; then
 else
 	echo "FAIL remedies do not name the free slot:"; cat "$W/rem"; fail=$((fail + 1))
 fi
+# a Proxmox kernel with the ACS override: the difference is found and named
+"$T" --from "$F/c5-proxmox-override.txt" --no-color 01:00.1 >"$W/px" 2>&1
+if grep -q "Found the cause: .*pcie_acs_override=downstream,multifunction" "$W/px"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL ACS override not recognised:"; cat "$W/px"; fail=$((fail + 1))
+fi
 expect_rc() { # CODE ARGS...: the exit status of a bad what-if
 	code=$1; shift
 	"$T" "$@" >/dev/null 2>"$W/e"; rc=$?
