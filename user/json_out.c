@@ -263,9 +263,16 @@ static int kernel_group_size(const int *kg, int n, int g)
 
 /*
  * A device matches when the devices acsexplain groups it with are exactly
- * the devices the kernel groups it with; the group numbers themselves
- * differ by design.  A device without a kernel group never matches.
+ * the devices the kernel groups it with (group numbers differ by design).
+ * As in derive.c: devices whose kernel group is unknown are not compared,
+ * and "no group" matches "no group".  Nothing is compared when the
+ * kernel's groups are unknown or the IOMMU is off.
  */
+static bool compared(const struct ax_machine *m)
+{
+	return m->kernel_groups_known && m->iommu != AX_IOMMU_OFF;
+}
+
 static json_object *comparison_json(struct jctx *c)
 {
 	const struct ax_machine *m = c->m;
@@ -276,7 +283,7 @@ static json_object *comparison_json(struct jctx *c)
 	size_t i;
 
 	put(c, o, "kernel_groups_known", jbool(c, m->kernel_groups_known));
-	if (!m->kernel_groups_known) {
+	if (!compared(m)) {
 		put(c, o, "matches", NULL);
 		put(c, o, "mismatched_devices", mis);
 		return o;
@@ -292,25 +299,33 @@ static json_object *comparison_json(struct jctx *c)
 
 	for (i = 0; kg && mis && i < m->n && !c->oom; i++) {
 		const struct ax_dev *d = &m->devs[i];
-		bool same = d->kernel_group >= 0 && d->group >= 0 &&
-			    d->group < res->n_groups;
-		int k;
+		const struct ax_group *g;
+		int k, n_known = 0;
+		bool same = true;
 
-		if (same) {
-			const struct ax_group *g = &res->groups[d->group];
+		if (d->kernel_group == AX_GROUP_UNKNOWN)
+			continue;
+		if (d->kernel_group < 0 || d->group < 0 ||
+		    d->group >= res->n_groups) {
+			same = (d->kernel_group < 0) == (d->group < 0);
+		} else {
+			g = &res->groups[d->group];
+			for (k = 0; same && k < g->n; k++) {
+				int mk = m->devs[g->members[k]].kernel_group;
 
-			same = g->n == kernel_group_size(kg, nkg,
-							 d->kernel_group);
-			for (k = 0; same && k < g->n; k++)
-				same = m->devs[g->members[k]].kernel_group ==
-				       d->kernel_group;
+				if (mk == AX_GROUP_UNKNOWN)
+					continue;
+				n_known++;
+				same = mk == d->kernel_group;
+			}
+			same = same && n_known ==
+			       kernel_group_size(kg, nkg, d->kernel_group);
 		}
 		if (!same)
 			push(c, mis, jaddr(c, d->addr));
 	}
 	free(kg);
 	put(c, o, "matches", jbool(c, res->matches_kernel));
-	put(c, o, "mismatch_count", jint(c, res->n_mismatch));
 	put(c, o, "mismatched_devices", mis);
 	return o;
 }

@@ -1173,7 +1173,8 @@ static void test_json(void)
 	      "group 1 kernel_group 5");
 
 	/* the kernel groups: rp+usp 0, dsp 5, conv max, PF none, VFs unknown:
-	 * the three SR-IOV functions cannot be compared, so they mismatch
+	 * the PF has no kernel group but a predicted one; the VFs are not
+	 * compared
 	 */
 	cmp = get(root, "comparison");
 	CHECK(json_object_get_boolean(get(cmp, "kernel_groups_known")),
@@ -1181,16 +1182,17 @@ static void test_json(void)
 	CHECK(json_object_is_type(get(cmp, "matches"), json_type_boolean) &&
 	      !json_object_get_boolean(get(cmp, "matches")), "matches false");
 	mis = get(cmp, "mismatched_devices");
-	CHECK(json_object_array_length(mis) == 3 &&
+	CHECK(json_object_array_length(mis) == 1 &&
 	      streq(json_object_get_string(json_object_array_get_idx(mis, 0)),
-		    "0010:3b:00.0"), "three mismatched devices");
+		    "0010:3b:00.0"), "one mismatched device: %zu",
+	      json_object_array_length(mis));
 	json_object_put(root);
 
 	/* kernel splits rp and usp: both now mismatch */
 	m.devs[idx_of(&m, 0, 1, 0, 0)].kernel_group = 9;
 	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
 	mis = get(get(root, "comparison"), "mismatched_devices");
-	CHECK(json_object_array_length(mis) == 5 &&
+	CHECK(json_object_array_length(mis) == 3 &&
 	      streq(json_object_get_string(json_object_array_get_idx(mis, 0)),
 		    "0000:00:1c.0"), "split group detected: %zu",
 	      json_object_array_length(mis));
@@ -1200,7 +1202,7 @@ static void test_json(void)
 	m.devs[idx_of(&m, 0, 2, 1, 0)].kernel_group = 0;
 	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
 	mis = get(get(root, "comparison"), "mismatched_devices");
-	CHECK(json_object_array_length(mis) == 6, "merged group detected: %zu",
+	CHECK(json_object_array_length(mis) == 4, "merged group detected: %zu",
 	      json_object_array_length(mis));
 	json_object_put(root);
 	m.devs[idx_of(&m, 0, 2, 1, 0)].kernel_group = 5;
@@ -1222,6 +1224,24 @@ static void test_json(void)
 		CHECK(find_dev(devs, i == 0 ? "0010:3b:00.0" : i == 1 ?
 			       "0010:3b:00.1" : "0010:3b:00.2"), "member %d", i);
 	CHECK(json_object_array_length(get(root, "groups")) == 1, "one group");
+	json_object_put(root);
+
+	/* the PF's group predicted as none too: everything matches */
+	m.devs[idx_of(&m, 0x10, 0x3b, 0, 0)].group = -1;
+	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	mis = get(get(root, "comparison"), "mismatched_devices");
+	CHECK(json_object_array_length(mis) == 0, "none vs none matches: %zu",
+	      json_object_array_length(mis));
+	json_object_put(root);
+	m.devs[idx_of(&m, 0x10, 0x3b, 0, 0)].group = 3;
+
+	/* IOMMU off: the kernel's "groups" are not compared */
+	m.iommu = AX_IOMMU_OFF;
+	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	cmp = get(root, "comparison");
+	CHECK(!get(cmp, "matches") &&
+	      json_object_array_length(get(cmp, "mismatched_devices")) == 0,
+	      "IOMMU off: matches null");
 	json_object_put(root);
 
 	/* no kernel groups: comparison says so */
