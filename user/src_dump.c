@@ -271,25 +271,31 @@ static void mark_vfs(struct ax_machine *m, size_t first,
 	}
 }
 
-static void note_gaps(struct ax_machine *m, const struct dump_gaps *g)
+/* live: read from this machine's sysfs, not from a dump file. */
+static void note_gaps(struct ax_machine *m, const struct dump_gaps *g,
+		      bool live)
 {
+	const char *src = live ? "config space" : "dump";
+
 	if (g->hdr_only)
-		ax_machine_note(m, "dump: %d function(s) have only the 64-byte header (lspci -x, or not run as root): PCIe type, ACS, SR-IOV unknown",
-				g->hdr_only);
+		ax_machine_note(m, "%s: %d function(s) have only the 64-byte header (%s): PCIe type, ACS, SR-IOV unknown",
+				src, g->hdr_only,
+				live ? "not root" : "lspci -x, or not run as root");
 	if (g->no_ext)
-		ax_machine_note(m, "dump: no extended config space for %d PCIe function(s) (first %s): ACS unknown, not absent; use lspci -xxxx as root",
-				g->no_ext, g->first_no_ext);
+		ax_machine_note(m, "%s: no extended config space for %d PCIe function(s) (first %s): ACS unknown, not absent%s",
+				src, g->no_ext, g->first_no_ext,
+				live ? "" : "; use lspci -xxxx as root");
 	if (g->cut_ext)
-		ax_machine_note(m, "dump: extended config space cut short for %d function(s): their ACS is unknown",
-				g->cut_ext);
+		ax_machine_note(m, "%s: extended config space cut short for %d function(s): their ACS is unknown",
+				src, g->cut_ext);
 	if (g->orphan_ffff)
-		ax_machine_note(m, "dump: %d function(s) read vendor ffff and no PF's SR-IOV capability places them: VF status unknown",
-				g->orphan_ffff);
+		ax_machine_note(m, "%s: %d function(s) read vendor ffff and no PF's SR-IOV capability places them: VF status unknown",
+				src, g->orphan_ffff);
 }
 
-/* Every function of the scanned dump into m; -1 with err. */
+/* Every function libpci scanned (dump, or live sysfs) into m; -1 with err. */
 static int dump_fill(struct ax_machine *m, struct pci_access *a,
-		     const char *path, char *err, size_t errlen)
+		     const char *path, bool live, char *err, size_t errlen)
 {
 	struct dump_gaps gaps;
 	struct pci_dev **pd, *d;
@@ -336,7 +342,7 @@ static int dump_fill(struct ax_machine *m, struct pci_access *a,
 	for (i = first; i < m->n; i++)
 		if (m->devs[i].vendor == 0xffff && !m->devs[i].is_virtfn)
 			gaps.orphan_ffff++;
-	note_gaps(m, &gaps);
+	note_gaps(m, &gaps, live);
 	ret = 0;
 out:
 	free(pd);
@@ -356,7 +362,7 @@ static int dump_load(struct ax_machine *m, struct pci_access *a,
 	pci_set_param(a, "dump.name", (char *)path);
 	pci_init(a);
 	pci_scan_bus(a);
-	return dump_fill(m, a, path, err, errlen);
+	return dump_fill(m, a, path, false, err, errlen);
 }
 
 int ax_source_dump(struct ax_machine *m, const char *path,
@@ -405,7 +411,7 @@ static int sysfs_load(struct ax_machine *m, struct pci_access *a,
 	}
 	pci_init(a);
 	pci_scan_bus(a);
-	return dump_fill(m, a, "sysfs", err, errlen);
+	return dump_fill(m, a, "sysfs", true, err, errlen);
 }
 
 /*
