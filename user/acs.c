@@ -463,9 +463,13 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 	v->isolated = flags_enabled(m, d, p, flags, &miss);
 	v->missing = miss;
 	v->basis = AX_ACS_BY_REGISTERS;
-	if (v->isolated) {
+	if (v->isolated && !(d->acs_cap & AX_REQ_ACS_FLAGS)) {
 		snprintf(v->why, sizeof(v->why),
-			 "ACS capability with SV/RR/CR/UF enabled (cap %04x ctrl %04x)",
+			 "ACS capability implements none of SV/RR/CR/UF (cap %04x): the kernel takes them as hard-wired on",
+			 d->acs_cap);
+	} else if (v->isolated) {
+		snprintf(v->why, sizeof(v->why),
+			 "ACS capability with SV/RR/CR/UF enabled or hard-wired (cap %04x ctrl %04x)",
 			 d->acs_cap, ax_effective_acs_ctrl(m, d, p));
 	} else {
 		char names[64] = "";
