@@ -225,6 +225,19 @@ static int acsi_get_path_doit(struct sk_buff *skb, struct genl_info *info)
  */
 static int acsi_dump_start(struct netlink_callback *cb)
 {
+#if !ACSI_HAVE_GENL_SPLIT_OPS
+	/* The do policy was applied; a dump still takes no attribute. */
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	int i;
+
+	for (i = 0; info->attrs && i <= ACSI_A_MAX; i++) {
+		if (info->attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
+					    "a GET_DEVICE dump takes no attributes");
+			return -EINVAL;
+		}
+	}
+#endif
 	if (!acsi_net_ok(sock_net(cb->skb->sk), cb->extack))
 		return -EPERM;
 	cb->args[0] = 0;
@@ -330,7 +343,7 @@ static const struct genl_split_ops acsi_ops[] = {
 	},
 };
 #else
-/* One policy per command: a GET_DEVICE dump accepts and ignores an address. */
+/* One policy per command: acsi_dump_start() refuses attributes in a dump. */
 static const struct genl_ops acsi_ops[] = {
 	{
 		.cmd = ACSI_CMD_GET_INFO,
