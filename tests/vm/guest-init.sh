@@ -71,8 +71,6 @@ topo_lines() {
 
 echo "ACSX-BOOT $rel $(cat /proc/cmdline)"
 [ -r "$topo" ] || { result topology FAIL "no /topo in the initramfs"; echo ACSX-DONE; poweroff -f; }
-name=$(topo_lines name)
-[ -n "$name" ] || name=unnamed
 
 # Drivers, dependencies first (mkinitramfs.sh wrote the order).  A helper
 # that does not fit the emulated CPU (crct10dif-pclmul) may fail; what counts
@@ -214,7 +212,6 @@ if [ -n "$demo" ]; then
 fi
 
 # Group expectations of the topology, checked against the kernel's groups.
-nchecks=0
 check_same() {
 	first=$(group_of "$1")
 	bad=""

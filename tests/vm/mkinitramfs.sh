@@ -62,22 +62,21 @@ inputs() {
 	done
 }
 mkdir -p "$out"
-# The guest's own netlink client of the module (acsi-client.c: events,
-# info, one device), built against the project's UAPI header once the
-# module exists.
-if [ -f "$uapi" ] && [ -f "$kmod_ko" ]; then
-	if [ ! -x "$client" ] || [ "$here/acsi-client.c" -nt "$client" ] ||
-		[ "$uapi" -nt "$client" ]; then
-		gcc -Wall -Wextra -Werror -O2 -I"$root/include/uapi" \
-			-I/usr/include/libnl3 -o "$client" "$here/acsi-client.c" \
-			-lnl-genl-3 -lnl-3 ||
-			die "cannot build acsi-client (libnl-genl-3-dev installed?)"
-	fi
-fi
 want=$(inputs | sha256sum | cut -d' ' -f1)
 if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	echo "$img"
 	exit 0
+fi
+
+# The guest's own netlink client of the module (acsi-client.c: events,
+# info, one device), built against the project's UAPI header once the
+# module exists.
+if [ -f "$uapi" ] && [ -f "$kmod_ko" ]; then
+	gcc -Wall -Wextra -Werror -O2 -I"$root/include/uapi" \
+		-I/usr/include/libnl3 -o "$client.$$" "$here/acsi-client.c" \
+		-lnl-genl-3 -lnl-3 ||
+		die "cannot build acsi-client (libnl-genl-3-dev installed?)"
+	mv "$client.$$" "$client"
 fi
 
 tmp=$(mktemp -d "$out/initramfs-$rel.XXXXXX")
