@@ -346,6 +346,39 @@ if [ $tool = yes ] && [ $module = yes ]; then
 	capture snapshot sh -c 'acsexplain --source netlink --all --save /tmp/snapshot.json >/dev/null && cat /tmp/snapshot.json'
 fi
 
+# Speed: acsexplain --all against the shell loop people copy from wikis
+# (one lspci per device), on the same machine; the topology sets the ratio
+# that must be reached.  /proc/uptime ticks in 10 ms.
+uptime_ms() {
+	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
+}
+min_ratio=$(topo_lines bench-min-ratio)
+if [ -n "$min_ratio" ]; then
+	if [ $tool = no ]; then
+		result bench-shell-loop SKIP "user/acsexplain not built"
+	else
+		t0=$(uptime_ms)
+		i=0
+		while [ $i -lt 5 ]; do
+			acsexplain --all --no-color >/dev/null 2>&1
+			i=$((i + 1))
+		done
+		t1=$(uptime_ms)
+		for d in /sys/kernel/iommu_groups/*/devices/*; do
+			n=${d#*/iommu_groups/}
+			n=${n%%/*}
+			printf 'IOMMU Group %s ' "$n"
+			lspci -nns "${d##*/}"
+		done >/dev/null 2>&1
+		t2=$(uptime_ms)
+		ndev=$(ls /sys/bus/pci/devices | wc -l)
+		verdict=$(awk -v a="$(( (t1 - t0) / 5 ))" -v b="$((t2 - t1))" -v m="$min_ratio" \
+			'BEGIN { if (a < 10) a = 10; r = b / a;
+				printf "%s %.1f", (r >= m ? "PASS" : "FAIL"), r }')
+		result bench-shell-loop ${verdict% *} "acsexplain --all $(( (t1 - t0) / 5 )) ms, shell loop $((t2 - t1)) ms on $ndev devices: ${verdict#* }x (target ${min_ratio}x)"
+	fi
+fi
+
 # Hot-plug: the host adds and removes a device when asked on the console.
 topo_lines hotplug | while read -r id addr rest; do
 	addr=$(full_addr "$addr")
