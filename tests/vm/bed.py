@@ -139,6 +139,9 @@ class Topology:
                 raise UsageError("%s:%d: unknown key '%s'" % (path, n, key))
         if self.iommu is None:
             raise UsageError("%s: no 'iommu:' line" % path)
+        if not self.about:
+            raise UsageError("%s: no comment saying what the machine models"
+                             % path)
 
     def guest_text(self, kshort):
         """The file as the guest sees it on kernel KSHORT: lines for other
