@@ -9,14 +9,14 @@
 # /usr/src/linux-source-6.12.tar.xz (those that exist) and the trees in
 # $QUIRKS_TREES (default $QUIRKS_CACHE/trees, see export-tree.sh).  The
 # few files needed are extracted once into $QUIRKS_CACHE
-# (/work/build-cache/quirks-db).
+# (/var/cache/acsexplain/quirks-db).
 # Last line: "quirks-db: N passed, N failed"; exit status 1 if any failed.
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 data=${QUIRKS_DATA:-$repo/../shared/data/kernel-quirks}
-cache=${QUIRKS_CACHE:-/work/build-cache/quirks-db}
+cache=${QUIRKS_CACHE:-/var/cache/acsexplain/quirks-db}
 # Further source trees (made by export-tree.sh), checked when present.
 trees=${QUIRKS_TREES:-$cache/trees}
 cc=${CC:-gcc}

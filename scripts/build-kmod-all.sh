@@ -44,7 +44,7 @@ for rel in $releases; do
 	# Never leave a stale module where the test bed would load it.
 	rm -f "$out/acs_inspect.ko"
 	mkdir -p "$src/kmod" "$src/include/uapi/linux" "$out"
-	cp "$top"/kmod/Kbuild "$top"/kmod/*.c "$top"/kmod/*.h "$src/kmod/"
+	cp "$top"/kmod/Kbuild "$top"/kmod/compat.mk "$top"/kmod/*.c "$top"/kmod/*.h "$src/kmod/"
 	cp "$top/include/uapi/linux/acs_inspect.h" "$src/include/uapi/linux/"
 	echo 'obj-m += kmod/' > "$src/Kbuild"
 

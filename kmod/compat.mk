@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kernel capabilities the module adapts to, probed in the kernel's own
+# headers at build time rather than guessed from the version number:
+# distribution kernels backport features, and the probe sees what is
+# really there.  Each becomes -DACSI_HAVE_<NAME>=1; compat.h documents them
+# and defaults the missing ones to 0.  Included by kmod/Kbuild and by the
+# KUnit suites' Kbuild.
+acsi_probe = $(shell grep -qsE '$(1)' $(srctree)/$(2) && echo -DACSI_HAVE_$(3)=1)
+
+# struct genl_split_ops: do and dump of a command described separately (6.2)
+ccflags-y += $(call acsi_probe,^struct genl_split_ops,include/net/genetlink.h,GENL_SPLIT_OPS)
+# PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS: bridge forwards requester IDs (7.0)
+ccflags-y += $(call acsi_probe,PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS,include/linux/pci.h,PCI_BRIDGE_NO_ALIAS)
+# pdev->acs_capabilities: the ACS capability word cached, maybe masked (7.0)
+ccflags-y += $(call acsi_probe,u16[[:space:]]+acs_capabilities,include/linux/pci.h,CACHED_ACS_CAPS)
