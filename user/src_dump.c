@@ -211,28 +211,40 @@ void ax_place_vfs(struct ax_machine *m, size_t first, size_t pf,
 		  unsigned int numvf, unsigned int offset, unsigned int stride,
 		  uint16_t vf_device)
 {
-	unsigned int rid, k;
+	const struct ax_dev *p = &m->devs[pf];
+	uint64_t base;
+	size_t j;
 
-	rid = ((unsigned int)m->devs[pf].addr.bus << 8) |
-	      m->devs[pf].addr.devfn;
-	for (k = 0; k < numvf; k++) {
-		struct ax_addr va = m->devs[pf].addr;
-		unsigned int vrid = rid + offset + k * stride;
-		int j;
+	/* Walk the functions, not the VF numbers: NumVFs, offset and stride
+	 * come from the input (up to 2^32 in text), and a stride of 0 puts
+	 * every VF at one routing ID.
+	 */
+	base = (((unsigned int)p->addr.bus << 8) | p->addr.devfn) +
+	       (uint64_t)offset;
+	for (j = first; j < m->n; j++) {
+		struct ax_dev *v = &m->devs[j];
+		uint64_t vrid = ((unsigned int)v->addr.bus << 8) | v->addr.devfn;
+		uint64_t k;
 
-		if (vrid > 0xffff)
-			break;
-		va.bus = vrid >> 8;
-		va.devfn = vrid & 0xff;
-		j = ax_find_from(m, first, va);
-		if (j < (int)first || (size_t)j == pf)
+		if (j == pf || v->addr.domain != p->addr.domain || vrid < base)
 			continue;
-		m->devs[j].is_virtfn = true;
-		m->devs[j].physfn = (int)pf;	/* ax_machine_link() remaps */
-		if (m->devs[j].vendor == 0xffff) {
+		if (stride) {
+			if ((vrid - base) % stride)
+				continue;
+			k = (vrid - base) / stride;
+		} else {
+			if (vrid != base)
+				continue;
+			k = 0;
+		}
+		if (k >= numvf)
+			continue;
+		v->is_virtfn = true;
+		v->physfn = (int)pf;	/* ax_machine_link() remaps */
+		if (v->vendor == 0xffff) {
 			/* a VF's own ID registers read ffff */
-			m->devs[j].vendor = m->devs[pf].vendor;
-			m->devs[j].device = vf_device;
+			v->vendor = p->vendor;
+			v->device = vf_device;
 		}
 	}
 }
