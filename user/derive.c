@@ -839,31 +839,48 @@ static void audit(struct ctx *c, struct ax_result *r)
 
 /* ---- comparison with the kernel's groups -------------------------------- */
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Index of kernel group kg among the sorted ids kid[0..nk). */
+static int kid_index(const int *kid, int nk, int kg)
+{
+	const int *q = bsearch(&kg, kid, (size_t)nk, sizeof(int), cmp_int);
+
+	return q ? (int)(q - kid) : -1;
+}
+
 static void compare(struct ctx *c, struct ax_result *r)
 {
 	struct ax_machine *m = c->m;
-	int *p2k, *k2p, maxk = -1, i;
+	int *p2k, *k2p, *kid, nk = 0, i;
 
 	r->matches_kernel = false;
 	r->n_mismatch = 0;
 	if (!m->kernel_groups_known || m->iommu == AX_IOMMU_OFF)
 		return;
-	for (i = 0; i < (int)m->n; i++)
-		if (m->devs[i].kernel_group > maxk)
-			maxk = m->devs[i].kernel_group;
+	/* Kernel group ids come from the input and may be anything up to
+	 * INT_MAX: map them onto 0..nk-1 rather than index by them.
+	 */
 	p2k = malloc(((size_t)c->ngroups + 1) * sizeof(int));
-	k2p = malloc(((size_t)maxk + 2) * sizeof(int));
-	if (!p2k || !k2p) {
-		free(p2k);
-		free(k2p);
-		return;
-	}
+	k2p = malloc((m->n + 1) * sizeof(int));
+	kid = malloc((m->n + 1) * sizeof(int));
+	if (!p2k || !k2p || !kid)
+		goto out;
+	for (i = 0; i < (int)m->n; i++)
+		if (m->devs[i].kernel_group >= 0)
+			kid[nk++] = m->devs[i].kernel_group;
+	qsort(kid, (size_t)nk, sizeof(int), cmp_int);
 	for (i = 0; i <= c->ngroups; i++)
 		p2k[i] = -3;
-	for (i = 0; i <= maxk + 1; i++)
+	for (i = 0; i < nk; i++)
 		k2p[i] = -3;
 	for (i = 0; i < (int)m->n; i++) {
-		int kg = m->devs[i].kernel_group, pg = c->grp[i];
+		int kg = m->devs[i].kernel_group, pg = c->grp[i], ki;
 		bool bad = false;
 
 		if (kg == AX_GROUP_UNKNOWN)
@@ -871,18 +888,21 @@ static void compare(struct ctx *c, struct ax_result *r)
 		if (kg < 0 || pg < 0) {
 			bad = (kg < 0) != (pg < 0);
 		} else {
+			ki = kid_index(kid, nk, kg);
 			if (p2k[pg] == -3)
 				p2k[pg] = kg;
-			if (k2p[kg] == -3)
-				k2p[kg] = pg;
-			bad = p2k[pg] != kg || k2p[kg] != pg;
+			if (k2p[ki] == -3)
+				k2p[ki] = pg;
+			bad = p2k[pg] != kg || k2p[ki] != pg;
 		}
 		if (bad)
 			r->n_mismatch++;
 	}
+	r->matches_kernel = r->n_mismatch == 0;
+out:
 	free(p2k);
 	free(k2p);
-	r->matches_kernel = r->n_mismatch == 0;
+	free(kid);
 }
 
 int ax_derive(struct ax_machine *m, const struct ax_profile *p,
