@@ -167,7 +167,8 @@ static char *find_ids(char *s, unsigned int *v, unsigned int *d)
 	char *q, *last = NULL;
 
 	for (q = strchr(s, '['); q; q = strchr(q + 1, '['))
-		if (strlen(q) >= 11 && q[5] == ':' && q[10] == ']' &&
+		/* strnlen: a line of '[' is not quadratic */
+		if (strnlen(q, 11) == 11 && q[5] == ':' && q[10] == ']' &&
 		    sscanf(q, "[%4x:%4x]", v, d) == 2)
 			last = q;
 	if (last)
@@ -356,15 +357,16 @@ static bool parse_group_line(struct tparse *p, char *s, bool indented)
 	int g, n = 0;
 
 	q = strstr(s, "/sys/kernel/iommu_groups/");
+	/* group ids are never negative: -1/-2 would pose as "none" */
 	if (q && sscanf(q, "/sys/kernel/iommu_groups/%d/devices/%n", &g,
-			&n) == 1 && n > 0) {
+			&n) == 1 && n > 0 && g >= 0) {
 		const char *addr = q + n;
 
 		listed_member(p, addr, g);
 		return true;
 	}
 	if (!strncasecmp(s, "IOMMU Group ", 12) &&
-	    sscanf(s + 12, "%d%n", &g, &n) == 1) {
+	    sscanf(s + 12, "%d%n", &g, &n) == 1 && g >= 0) {
 		q = s + 12 + n;
 		if (*q == ':' && !*trim((char *)q + 1)) {
 			p->loop_group = g;	/* members follow, indented */
@@ -447,7 +449,7 @@ static void parse_dev_line(struct tparse *p, char *s)
 		d->is_bridge = true;
 		d->secondary = (uint8_t)b;
 		d->subordinate = (uint8_t)c;
-	} else if (sscanf(s, "IOMMU group: %d", &g) == 1) {
+	} else if (sscanf(s, "IOMMU group: %d", &g) == 1 && g >= 0) {
 		t->group_line = true;
 		apply_group(p, p->cur, g);
 	} else if (!strncmp(s, "Kernel driver in use:", 21)) {
@@ -650,6 +652,9 @@ static bool class_base_named(unsigned int base)
 	return base <= 0x13 || base == 0x40 || base == 0xff;
 }
 
+/* Vendors whose device names are looked up backwards, per report. */
+#define REV_VENDORS 32
+
 /* Per device: what the backwards name lookup found. */
 struct rev_match {
 	int vendor;		/* -1: none */
@@ -665,6 +670,54 @@ static bool name_lookup(struct pci_access *a, char *buf, size_t len,
 			       v, d) != NULL;
 }
 
+/* Every class pci.ids names, in id order; one pass over the class ids
+ * for the whole report instead of one per device.  NULL on no memory.
+ */
+struct class_name {
+	unsigned int id;
+	char *name;
+};
+
+static struct class_name *class_names(struct pci_access *a, size_t *np)
+{
+	struct class_name *c = NULL, *nc;
+	size_t n = 0, cap = 0;
+	unsigned int v;
+	char buf[256];
+
+	for (v = 0; v < 0x10000; v++) {
+		if (!class_base_named(v >> 8) ||
+		    !name_lookup(a, buf, sizeof(buf), PCI_LOOKUP_CLASS, v, 0))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			nc = realloc(c, cap * sizeof(*c));
+			if (!nc)
+				goto nomem;
+			c = nc;
+		}
+		c[n].id = v;
+		c[n].name = strdup(buf);
+		if (!c[n].name)
+			goto nomem;
+		n++;
+	}
+	*np = n;
+	return c ? c : calloc(1, sizeof(*c));
+nomem:
+	while (n--)
+		free(c[n].name);
+	free(c);
+	return NULL;
+}
+
+static void free_class_names(struct class_name *c, size_t n)
+{
+	while (n--)
+		free(c[n].name);
+	free(c);
+}
+
 /*
  * Without -nn lspci prints only names; look the names up backwards in the
  * local pci.ids through libpci.  A name that matches no id or several
@@ -676,9 +729,13 @@ static int reverse_ids(struct tparse *p, int *n_need)
 	struct ax_machine *m = p->m;
 	size_t n = m->n - p->first, i;
 	struct rev_match *r = NULL;
+	struct class_name *cn = NULL;
+	size_t *same = NULL;
+	int n_vendors = 0;
 	struct pci_access *a;
 	unsigned int v, dv;
 	char buf[256];
+	size_t ncn = 0, k;
 	int found = 0;
 
 	*n_need = 0;
@@ -692,12 +749,14 @@ static int reverse_ids(struct tparse *p, int *n_need)
 	for (i = p->first; i < m->n; i++) {
 		struct tdev *t = td_of(p, (int)i);
 
-		for (v = 0; v < 0x10000 && !t->class_known && t->classname[0];
-		     v++)
-			if (class_base_named(v >> 8) &&
-			    name_lookup(a, buf, sizeof(buf), PCI_LOOKUP_CLASS,
-					v, 0) && !strcmp(buf, t->classname)) {
-				m->devs[i].class |= v << 8;
+		if (!t->class_known && t->classname[0] && !cn) {
+			cn = class_names(a, &ncn);
+			if (!cn)
+				goto out;
+		}
+		for (k = 0; k < ncn && !t->class_known && t->classname[0]; k++)
+			if (!strcmp(cn[k].name, t->classname)) {
+				m->devs[i].class |= cn[k].id << 8;
 				t->class_known = true;
 			}
 		if (!t->ids_known && t->rawname[0])
@@ -734,38 +793,49 @@ static int reverse_ids(struct tparse *p, int *n_need)
 			r[i].vendor = (int)v;
 		}
 	}
-	/* device: one pass over the id space per vendor still open */
+	/* device: one pass over the id space per vendor still open, for at
+	 * most REV_VENDORS vendors (each pass is 64k lookups: a report made
+	 * of every vendor in pci.ids would take minutes)
+	 */
+	same = calloc(n, sizeof(*same));
+	if (!same)
+		goto out;
 	for (i = 0; i < n; i++) {
-		size_t j;
+		size_t j, ns = 0, vl;
 		int vv = r[i].vendor;
+		char vn[256];
 
 		if (vv < 0 || r[i].hits || p->td[i].ids_known)
 			continue;
-		for (dv = 0; dv < 0x10000; dv++) {
-			if (!name_lookup(a, buf, sizeof(buf), PCI_LOOKUP_DEVICE,
-					 (unsigned int)vv, dv))
-				continue;
-			for (j = i; j < n; j++) {
-				char vn[256];
-				const char *dn;
-
-				if (r[j].vendor != vv || p->td[j].ids_known ||
-				    !name_lookup(a, vn, sizeof(vn),
-						 PCI_LOOKUP_VENDOR,
-						 (unsigned int)vv, 0))
+		for (j = i; j < n; j++)
+			if (r[j].vendor == vv && !p->td[j].ids_known)
+				same[ns++] = j;
+		/* the vendor pass matched "vn " as a prefix of each rawname */
+		if (n_vendors++ < REV_VENDORS &&
+		    name_lookup(a, vn, sizeof(vn), PCI_LOOKUP_VENDOR,
+				(unsigned int)vv, 0)) {
+			vl = strlen(vn);
+			for (dv = 0; dv < 0x10000; dv++) {
+				if (!name_lookup(a, buf, sizeof(buf),
+						 PCI_LOOKUP_DEVICE,
+						 (unsigned int)vv, dv))
 					continue;
-				dn = p->td[j].rawname + strlen(vn) + 1;
-				if (!strcmp(dn, buf)) {
-					r[j].device = (int)dv;
-					r[j].hits++;
-				}
+				for (j = 0; j < ns; j++)
+					if (!strcmp(p->td[same[j]].rawname + vl + 1,
+						    buf)) {
+						r[same[j]].device = (int)dv;
+						r[same[j]].hits++;
+					}
 			}
 		}
 		/* mark every device of this vendor as searched */
-		for (j = i; j < n; j++)
-			if (r[j].vendor == vv && !r[j].hits)
-				r[j].hits = -1;
+		for (j = 0; j < ns; j++)
+			if (!r[same[j]].hits)
+				r[same[j]].hits = -1;
 	}
+	if (n_vendors > REV_VENDORS)
+		ax_machine_note(m, "text: devices of %d vendors without ids: names looked up for the first %d vendors only",
+				n_vendors, REV_VENDORS);
 	for (i = 0; i < n; i++) {
 		struct ax_dev *d = &m->devs[p->first + i];
 		struct tdev *t = &p->td[i];
@@ -793,7 +863,10 @@ static int reverse_ids(struct tparse *p, int *n_need)
 		found++;
 	}
 out:
+	free(same);
 	free(r);
+	if (cn)
+		free_class_names(cn, ncn);
 	pci_cleanup(a);
 	return found;
 }
