@@ -166,9 +166,26 @@ static void assign_order(struct ax_machine *m, int *next, int busdev,
 	}
 }
 
+/* A device that is its own ancestor (bridge A's secondary bus holds
+ * bridge B whose secondary bus holds A), or -1.  Only bus numbers from
+ * the input make that: every walk up the tree relies on there being none.
+ */
+static int parent_cycle(const struct ax_machine *m, int *seen)
+{
+	int i, h;
+
+	for (i = 0; i < (int)m->n; i++) {
+		for (h = i; h >= 0 && !seen[h]; h = m->devs[h].parent)
+			seen[h] = i + 1;
+		if (h >= 0 && seen[h] == i + 1)
+			return h;
+	}
+	return -1;
+}
+
 int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 {
-	int *bridges, nb = 0, next = 0;
+	int *bridges, nb = 0, next = 0, cyc;
 	struct ax_addr *pf;
 	size_t i;
 
@@ -230,7 +247,18 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 		d->on_root_bus = p < 0;
 		d->order = -1;
 	}
+	memset(bridges, 0, (m->n + 1) * sizeof(*bridges));
+	cyc = parent_cycle(m, bridges);
 	free(bridges);
+	if (cyc >= 0) {
+		char b[16];
+
+		snprintf(err, errlen,
+			 "inconsistent bus numbers: bridge %s (secondary bus %02x) lies below itself",
+			 ax_addr_str(m->devs[cyc].addr, b),
+			 m->devs[cyc].secondary);
+		return -1;
+	}
 
 	/* Root buses in (domain, bus) order, like host bridges are added. */
 	for (i = 0; i < m->n; i++) {
