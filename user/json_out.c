@@ -286,6 +286,7 @@ static json_object *comparison_json(struct jctx *c)
 	if (!compared(m)) {
 		put(c, o, "matches", NULL);
 		put(c, o, "mismatched_devices", mis);
+		put(c, o, "cause", NULL);
 		return o;
 	}
 	kg = malloc((m->n ? m->n : 1) * sizeof(*kg));
@@ -327,6 +328,8 @@ static json_object *comparison_json(struct jctx *c)
 	free(kg);
 	put(c, o, "matches", jbool(c, res->matches_kernel));
 	put(c, o, "mismatched_devices", mis);
+	put(c, o, "cause", res->matches_kernel ? NULL :
+	    jstr_or_null(c, res->mismatch_cause));
 	return o;
 }
 

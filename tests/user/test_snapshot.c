@@ -1000,7 +1000,9 @@ static void build_result(struct ax_machine *m, struct fake *f)
 	f->res.acs = f->acs;
 	f->res.culprit = f->culprit;
 	f->res.matches_kernel = false;
-	f->res.n_mismatch = 3;
+	f->res.n_mismatch = 1;
+	snprintf(f->res.mismatch_cause, sizeof(f->res.mismatch_cause),
+		 "pcie_acs_override= on the command line");
 }
 
 static json_object *print_parse(const struct ax_machine *m,
@@ -1181,6 +1183,7 @@ static void test_json(void)
 	      "kernel groups known");
 	CHECK(json_object_is_type(get(cmp, "matches"), json_type_boolean) &&
 	      !json_object_get_boolean(get(cmp, "matches")), "matches false");
+	CHECK(streq(get_s(cmp, "cause"), f->res.mismatch_cause), "cause");
 	mis = get(cmp, "mismatched_devices");
 	CHECK(json_object_array_length(mis) == 1 &&
 	      streq(json_object_get_string(json_object_array_get_idx(mis, 0)),
@@ -1239,7 +1242,7 @@ static void test_json(void)
 	m.iommu = AX_IOMMU_OFF;
 	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
 	cmp = get(root, "comparison");
-	CHECK(!get(cmp, "matches") &&
+	CHECK(!get(cmp, "matches") && !get(cmp, "cause") &&
 	      json_object_array_length(get(cmp, "mismatched_devices")) == 0,
 	      "IOMMU off: matches null");
 	json_object_put(root);
