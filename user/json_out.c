@@ -19,6 +19,7 @@
 struct jctx {
 	const struct ax_machine *m;
 	const struct ax_result *res;
+	const char *what_if;
 	bool oom;
 };
 
@@ -417,6 +418,7 @@ static json_object *build(struct jctx *c, const int *selected, int n_sel)
 	put(c, root, "tool_version", jstr(c, ACSEXPLAIN_VERSION));
 	put(c, root, "source", source_json(c));
 	put(c, root, "kernel", kernel_json(c));
+	put(c, root, "what_if", jstr_or_null(c, c->what_if));
 	put(c, root, "scope", jstr(c, selected ? "group" : "all"));
 	arr = selected ? jarr(c, (size_t)(n_sel > 0 ? n_sel : 0)) : NULL;
 	for (k = 0; arr && k < n_sel; k++)
@@ -454,7 +456,15 @@ int ax_json_print(FILE *out, const struct ax_machine *m,
 		  const struct ax_result *res, const int *selected,
 		  int n_selected, int flags)
 {
-	struct jctx c = { .m = m, .res = res };
+	return ax_json_print_what_if(out, m, res, selected, n_selected, flags,
+				     NULL);
+}
+
+int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
+			  const struct ax_result *res, const int *selected,
+			  int n_selected, int flags, const char *what_if)
+{
+	struct jctx c = { .m = m, .res = res, .what_if = what_if };
 	json_object *root = build(&c, selected, n_selected);
 	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	const char *text;

@@ -29,4 +29,12 @@ int ax_json_print(FILE *out, const struct ax_machine *m,
 		  const struct ax_result *res, const int *selected,
 		  int n_selected, int flags);
 
+/* The same for a hypothetical machine: what_if names the --what-if
+ * scenarios applied ("acs-override=downstream, quirk=8086:1521"), printed
+ * as "what_if" so no consumer mistakes the result for the real machine.
+ */
+int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
+			  const struct ax_result *res, const int *selected,
+			  int n_selected, int flags, const char *what_if);
+
 #endif

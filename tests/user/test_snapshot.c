@@ -1070,6 +1070,7 @@ static void test_json(void)
 	CHECK(streq(get_s(root, "tool_version"), ACSEXPLAIN_VERSION),
 	      "tool_version");
 	CHECK(streq(get_s(root, "scope"), "all"), "scope all");
+	CHECK(!get(root, "what_if"), "what_if null for the real machine");
 	CHECK(!get(root, "selected"), "selected null for --all");
 	v = get(root, "source");
 	CHECK(streq(get_s(v, "kind"), "netlink"), "source.kind");
@@ -1262,6 +1263,24 @@ static void test_json(void)
 	      "acs_requested null when unknown");
 	CHECK(streq(get_s(get(root, "kernel"), "iommu"), "off"), "iommu off");
 	json_object_put(root);
+
+	/* a hypothetical machine says so */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&buf, &len);
+		int ret = ax_json_print_what_if(mf, &m, &f->res, NULL, 0, 0,
+						"acs-override=downstream");
+
+		fclose(mf);
+		root = json_tokener_parse(buf);
+		CHECK(ret == 0 && root &&
+		      streq(get_s(root, "what_if"), "acs-override=downstream"),
+		      "what_if printed");
+		check_schema(0, buf, "what-if");
+		json_object_put(root);
+		free(buf);
+	}
 
 	/* a write error is reported */
 	if (access("/dev/full", W_OK) == 0) {
