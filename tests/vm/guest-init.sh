@@ -356,6 +356,8 @@ min_ratio=$(topo_lines bench-min-ratio)
 if [ -n "$min_ratio" ]; then
 	if [ $tool = no ]; then
 		result bench-shell-loop SKIP "user/acsexplain not built"
+	elif [ -e /etc/acsexplain-sanitized ]; then
+		result bench-shell-loop SKIP "ASan/UBSan build: timing not meaningful"
 	else
 		t0=$(uptime_ms)
 		i=0

@@ -127,6 +127,11 @@ fi
 if [ -x "$tool" ]; then
 	copy_prog "$tool"
 	[ "$(basename "$tool")" = acsexplain ] || mv "$r/bin/$(basename "$tool")" "$r/bin/acsexplain"
+	# A sanitizer build is slow by design: the guest skips the timing.
+	if ldd "$tool" | grep -q 'libasan\|libubsan'; then
+		mkdir -p "$r/etc"
+		echo "$tool" >"$r/etc/acsexplain-sanitized"
+	fi
 	# The tool may read the quirk database next to it at run time.
 	if [ -d "$root/quirks-db" ]; then
 		mkdir -p "$r/usr/share/acsexplain"
