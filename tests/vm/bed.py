@@ -125,11 +125,12 @@ class Topology:
                 self.hotplug.append(parts)
             elif key == "expect-reason":
                 parts = val.split()
-                if len(parts) != 2:
-                    raise UsageError("%s:%d: expect-reason: DEVICE AT-FAULT"
-                                     % (path, n))
+                if len(parts) not in (2, 3):
+                    raise UsageError("%s:%d: expect-reason: DEVICE AT-FAULT "
+                                     "[CODE[|CODE...]]" % (path, n))
+                codes = set(parts[2].split("|")) if len(parts) == 3 else None
                 self.expect_reasons.append((full_addr(parts[0]),
-                                            full_addr(parts[1]), only))
+                                            full_addr(parts[1]), codes, only))
             elif key == "expect-groups-as":
                 self.groups_as = val
             elif key in ("sriov_vfs", "name", "demo", "bench-min-ratio") or key.startswith("expect-") \
@@ -570,13 +571,18 @@ class Run:
                         "together" if same_k else "apart",
                         "together" if same_p else "apart"))
         byaddr = {d["address"]: d for d in devs}
-        reasons = [(d, at) for d, at, only in self.topo.expect_reasons
+        reasons = [(d, at, codes) for d, at, codes, only
+                   in self.topo.expect_reasons
                    if not only or only == self.kshort]
-        for dev, at in reasons:
+        for dev, at, codes in reasons:
             got = byaddr.get(dev, {}).get("reasons") or []
-            if not any(r.get("at") == at for r in got):
-                problems.append("%s: no reason names %s (got %s)" % (
-                    dev, at, sorted({str(r.get("at")) for r in got})))
+            if not any(r.get("at") == at and
+                       (codes is None or r.get("code") in codes)
+                       for r in got):
+                problems.append("%s: no reason %sat %s (got %s)" % (
+                    dev, "/".join(sorted(codes)) + " " if codes else "", at,
+                    ", ".join("%s at %s" % (r.get("code"), r.get("at"))
+                              for r in got) or "none"))
         if problems:
             self.add(check, "FAIL", "%d problems: %s" % (
                 len(problems), "; ".join(problems[:4])))
