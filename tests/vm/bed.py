@@ -133,7 +133,8 @@ class Topology:
                                             full_addr(parts[1]), codes, only))
             elif key == "expect-groups-as":
                 self.groups_as = val
-            elif key in ("sriov_vfs", "name", "demo", "bench-min-ratio") or key.startswith("expect-") \
+            elif key in ("sriov_vfs", "name", "demo", "bench-min-ratio",
+                         "stress") or key.startswith("expect-") \
                     or key.startswith("hotplug-expect-"):
                 pass  # read by the guest
             else:

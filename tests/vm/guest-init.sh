@@ -463,6 +463,63 @@ if [ $events = yes ]; then
 	wait "$events_pid" 2>/dev/null
 	capture events cat /tmp/events
 fi
+# Stress (topologies with "stress: yes"): concurrent dumps must all succeed
+# and agree; unloading while dumps run must neither oops nor hang, and the
+# module must load and answer again afterwards.
+dump_loop() { # dump_loop N OUT: N dumps, the exit codes into OUT
+	j=0
+	while [ $j -lt "$1" ]; do
+		acsexplain --source netlink --all --json >/dev/null 2>&1
+		echo $? >>"$2"
+		j=$((j + 1))
+	done
+}
+if [ -n "$(topo_lines stress)" ] && [ $module = yes ]; then
+	if [ $tool = no ]; then
+		result stress-concurrent-dumps SKIP "user/acsexplain not built"
+	else
+		for k in 1 2 3 4; do
+			(acsexplain --source netlink --all --json >/tmp/dump$k 2>&1
+			 echo $? >/tmp/dump$k.rc) &
+		done
+		wait
+		bad=""
+		for k in 2 3 4; do
+			cmp -s /tmp/dump1 /tmp/dump$k || bad="$bad dump$k differs;"
+		done
+		for k in 1 2 3 4; do
+			[ "$(cat /tmp/dump$k.rc)" = 0 ] || bad="$bad dump$k exit $(cat /tmp/dump$k.rc);"
+		done
+		if [ -z "$bad" ]; then
+			result stress-concurrent-dumps PASS "4 parallel dumps, identical output"
+		else
+			result stress-concurrent-dumps FAIL "$bad"
+		fi
+		rm -f /tmp/loop.rc
+		dump_loop 30 /tmp/loop.rc &
+		loop_pid=$!
+		sleep 0.3
+		t=0
+		until rmmod acs_inspect 2>/tmp/rmmod.err; do
+			t=$((t + 1))
+			[ $t -ge 50 ] && break
+			sleep 0.1
+		done
+		wait $loop_pid
+		if lsmod | grep -q '^acs_inspect '; then
+			result stress-unload-during-dump FAIL "rmmod kept failing: $(cat /tmp/rmmod.err)"
+		else
+			result stress-unload-during-dump PASS "unloaded after $t retries while dumping; dump exit codes: $(sort /tmp/loop.rc | uniq -c | tr -s ' \n' ' ')"
+			if insmod "$moddir/extra/acs_inspect.ko" 2>/tmp/insmod.err &&
+				out=$(acsi-client info 2>&1); then
+				result stress-reload PASS "$out"
+			else
+				result stress-reload FAIL "$(cat /tmp/insmod.err) $out"
+			fi
+		fi
+	fi
+fi
+
 if [ $module = yes ]; then
 	if rmmod acs_inspect 2>/tmp/rmmod.err; then
 		result module-unload PASS "acs_inspect unloaded"
