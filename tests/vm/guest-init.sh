@@ -381,10 +381,53 @@ if [ -n "$min_ratio" ]; then
 	fi
 fi
 
+dump_loop() { # dump_loop N OUT [ADDR]: N dumps of the module; per dump
+	# its exit code, and whether ADDR existed when it ended, into OUT
+	j=0
+	while [ $j -lt "$1" ]; do
+		acsexplain --source netlink --all --json >/dev/null 2>&1
+		rc=$?
+		if [ -e "/sys/bus/pci/devices/${3:-none}" ]; then
+			echo "$rc present" >>"$2"
+		else
+			echo "$rc absent" >>"$2"
+		fi
+		j=$((j + 1))
+	done
+}
+
+# dumps_ok NAME OUT: judge a dump loop run across a hot-plug event.  A dump
+# torn by the event must be retried by the tool, never fail; a loop that
+# did not span the event tested nothing.
+dumps_ok() {
+	np=$(grep -c present "$2")
+	na=$(grep -c absent "$2")
+	if grep -qv '^0 ' "$2"; then
+		result "$1" FAIL "dump exit codes:$(cut -d' ' -f1 "$2" | sort | uniq -c | tr -s ' \n' ' ')"
+	elif [ "$np" -eq 0 ] || [ "$na" -eq 0 ]; then
+		result "$1" SKIP "the dumps did not span the event ($np with, $na without the device)"
+	else
+		result "$1" PASS "all exit 0: $na dumps without the device, $np with it"
+	fi
+}
+
 # Hot-plug: the host adds and removes a device when asked on the console.
 topo_lines hotplug | while read -r id addr rest; do
 	addr=$(full_addr "$addr")
 	[ $client = yes ] && info_before=$(acsi-client info 2>&1)
+	dumping=no
+	if [ $tool = yes ] && [ $module = yes ]; then
+		dumping=yes
+		rm -f /tmp/hpadd.rc
+		dump_loop 40 /tmp/hpadd.rc "$addr" &
+		loop_pid=$!
+		# One dump before the event, so the loop spans it.
+		k=0
+		while [ ! -s /tmp/hpadd.rc ] && [ $k -lt 100 ]; do
+			sleep 0.1
+			k=$((k + 1))
+		done
+	fi
 	echo "ACSX-HOTPLUG add $id $addr"
 	i=0
 	while [ ! -e "/sys/bus/pci/devices/$addr" ] && [ $i -lt 60 ]; do
@@ -396,6 +439,10 @@ topo_lines hotplug | while read -r id addr rest; do
 		continue
 	fi
 	result "hotplug-add:$id" PASS "$addr appeared after ${i}s in group $(group_of "$addr")"
+	if [ $dumping = yes ]; then
+		wait $loop_pid
+		dumps_ok "hotplug-dumps-add:$id" /tmp/hpadd.rc
+	fi
 	if [ $events = yes ]; then
 		if announced added "$addr"; then
 			result "hotplug-event-add:$id" PASS "$(grep -m1 "^ACSI-EVENT added $addr " /tmp/events)"
@@ -414,6 +461,17 @@ topo_lines hotplug | while read -r id addr rest; do
 	if [ $tool = yes ] && [ $module = yes ]; then
 		capture "json-hotplug-added-$id" acsexplain --source netlink --all --json
 	fi
+	if [ $dumping = yes ]; then
+		rm -f /tmp/hpdel.rc
+		dump_loop 40 /tmp/hpdel.rc "$addr" &
+		loop_pid=$!
+		# One dump before the event, so the loop spans it.
+		k=0
+		while [ ! -s /tmp/hpdel.rc ] && [ $k -lt 100 ]; do
+			sleep 0.1
+			k=$((k + 1))
+		done
+	fi
 	echo "ACSX-HOTPLUG del $id $addr"
 	i=0
 	while [ -e "/sys/bus/pci/devices/$addr" ] && [ $i -lt 60 ]; do
@@ -425,6 +483,10 @@ topo_lines hotplug | while read -r id addr rest; do
 		continue
 	fi
 	result "hotplug-del:$id" PASS "$addr gone after ${i}s"
+	if [ $dumping = yes ]; then
+		wait $loop_pid
+		dumps_ok "hotplug-dumps-del:$id" /tmp/hpdel.rc
+	fi
 	if [ $events = yes ]; then
 		if announced removed "$addr"; then
 			result "hotplug-event-del:$id" PASS "$(grep -m1 "^ACSI-EVENT removed $addr " /tmp/events)"
@@ -466,14 +528,6 @@ fi
 # Stress (topologies with "stress: yes"): concurrent dumps must all succeed
 # and agree; unloading while dumps run must neither oops nor hang, and the
 # module must load and answer again afterwards.
-dump_loop() { # dump_loop N OUT: N dumps, the exit codes into OUT
-	j=0
-	while [ $j -lt "$1" ]; do
-		acsexplain --source netlink --all --json >/dev/null 2>&1
-		echo $? >>"$2"
-		j=$((j + 1))
-	done
-}
 if [ -n "$(topo_lines stress)" ] && [ $module = yes ]; then
 	if [ $tool = no ]; then
 		result stress-concurrent-dumps SKIP "user/acsexplain not built"
@@ -509,7 +563,7 @@ if [ -n "$(topo_lines stress)" ] && [ $module = yes ]; then
 		if lsmod | grep -q '^acs_inspect '; then
 			result stress-unload-during-dump FAIL "rmmod kept failing: $(cat /tmp/rmmod.err)"
 		else
-			result stress-unload-during-dump PASS "unloaded after $t retries while dumping; dump exit codes: $(sort /tmp/loop.rc | uniq -c | tr -s ' \n' ' ')"
+			result stress-unload-during-dump PASS "unloaded after $t retries while dumping; dump exit codes (count code): $(cut -d' ' -f1 /tmp/loop.rc | sort | uniq -c | tr -s ' \n' ' ')"
 			if insmod "$moddir/extra/acs_inspect.ko" 2>/tmp/insmod.err &&
 				out=$(acsi-client info 2>&1); then
 				result stress-reload PASS "$out"
