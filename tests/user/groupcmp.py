@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Compare acsexplain --all --json output with the kernel's groups.
 
-usage: groupcmp.py JSON [TOPOLOGY]
+usage: groupcmp.py JSON [TOPOLOGY [KERNEL]]
 
 Two devices must share predicted_group exactly when they share
 kernel_group (devices with no kernel group must have no predicted group
@@ -56,18 +56,26 @@ def main():
             print("FAIL no_iommu not explained for", " ".join(bad))
         else:
             passed += 1
+    kernel = sys.argv[3] if len(sys.argv) > 3 else None
     if len(sys.argv) > 2:
+        # expect-reason[@KERNEL]: DEV AT [CODE|CODE...]
         for line in open(sys.argv[2]):
             f = line.split()
-            if len(f) == 3 and f[0] == "expect-reason:":
-                dev, at = norm(f[1]), norm(f[2])
-                d = devs.get(dev)
-                if d and any(r.get("at") == at for r in d["reasons"]):
-                    passed += 1
-                else:
-                    failed += 1
-                    got = [(r["code"], r.get("at")) for r in d["reasons"]] if d else "absent"
-                    print(f"FAIL reason for {dev}: wanted at {at}, got {got}")
+            if len(f) < 3 or not f[0].startswith("expect-reason"):
+                continue
+            key = f[0].rstrip(":")
+            if "@" in key and key.split("@", 1)[1] != kernel:
+                continue
+            dev, at = norm(f[1]), norm(f[2])
+            codes = f[3].split("|") if len(f) > 3 else None
+            d = devs.get(dev)
+            if d and any(r.get("at") == at and (codes is None or r["code"] in codes)
+                         for r in d["reasons"]):
+                passed += 1
+            else:
+                failed += 1
+                got = [(r["code"], r.get("at")) for r in d["reasons"]] if d else "absent"
+                print(f"FAIL reason for {dev}: wanted {codes or 'any'} at {at}, got {got}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

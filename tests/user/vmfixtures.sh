@@ -24,7 +24,7 @@ for d in "$top"/tests/user/fixtures/vm/*/; do
 		fail=$((fail + 1))
 		continue
 	fi
-	python3 "$top/tests/user/groupcmp.py" "$W/out.json" $topo >"$W/cmp" 2>&1
+	python3 "$top/tests/user/groupcmp.py" "$W/out.json" $topo "${name##*-}" >"$W/cmp" 2>&1
 	r=$(tail -n 1 "$W/cmp")
 	p=$(echo "$r" | sed -nE 's/^([0-9]+) passed.*/\1/p')
 	f=$(echo "$r" | sed -nE 's/.* ([0-9]+) failed$/\1/p')
