@@ -41,6 +41,7 @@ FRAGMENT=$HERE/kunit.config
 KMAKE=(nice make -j2 ARCH=x86_64 O="$BUILD")
 
 die() { echo "kunit: $*" >&2; exit 2; }
+step() { printf '== %s (%ds)\n' "$*" "$SECONDS"; }
 
 SELF_CHECK=
 case ${1:-} in
@@ -48,7 +49,6 @@ case ${1:-} in
 --self-check) SELF_CHECK=y ;;
 *) die "usage: $0 [--self-check]" ;;
 esac
-step() { printf '== %s (%ds)\n' "$*" "$SECONDS"; }
 
 for tool in qemu-system-x86_64 python3 cpio gzip gcc make readelf objdump flock; do
 	command -v "$tool" >/dev/null || die "$tool not found (make deps)"
@@ -59,7 +59,8 @@ BUSYBOX=${ACSX_BUSYBOX:-/bin/busybox}
 ! readelf -l "$BUSYBOX" | grep -q 'program interpreter' ||
 	die "$BUSYBOX is dynamically linked (apt-get install busybox-static)"
 [ -r "$TARBALL" ] || die "$TARBALL missing (apt-get install linux-source-6.1)"
-mkdir -p "$CACHE"
+mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ] ||
+	die "cannot write $CACHE (run as root or set ACSX_KUNIT_CACHE)"
 
 # One run at a time per cache: the kernel build and the VM share it.
 exec 9>"$CACHE/.lock"
