@@ -45,6 +45,14 @@ FIXTURE_FILES = {
     "cmdline": "cmdline.txt",
 }
 
+# Keys only the guest (guest-init.sh) reads; an unknown key is an error, so
+# a mistyped expectation cannot be skipped silently.
+GUEST_EXPECTATIONS = {"expect-same-group", "expect-own-group",
+                      "expect-diff-group", "expect-exists",
+                      "expect-no-groups", "expect-has-groups"}
+GUEST_KEYS = {"sriov_vfs", "name", "demo", "bench-min-ratio",
+              "stress"} | GUEST_EXPECTATIONS
+
 print_lock = threading.Lock()
 
 
@@ -133,9 +141,8 @@ class Topology:
                                             full_addr(parts[1]), codes, only))
             elif key == "expect-groups-as":
                 self.groups_as = val
-            elif key in ("sriov_vfs", "name", "demo", "bench-min-ratio",
-                         "stress") or key.startswith("expect-") \
-                    or key.startswith("hotplug-expect-"):
+            elif key in GUEST_KEYS or \
+                    key.replace("hotplug-", "", 1) in GUEST_EXPECTATIONS:
                 pass  # read by the guest
             else:
                 raise UsageError("%s:%d: unknown key '%s'" % (path, n, key))
