@@ -9,6 +9,9 @@
 #   FUZZ_WORK=/work/build-cache/fuzz      corpora, binaries and artifacts
 #   FUZZERS="text dump"                   a subset
 #
+# open/<fuzzer>/ holds reproducers of bugs not fixed yet; they are not
+# replayed (move one to regress/ with its fix).
+#
 # Needs clang with libFuzzer (Debian: clang-14 libclang-rt-14-dev).
 # Exit status: 0 when everything passed, 1 on any crash, leak, hang or
 # UB, 2 when the fuzzers cannot be built.
@@ -107,8 +110,11 @@ if [ "$SECS" -gt 0 ]; then
 	for z in $FUZZERS; do
 		seed_corpus "$z"
 		log=$WORK/fuzz_$z.log
+		dict=
+		[ -f "$HERE/$z.dict" ] && dict=-dict=$HERE/$z.dict
 		echo "fuzz: running fuzz_$z for ${SECS}s (log $log)"
-		if nice "$WORK/fuzz_$z" -max_len=65536 -timeout=5 \
+		# shellcheck disable=SC2086
+		if nice "$WORK/fuzz_$z" $dict -max_len=65536 -timeout=5 \
 			-rss_limit_mb=2048 -max_total_time="$SECS" \
 			-print_final_stats=1 \
 			-artifact_prefix="$WORK/artifacts/$z-" \
