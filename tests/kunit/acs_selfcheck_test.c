@@ -2,7 +2,8 @@
 /*
  * A deliberately broken suite, built only by
  * `tests/kunit/run.sh --self-check`, to prove the harness notices a failing
- * case, a memory leak and a lockdep splat.  Never part of a normal run.
+ * case, a memory leak, a lockdep splat and a KASAN report.  Never part of a
+ * normal run.
  */
 #include <kunit/test.h>
 #include <linux/mutex.h>
@@ -43,10 +44,22 @@ static void acs_self_check_lock_inversion(struct kunit *test)
 	mutex_unlock(&acs_self_check_b);
 }
 
+/* A read one byte past a kmalloc() object: KASAN reports it. */
+static void acs_self_check_out_of_bounds(struct kunit *test)
+{
+	u8 *p = kmalloc(8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	OPTIMIZER_HIDE_VAR(p);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(p[8]), 0);
+	kfree(p);
+}
+
 static struct kunit_case acs_self_check_cases[] = {
 	KUNIT_CASE(acs_self_check_failing_case),
 	KUNIT_CASE(acs_self_check_leak),
 	KUNIT_CASE(acs_self_check_lock_inversion),
+	KUNIT_CASE(acs_self_check_out_of_bounds),
 	{}
 };
 

@@ -18,9 +18,9 @@
 #   ACSX_BUSYBOX        static busybox for the initramfs (default /bin/busybox)
 #
 # Usage: run.sh [--self-check]
-#   --self-check  add a suite that fails one case, leaks memory and inverts a
-#                 lock order, and succeed only if all three are caught: proof
-#                 that the harness can fail.
+#   --self-check  add a suite that fails one case, leaks memory, inverts a
+#                 lock order and reads out of bounds, and succeed only if all
+#                 four are caught: proof that the harness can fail.
 #
 # Exit codes: 0 all passed (or, with --self-check, all faults caught);
 # 1 a test failed or the checks found a problem; 2 usage error, missing
@@ -309,10 +309,13 @@ failed=$((total - passed))
 if [ -n "$SELF_CHECK" ]; then
 	echo "kunit self-check: parser exit $parse_rc, $failed failed," \
 		"leak ${leaked:-not} found, splat ${splatted:-not} found"
+	kasan=
+	grep -q 'BUG: KASAN: slab-out-of-bounds' "$LOG" && kasan=y
 	grep -q 'possible circular locking dependency' "$LOG" || splatted=
+	echo "kunit self-check: lockdep ${splatted:-not} found, KASAN ${kasan:-not} found"
 	if [ "$parse_rc" -ne 0 ] && [ "$failed" -ge 1 ] && [ -n "$leaked" ] &&
-	   [ -n "$splatted" ] && grep -q '^acsx: done' "$LOG"; then
-		echo "kunit self-check: the harness caught the failing case, the leak and the lockdep splat"
+	   [ -n "$splatted" ] && [ -n "$kasan" ] && grep -q '^acsx: done' "$LOG"; then
+		echo "kunit self-check: the harness caught the failing case, the leak, the lockdep splat and the KASAN report"
 		echo "kunit: $passed passed, $failed failed"
 		exit 0
 	fi
