@@ -156,6 +156,9 @@ static int load_file(struct ax_machine *m, const char *path, char *err,
 			m->source = AX_SRC_SNAPSHOT;
 		break;
 	case AX_FMT_DUMP:
+		/* libpci reads the file itself: do not hold a second copy */
+		free(buf);
+		buf = NULL;
 		ret = ax_source_dump(m, path, err, errlen);
 		break;
 	case AX_FMT_LSPCI_TEXT:
@@ -659,12 +662,21 @@ int main(int argc, char **argv)
 
 	if (have_r2) {
 		if (o.json)
-			ax_json_print(stdout, &m2, &r2, NULL, 0, 0);
+			ax_json_print_what_if(stdout, &m2, &r2, NULL, 0,
+					      isatty(STDOUT_FILENO) ?
+					      AX_JSON_PRETTY : 0, what);
 		else if (!strncmp(what, "move=", 5))
 			/* addresses changed: show the new picture */
 			ax_explain_all(stdout, &m2, &p2, &r2, &eo);
 		else
 			ax_explain_diff(stdout, &m, &res, &r2, what, &eo);
+	}
+	/* a full disk or a closed pipe must not look like success */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write the output: %s\n", prog,
+			strerror(errno));
+		rc = AX_EXIT_INTERNAL;
+		goto out;
 	}
 	if (o.check_kernel && m.kernel_groups_known && !res.matches_kernel)
 		rc = AX_EXIT_MISMATCH;

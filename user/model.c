@@ -204,7 +204,8 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 		else
 			m->devs[i].physfn = -1;
 	}
-	qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev);
+	if (m->n)
+		qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev);
 	for (i = 0; i < m->n; i++) {
 		struct ax_dev *d = &m->devs[i];
 

@@ -79,5 +79,16 @@ if ! grep -q '^acs_inspect ' /proc/modules 2>/dev/null; then
 fi
 expect 0 "what-if acs override" -- --from "$DUMP" --what-if acs-override=downstream,multifunction
 expect 0 "validate a quirk" -- --from "$DUMP" --validate-quirk 8086:2f04
+# a full disk is an error, not a silent success
+"$T" --from "$DUMP" --all --json >/dev/full 2>"$W/err"
+rc=$?
+if [ "$rc" -eq 6 ] && [ "$(wc -l <"$W/err")" -eq 1 ]; then pass=$((pass + 1)); else
+	echo "FAIL write error: exit $rc"; cat "$W/err"; fail=$((fail + 1)); fi
+# an empty snapshot is a machine without devices: one line, exit 4
+printf '{"format": "acsexplain-snapshot", "version": 1}' >"$W/nodev.json"
+"$T" --from "$W/nodev.json" >/dev/null 2>"$W/err"
+rc=$?
+if [ "$rc" -eq 4 ] && ! grep -q Sanitizer "$W/err"; then pass=$((pass + 1)); else
+	echo "FAIL empty snapshot: exit $rc"; cat "$W/err"; fail=$((fail + 1)); fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
