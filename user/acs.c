@@ -10,6 +10,7 @@
 
 #include "derive.h"
 #include "quirks.h"
+#include "uapi/linux/acs_inspect.h"
 
 /* pci_acs_ctrl_enabled(): all requested flags are in the enabled set. */
 static int ctrl_enabled(uint16_t req, uint16_t ena)
@@ -366,6 +367,25 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 
 	memset(v, 0, sizeof(*v));
 	v->quirk = -1;
+
+	/*
+	 * acs_inspect saw the kernel's own pci_acs_enabled() answer for this
+	 * device (a kretprobe while it was added): nothing is more exact,
+	 * unless we are asked about another release or a what-if.
+	 */
+	if (d->kernel_verdict_known &&
+	    d->kernel_verdict_origin == ACSI_ORIGIN_KPROBE &&
+	    !p->hypothetical) {
+		v->isolated = d->kernel_isolated;
+		v->basis = AX_ACS_BY_KERNEL;
+		snprintf(v->why, sizeof(v->why),
+			 "the kernel's pci_acs_enabled() answered %s (seen by acs_inspect)%s",
+			 d->kernel_isolated ? "isolated" : "not isolated",
+			 !d->quirk_result_known ? "" :
+			 d->quirk_result < 0 ? "; no vendor quirk matched" :
+			 "; its vendor quirk table decided");
+		return;
+	}
 
 	/* --what-if quirk=: a vendor's proposed isolation quirk */
 	for (i2 = 0; i2 < p->n_extra_quirks; i2++) {

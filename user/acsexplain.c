@@ -198,6 +198,7 @@ static int parse_id(const char *s, uint16_t *v, uint16_t *d)
 static int apply_what_if(struct ax_machine *m, struct ax_profile *p,
 			 const char *spec, char *err, size_t errlen)
 {
+	p->hypothetical = true;
 	if (!strncmp(spec, "acs-override=", 13)) {
 		char cl[600];
 
@@ -555,6 +556,7 @@ int main(int argc, char **argv)
 	/* Which kernel's rules: --kernel, else the data's release. */
 	if (o.kernel) {
 		prof.kver = ax_kver_parse(o.kernel);
+		prof.hypothetical = true;
 		if (!prof.kver) {
 			ax_machine_free(&m);
 			return fail(AX_EXIT_USAGE,

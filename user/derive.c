@@ -84,6 +84,8 @@ const char *ax_acs_basis_name(enum ax_acs_basis b)
 		return "unknown";
 	case AX_ACS_BY_INFERRED:
 		return "inferred";
+	case AX_ACS_BY_KERNEL:
+		return "kernel";
 	}
 	return "unknown";
 }

@@ -51,6 +51,7 @@ enum ax_acs_basis {
 	AX_ACS_BY_OVERRIDE,	/* simulated ACS override patch */
 	AX_ACS_BY_UNKNOWN,	/* registers not readable */
 	AX_ACS_BY_INFERRED,	/* not readable; inferred from kernel groups */
+	AX_ACS_BY_KERNEL,	/* the kernel's own call, seen by acs_inspect */
 };
 
 struct ax_acs_verdict {
@@ -65,6 +66,10 @@ struct ax_acs_verdict {
 struct ax_profile {
 	int kver;		/* AX_KVER(); 0 = newest known */
 	bool kver_from_data;	/* taken from the facts, not --kernel */
+	/* --kernel or --what-if: the running kernel's own answers (module
+	 * kprobes) do not apply to the machine being asked about
+	 */
+	bool hypothetical;
 	/* pci=disable_acs_redir= and pci=config_acs= device selectors,
 	 * parsed from the command line or --what-if.
 	 */

@@ -121,6 +121,17 @@ struct ax_dev {
 	bool has_alias_mask;
 	uint8_t alias_mask[32];	/* devfns on the same bus (bit = devfn) */
 
+	/* The kernel's own pci_acs_enabled(dev, REQ_ACS_FLAGS) answer, as
+	 * acs_inspect established it (enum acsi_origin in the UAPI header:
+	 * only ACSI_ORIGIN_KPROBE is the kernel's call itself), and what its
+	 * quirk table answered (pci_dev_specific_acs_enabled(): <0 no quirk).
+	 */
+	bool kernel_verdict_known;
+	bool kernel_isolated;
+	uint8_t kernel_verdict_origin;
+	bool quirk_result_known;
+	int quirk_result;
+
 	int kernel_group;	/* AX_GROUP_NONE / AX_GROUP_UNKNOWN / id */
 	char driver[32];	/* bound driver, "" if none or unknown */
 	bool driver_known;

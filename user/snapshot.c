@@ -157,6 +157,16 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 		for (i = 0; i < sizeof(d->alias_mask); i++)
 			snprintf(mask + 2 * i, 3, "%02x", d->alias_mask[i]);
 		put(w, kern, "alias_mask", json_object_new_string(mask));
+		put(w, kern, "verdict_known",
+		    json_object_new_boolean(d->kernel_verdict_known));
+		put(w, kern, "verdict_isolated",
+		    json_object_new_boolean(d->kernel_isolated));
+		put(w, kern, "verdict_origin",
+		    json_object_new_int(d->kernel_verdict_origin));
+		put(w, kern, "quirk_result_known",
+		    json_object_new_boolean(d->quirk_result_known));
+		put(w, kern, "quirk_result",
+		    json_object_new_int(d->quirk_result));
 	}
 	put(w, o, "kernel", kern);
 
@@ -519,6 +529,8 @@ static const char *const acs_keys[] = {
 
 static const char *const kern_keys[] = {
 	"facts", "dev_flags", "has_alias_mask", "alias_mask",
+	"verdict_known", "verdict_isolated", "verdict_origin",
+	"quirk_result_known", "quirk_result",
 };
 
 static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
@@ -546,6 +558,15 @@ static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	d->kernel_facts = get_bool(r, o, "facts");
 	d->dev_flags = (uint32_t)get_int(r, o, "dev_flags", 0, UINT32_MAX);
 	d->has_alias_mask = get_bool(r, o, "has_alias_mask");
+	/* added within version 1: absent in older snapshots */
+	if (json_object_object_get_ex(o, "verdict_known", NULL)) {
+		d->kernel_verdict_known = get_bool(r, o, "verdict_known");
+		d->kernel_isolated = get_bool(r, o, "verdict_isolated");
+		d->kernel_verdict_origin =
+			(uint8_t)get_int(r, o, "verdict_origin", 0, 255);
+		d->quirk_result_known = get_bool(r, o, "quirk_result_known");
+		d->quirk_result = (int)get_int(r, o, "quirk_result", -4095, 1);
+	}
 	get_str(r, o, "alias_mask", mask, sizeof(mask));
 	if (r->failed)
 		return;

@@ -426,6 +426,15 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 	if (d->has_alias_mask)
 		memcpy(d->alias_mask, nla_data(tb[ACSI_A_DMA_ALIAS_MASK]),
 		       sizeof(d->alias_mask));
+	d->kernel_verdict_known = tb[ACSI_A_EFF_ISOLATED] != NULL;
+	if (d->kernel_verdict_known) {
+		d->kernel_isolated = get_bool(tb, ACSI_A_EFF_ISOLATED);
+		d->kernel_verdict_origin = tb[ACSI_A_EFF_ORIGIN] ?
+			nla_get_u8(tb[ACSI_A_EFF_ORIGIN]) : 0;
+	}
+	d->quirk_result_known = tb[ACSI_A_QUIRK_RESULT] != NULL;
+	if (d->quirk_result_known)
+		d->quirk_result = (int)nla_get_u32(tb[ACSI_A_QUIRK_RESULT]);
 	/* The module always knows: no attribute means no group. */
 	d->kernel_group = tb[ACSI_A_IOMMU_GROUP] ?
 			  (int)nla_get_u32(tb[ACSI_A_IOMMU_GROUP]) :

@@ -458,6 +458,39 @@ static void test_amd_sb(void)
 	DIFF("00:14.0", "00:14.3");
 }
 
+/* acs_inspect saw the kernel's own pci_acs_enabled() answer: it wins over
+ * the replay (a quirk the database lacks), but not for another kernel.
+ */
+static void test_kernel_verdict(void)
+{
+	struct ax_dev *x;
+
+	reset();
+	x = bridge("00:1c.0", 0x1234, 0x5678, RP, 1, 1, false);
+	x->kernel_verdict_known = true;
+	x->kernel_isolated = true;
+	x->kernel_verdict_origin = 5;	/* ACSI_ORIGIN_KPROBE */
+	x->quirk_result_known = true;
+	x->quirk_result = 1;
+	dev("01:00.0", 0x8086, 0x10d3, EP, false);
+	run();
+	DIFF("00:1c.0", "01:00.0");
+	CHECK(R.acs[idx("00:1c.0")].basis == AX_ACS_BY_KERNEL,
+	      "basis is the kernel's call");
+	P.hypothetical = true;
+	run();
+	SAME("00:1c.0", "01:00.0");
+	/* origins other than the kprobe are the module's own reading */
+	reset();
+	x = bridge("00:1c.0", 0x1234, 0x5678, RP, 1, 1, false);
+	x->kernel_verdict_known = true;
+	x->kernel_isolated = true;
+	x->kernel_verdict_origin = 3;	/* type rule */
+	dev("01:00.0", 0x8086, 0x10d3, EP, false);
+	run();
+	SAME("00:1c.0", "01:00.0");
+}
+
 static void test_addr_parse(void)
 {
 	struct ax_addr a;
@@ -497,6 +530,7 @@ int main(void)
 	test_no_iommu_and_override();
 	test_disable_acs_redir_and_compare();
 	test_amd_sb();
+	test_kernel_verdict();
 	ax_result_free(&R);
 	ax_machine_free(&M);
 	printf("derive: %d passed, %d failed\n", passed, failed);

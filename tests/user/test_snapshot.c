@@ -107,6 +107,11 @@ static void build_machine(struct ax_machine *m)
 	d->acs_origin = AX_ORIG_KERNEL;
 	d->kernel_facts = true;
 	d->dev_flags = 0x80000201u;
+	d->kernel_verdict_known = true;
+	d->kernel_isolated = true;
+	d->kernel_verdict_origin = 5;
+	d->quirk_result_known = true;
+	d->quirk_result = -25;
 	d->kernel_group = 5;
 	d->driver_known = true;
 	snprintf(d->driver, sizeof(d->driver), "pcieport");
@@ -225,6 +230,8 @@ static void compare_dev(const struct ax_dev *a, const struct ax_dev *b,
 	EQ(is_virtfn); EQ(physfn); EQ(has_sriov); EQ(ari); EQ(ats_enabled);
 	EQ(untrusted); EQ(external_facing);
 	EQ(kernel_facts); EQ(dev_flags); EQ(has_alias_mask);
+	EQ(kernel_verdict_known); EQ(kernel_isolated);
+	EQ(kernel_verdict_origin); EQ(quirk_result_known); EQ(quirk_result);
 	CHECK(!memcmp(a->alias_mask, b->alias_mask, sizeof(a->alias_mask)),
 	      "%s: alias_mask differs", where);
 	EQ(kernel_group); EQS(driver); EQ(driver_known); EQS(domain_type);
@@ -623,8 +630,8 @@ static void test_model_unchanged(void)
 {
 	if (sizeof(void *) != 8)
 		return;
-	CHECK(sizeof(struct ax_dev) == 332,
-	      "struct ax_dev is %zu bytes, snapshot.c knows 332: save the new field",
+	CHECK(sizeof(struct ax_dev) == 340,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 340: save the new field",
 	      sizeof(struct ax_dev));
 	CHECK(sizeof(struct ax_machine) == 3728,
 	      "struct ax_machine is %zu bytes, snapshot.c knows 3728: save the new field",
