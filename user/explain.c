@@ -666,12 +666,21 @@ int ax_validate_quirk(FILE *out, const struct ax_machine *m,
 					s->device);
 		}
 		(void)nslot;
+		if (d->quirk_result_known)
+			fprintf(out,
+				"    live: the running kernel's quirk table answered %s for it (seen by acs_inspect)\n",
+				d->quirk_result < 0 ? "\"no quirk\"" :
+				d->quirk_result ? "\"isolated\": the quirk is in effect" :
+				"\"not isolated\": a quirk denies isolation");
+		else if (m->module_facts)
+			fprintf(out,
+				"    live: acs_inspect did not see the kernel decide for %s (it only sees devices added after it loaded); to see it: echo 1 > /sys/bus/pci/devices/%s/remove; echo 1 > /sys/bus/pci/rescan\n",
+				a, a);
 		if (m->module_facts && d->kernel_group >= 0)
 			fprintf(out,
-				"    live check: kernel group %d; the module's facts %s the quirk's decision\n",
+				"    live: kernel group %d; the derived groups %s the kernel's\n",
 				d->kernel_group,
-				r->matches_kernel ? "agree with" :
-				"do not fully agree with");
+				r->matches_kernel ? "match" : "do not all match");
 	}
 	if (!n)
 		fprintf(out, "  no %04x:%04x device in these facts\n", vendor,
