@@ -666,6 +666,7 @@ int ax_validate_quirk(FILE *out, const struct ax_machine *m,
 					s->device);
 		}
 		(void)nslot;
+		ax_addr_str(d->addr, a);
 		if (d->quirk_result_known)
 			fprintf(out,
 				"    live: the running kernel's quirk table answered %s for it (seen by acs_inspect)\n",
