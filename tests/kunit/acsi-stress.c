@@ -72,27 +72,6 @@ struct reply {
 	int is_bridge[MAX_DEVS];
 };
 
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	struct reply *r = arg;
-	int off = sizeof(*err);
-
-	(void)nla;
-	r->error = -err->error;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)err + off),
-		      nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL) == 0 &&
-	    tb[NLMSGERR_ATTR_MSG])
-		snprintf(r->extack, sizeof(r->extack), "%s",
-			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
-	return NL_STOP;
-}
-
 static int on_ack(struct nl_msg *msg, void *arg)
 {
 	(void)msg;
@@ -100,10 +79,49 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* Extended-ack TLVs at @off into an ack or NLMSG_DONE payload. */
+static void read_extack(struct nlmsghdr *nlh, int off, struct reply *r)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	int len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
+
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && len > 0 &&
+	    nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + off), len,
+		      NULL) == 0 && tb[NLMSGERR_ATTR_MSG])
+		snprintf(r->extack, sizeof(r->extack), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	struct reply *r = arg;
+	int off = sizeof(*err);
+
+	(void)nla;
+	r->error = -err->error;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	read_extack(nlh, off, r);
+	return NL_STOP;
+}
+
+/* A dump that fails after it started reports its errno in NLMSG_DONE. */
 static int on_finish(struct nl_msg *msg, void *arg)
 {
-	(void)msg;
-	((struct reply *)arg)->done = 1;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct reply *r = arg;
+	int err;
+
+	r->done = 1;
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			r->error = -err;
+			read_extack(nlh, sizeof(int), r);
+		}
+	}
 	return NL_STOP;
 }
 
@@ -255,6 +273,10 @@ static void check_bad_requests(struct nl_sock *sk)
 	nla_put_u8(msg, ACSI_A_BUS, 0);
 	nla_put_u8(msg, ACSI_A_DEVFN, 0);
 	expect_error("domain-out-of-range", sk, msg, ERANGE);
+
+	msg = new_msg(ACSI_CMD_GET_DEVICE, NLM_F_DUMP, 0);
+	put_addr(msg, 0);
+	expect_error("dump-with-attributes", sk, msg, EINVAL);
 
 	/* 60 KiB of an attribute no request takes. */
 	big = calloc(1, 60 * 1024);
