@@ -9,6 +9,10 @@ Usage:
 The dumps are `lspci -vvv -x...` text: a device header line
 "[DDDD:]BB:DD.F description" followed by hex lines "OFF: b0 b1 ... b15".
 Only the hex is used; the text is lspci's interpretation and is ignored.
+The default --data is the project's sibling directory shared/data/pciutils-tests.
+
+Exit codes: 0 written, 1 a fixture's device is missing from its dump,
+2 the data directory does not exist.
 """
 
 import argparse
@@ -160,6 +164,10 @@ def main():
     ap.add_argument('--out', default=os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument('--scan', action='store_true')
     args = ap.parse_args()
+    if not os.path.isdir(args.data):
+        sys.stderr.write('gen-fixtures: %s: no such directory (use --data)\n'
+                         % args.data)
+        return 2
 
     if args.scan:
         for fname in sorted(os.listdir(args.data)):
