@@ -225,19 +225,6 @@ static int acsi_get_path_doit(struct sk_buff *skb, struct genl_info *info)
  */
 static int acsi_dump_start(struct netlink_callback *cb)
 {
-#if !ACSI_HAVE_GENL_SPLIT_OPS
-	/* The do policy was applied; a dump still takes no attribute. */
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	int i;
-
-	for (i = 0; info->attrs && i <= ACSI_A_MAX; i++) {
-		if (info->attrs[i]) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
-					    "a GET_DEVICE dump takes no attributes");
-			return -EINVAL;
-		}
-	}
-#endif
 	if (!acsi_net_ok(sock_net(cb->skb->sk), cb->extack))
 		return -EPERM;
 	cb->args[0] = 0;
@@ -266,6 +253,19 @@ static int acsi_get_device_dumpit(struct sk_buff *skb,
 	if (cb->args[2])
 		return 0;	/* NLMSG_DONE is checked against cb->seq too */
 	if (!cb->args[1]) {
+#if !ACSI_HAVE_GENL_SPLIT_OPS
+		/* Here, unlike in start, 6.1 gives the dump an extack. */
+		const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+		int i;
+
+		for (i = 0; info->attrs && i <= ACSI_A_MAX; i++) {
+			if (info->attrs[i]) {
+				NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
+						    "a GET_DEVICE dump takes no attributes");
+				return -EINVAL;
+			}
+		}
+#endif
 		pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, NULL);
 		cb->args[1] = 1;
 	}
