@@ -62,7 +62,9 @@ for rel in $releases; do
 		status=1
 		continue
 	fi
-	cp "$src/kmod/acs_inspect.ko" "$out/acs_inspect.ko"
+	# copy then rename: a test bed reading it never sees half a file
+	cp "$src/kmod/acs_inspect.ko" "$out/.acs_inspect.ko.new"
+	mv "$out/.acs_inspect.ko.new" "$out/acs_inspect.ko"
 	vermagic=$(modinfo -F vermagic "$out/acs_inspect.ko")
 	case "$vermagic" in
 	"$rel "*) ;;

@@ -45,6 +45,7 @@ part quirks st quirks-db/check.sh
 part realhw st tests/user/realhw.sh
 part kunit st tests/kunit/run.sh
 part vm st tests/vm/run.sh --all
+part vm-selftest st tests/vm/selftest.sh
 part bench st sh -c 'tests/user/bench.sh && echo "bench: 1 passed, 0 failed"'
 
 echo "make check took $(( $(date +%s) - start )) s"

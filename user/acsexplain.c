@@ -507,6 +507,7 @@ int main(int argc, char **argv)
 		ax_machine_free(&m);
 		return AX_EXIT_INPUT;
 	}
+	ax_fill_names(&m);
 	ax_machine_infer_ports(&m);
 	if (o.groups) {
 		size_t len;

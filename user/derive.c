@@ -455,6 +455,11 @@ static enum ax_reason_code hop_code(struct ctx *c, int h)
 			if ((v->missing & (AX_ACS_RR | AX_ACS_CR)) &&
 			    ax_dev_str_match(d, c->p->disable_acs_redir))
 				return AX_R_ACS_REDIR_DISABLED;
+			/* pci=config_acs= exists from 6.11 */
+			if (v->missing &&
+			    (!c->p->kver || c->p->kver >= AX_KVER(6, 11)) &&
+			    ax_dev_str_match(d, c->p->config_acs))
+				return AX_R_ACS_REDIR_DISABLED;
 			return AX_R_ACS_CONTROLS_OFF;
 		}
 		return d->pcie_type == AX_EXP_ROOT_PORT ?

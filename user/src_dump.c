@@ -37,6 +37,7 @@ static void dump_quiet(char *msg, ...)
 	(void)msg;
 }
 
+
 bool ax_intel_spt_acs_dword_layout(uint16_t vendor, uint16_t device,
 				   bool is_root_port)
 {
@@ -450,4 +451,41 @@ int ax_source_libpci_sysfs(struct ax_machine *m, char *err, size_t errlen)
 		m->n = first;
 	pci_cleanup(a);
 	return ret;
+}
+
+static void names_loop(struct ax_machine *m, struct pci_access *a)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		struct ax_dev *d = &m->devs[i];
+
+		if (d->name[0] || d->vendor == 0xffff)
+			continue;
+		if (!pci_lookup_name(a, d->name, sizeof(d->name),
+				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
+				     PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
+				     d->vendor, d->device))
+			d->name[0] = '\0';
+	}
+}
+
+/*
+ * Names from pci.ids for devices a source gave only numbers for (the
+ * module sends ids, not names).  libpci's name list needs no access
+ * method; an unreadable list only costs the names.
+ */
+void ax_fill_names(struct ax_machine *m)
+{
+	struct pci_access *a = pci_alloc();
+
+	if (!a)
+		return;
+	a->error = dump_error;
+	a->warning = dump_quiet;
+	a->debug = dump_quiet;
+	/* setjmp() here, with no local that changes after it */
+	if (!setjmp(dump_jmp))
+		names_loop(m, a);
+	pci_cleanup(a);
 }

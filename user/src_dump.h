@@ -43,4 +43,7 @@ void ax_place_vfs(struct ax_machine *m, size_t first, size_t pf,
 		  unsigned int numvf, unsigned int offset, unsigned int stride,
 		  uint16_t vf_device);
 
+/* Fill empty names from pci.ids (vendor and device ids known). */
+void ax_fill_names(struct ax_machine *m);
+
 #endif
