@@ -43,6 +43,7 @@ part checkpatch st scripts/checkpatch.sh
 part user st tests/user/run.sh
 part quirks st quirks-db/check.sh
 part realhw st tests/user/realhw.sh
+part fuzz st tests/user/fuzz/run.sh 0
 part kunit st tests/kunit/run.sh
 part vm st tests/vm/run.sh --all
 part vm-selftest st tests/vm/selftest.sh

@@ -830,6 +830,13 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		ret = AX_SNAP_OK;
 out:
 	json_object_put(root);
+	/* names and values quoted from the file may hold control bytes: an
+	 * error stays one printable line
+	 */
+	if (ret != AX_SNAP_OK)
+		for (i = 0; err[i]; i++)
+			if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
+				err[i] = '?';
 	return ret;
 }
 
