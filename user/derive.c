@@ -517,9 +517,10 @@ static void hop_text(struct ctx *c, int h, enum ax_reason_code code,
 		snprintf(out, len, "%s: %s", a, c->acs[h].why);
 		break;
 	case AX_R_ACS_UNKNOWN:
-		snprintf(out, len,
-			 "%s %s: ACS registers were not readable, assumed not isolating",
-			 ax_pcie_type_name(d), a);
+		snprintf(out, len, "%s %s: %s", ax_pcie_type_name(d), a,
+			 c->acs[h].basis == AX_ACS_BY_INFERRED ?
+			 "ACS registers not readable; the kernel's groups show it does not isolate" :
+			 "ACS registers were not readable, assumed not isolating");
 		break;
 	case AX_R_MULTIFUNCTION_NO_ACS:
 		snprintf(out, len,

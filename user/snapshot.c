@@ -643,25 +643,6 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	d->order = (int)get_int(r, o, "order", 0, n ? (int64_t)n - 1 : 0);
 }
 
-/* m->devs is sorted by address after ax_machine_link(). */
-static int find_sorted(const struct ax_machine *m, struct ax_addr a)
-{
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = ax_addr_cmp(m->devs[mid].addr, a);
-
-		if (!c)
-			return (int)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /* Second pass after linking: indices are final, so physfn can point at
  * its PF, and the saved probe order replaces the one link() guessed.
  */
@@ -678,7 +659,7 @@ static void restore_links(struct reader *r, json_object *devs,
 
 		snprintf(r->where, sizeof(r->where), "devices[%zu]", i);
 		get_addr(r, o, "address", &a);
-		idx = find_sorted(m, a);
+		idx = ax_machine_find(m, a);
 		if (idx < 0) {
 			fail(r, "device vanished while linking");
 			break;
@@ -688,7 +669,7 @@ static void restore_links(struct reader *r, json_object *devs,
 			struct ax_addr pa;
 
 			get_addr(r, o, "physfn", &pa);
-			pf = r->failed ? -1 : find_sorted(m, pa);
+			pf = r->failed ? -1 : ax_machine_find(m, pa);
 			if (!r->failed && (pf < 0 || pf == idx))
 				fail(r, "physfn %s is not another device of the snapshot",
 				     json_object_get_string(v));
