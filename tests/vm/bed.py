@@ -407,6 +407,10 @@ class Run:
         for m in re.finditer(r"^ACSX-RESULT (\S+) (PASS|FAIL|SKIP) ?(.*)$",
                              text, re.M):
             self.add(m.group(1), m.group(2), m.group(3).strip())
+            if m.group(1).startswith("bench-"):
+                # figures are printed for people, whatever they are
+                say("%s on %s: %s" % (m.group(1), self.kshort,
+                                      m.group(3).strip()))
         if not done:
             why = ("timeout after %ds" % self.timeout if self.timed_out
                    else "QEMU exited (%s) before ACSX-DONE" % rc)
