@@ -174,6 +174,25 @@ int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot)
 	if (m->iommu == AX_IOMMU_ON) {
 		m->acs_requested = true;
 		m->acs_requested_known = true;
+	} else {
+		/* Why no groups: does the firmware describe an IOMMU at all? */
+		bool dmar, ivrs;
+
+		snprintf(path, sizeof(path), "%s/sys/firmware/acpi/tables/DMAR",
+			 root);
+		dmar = access(path, F_OK) == 0;
+		snprintf(path, sizeof(path), "%s/sys/firmware/acpi/tables/IVRS",
+			 root);
+		ivrs = access(path, F_OK) == 0;
+		if (dmar)
+			ax_machine_note(m,
+					"the firmware has a DMAR table (Intel VT-d) but no IOMMU driver is active: boot with intel_iommu=on (and check the command line for intel_iommu=off)");
+		else if (ivrs)
+			ax_machine_note(m,
+					"the firmware has an IVRS table (AMD-Vi) but no IOMMU driver is active: check the command line for amd_iommu=off or iommu=off");
+		else
+			ax_machine_note(m,
+					"no DMAR or IVRS ACPI table: the firmware offers no IOMMU; enable VT-d / AMD-Vi (\"IOMMU\", \"SVM\") in the firmware setup");
 	}
 	ax_machine_note(m,
 			"without the acs_inspect module: DMA aliases and quirk flags are inferred from the quirk database, not read from the kernel");
