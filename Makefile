@@ -21,6 +21,7 @@ endif
 all: kmod user
 
 kmod:
+	@test -f $(KDIR)/Makefile || { echo "kmod: no kernel headers for $(KERNELRELEASE) in $(KDIR): apt-get install linux-headers-$(KERNELRELEASE), or make KERNELRELEASE=... / KDIR=..., or make kmod-all"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 # Build the module for every Debian kernel the test bed boots.
