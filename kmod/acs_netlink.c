@@ -188,7 +188,8 @@ static int acsi_reply_device(struct genl_info *info, struct pci_dev *pdev,
 	return ret;
 }
 
-static int acsi_get_device_doit(struct sk_buff *skb, struct genl_info *info)
+/* GET_DEVICE and GET_PATH differ only in whether the reply has the hops. */
+static int acsi_reply_one(struct genl_info *info, u8 cmd, bool path)
 {
 	struct pci_dev *pdev;
 	int ret;
@@ -198,24 +199,19 @@ static int acsi_get_device_doit(struct sk_buff *skb, struct genl_info *info)
 	pdev = acsi_lookup(info);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
-	ret = acsi_reply_device(info, pdev, ACSI_CMD_GET_DEVICE, false);
+	ret = acsi_reply_device(info, pdev, cmd, path);
 	pci_dev_put(pdev);
 	return ret;
 }
 
+static int acsi_get_device_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return acsi_reply_one(info, ACSI_CMD_GET_DEVICE, false);
+}
+
 static int acsi_get_path_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pci_dev *pdev;
-	int ret;
-
-	if (!acsi_net_ok(genl_info_net(info), info->extack))
-		return -EPERM;
-	pdev = acsi_lookup(info);
-	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
-	ret = acsi_reply_device(info, pdev, ACSI_CMD_GET_PATH, true);
-	pci_dev_put(pdev);
-	return ret;
+	return acsi_reply_one(info, ACSI_CMD_GET_PATH, true);
 }
 
 /*
