@@ -8,22 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "derive.h"
 #include "explain.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (cond) {                                               \
-			passed++;                                         \
-		} else {                                                  \
-			failed++;                                         \
-			printf("FAIL %s:%d: ", __func__, __LINE__);       \
-			printf(__VA_ARGS__);                              \
-			printf("\n");                                     \
-		}                                                         \
-	} while (0)
 
 static struct ax_machine M;
 static struct ax_profile P;
@@ -533,6 +520,5 @@ int main(void)
 	test_kernel_verdict();
 	ax_result_free(&R);
 	ax_machine_free(&M);
-	printf("derive: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_report("derive");
 }

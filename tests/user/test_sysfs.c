@@ -11,21 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "src_sysfs.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (cond) {                                               \
-			passed++;                                         \
-		} else {                                                  \
-			failed++;                                         \
-			printf("FAIL %s:%d: ", __func__, __LINE__);       \
-			printf(__VA_ARGS__);                              \
-			printf("\n");                                     \
-		}                                                         \
-	} while (0)
 
 static char root[256];
 
@@ -196,6 +183,5 @@ int main(void)
 	test_iommu_off("IVRS", "amd_iommu=off");
 	test_iommu_off(NULL, "firmware offers no IOMMU");
 	cleanup();
-	printf("sysfs: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_report("sysfs");
 }
