@@ -33,8 +33,14 @@ TOPO_DIR = os.path.join(HERE, "topologies")
 BUILD = os.path.join(ROOT, "build", "vm")
 FIXTURES = os.path.join(ROOT, "tests", "user", "fixtures", "vm")
 
-# Short kernel names the bed knows, mapped to installed Debian releases.
-KERNELS = {"6.1": "6.1.0-*-amd64", "6.12": "6.12.*+deb12-amd64"}
+# Short kernel names the bed knows, mapped to installed Debian releases;
+# MAINLINE is the kernel scripts/build-mainline.sh builds from Debian
+# unstable's linux-source-7.2 into its cache.
+MAINLINE = "mainline"
+KERNELS = {"6.1": "6.1.0-*-amd64", "6.12": "6.12.*+deb12-amd64",
+           "7.2": MAINLINE}
+MAINLINE_CACHE = os.environ.get("ACSX_MAINLINE_CACHE",
+                                "/var/cache/acsexplain/mainline")
 
 # Capture name in the log -> fixture file name.
 FIXTURE_FILES = {
@@ -209,12 +215,22 @@ def load_topologies(names):
 
 
 def resolve_kernel(short):
+    """(release, kernel image) of short name SHORT."""
+    if KERNELS[short] == MAINLINE:
+        p = subprocess.run([os.path.join(ROOT, "scripts", "build-mainline.sh"),
+                            "--release"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise HostError(p.stderr.strip() or "no %s kernel" % short)
+        rel = p.stdout.strip()
+        return rel, os.path.join(MAINLINE_CACHE, "build", "arch", "x86",
+                                 "boot", "bzImage")
     rels = sorted(os.path.basename(p)[len("vmlinuz-"):] for p in
                   glob.glob("/boot/vmlinuz-" + KERNELS[short]))
     if not rels:
         raise HostError("no installed kernel matches %s (/boot/vmlinuz-%s)"
                         % (short, KERNELS[short]))
-    return rels[-1]
+    return rels[-1], "/boot/vmlinuz-" + rels[-1]
 
 
 def build_initramfs(rel):
@@ -274,12 +290,13 @@ def monitor_cmd(sock_path, cmd):
 
 class Run:
     def __init__(self, topo, kshort, rel, initramfs, timeout, keep, workdir,
-                 demo=False):
+                 demo=False, image=None):
         self.demo = demo
         self.write_fixtures = True
         self.topo = topo
         self.kshort = kshort
         self.rel = rel
+        self.image = image or "/boot/vmlinuz-" + rel
         self.initramfs = initramfs
         self.timeout = timeout
         self.keep = keep
@@ -330,7 +347,7 @@ class Run:
                 pass
         mon = os.path.join(self.dir, "monitor.sock")
         args = self.topo.qemu_args(self.log, mon)
-        args += ["-kernel", "/boot/vmlinuz-" + self.rel, "-initrd", run_cpio,
+        args += ["-kernel", self.image, "-initrd", run_cpio,
                  "-append", self.topo.cmdline()]
         with open(os.path.join(self.dir, "qemu-cmd.txt"), "w") as f:
             f.write(" ".join(shlex.quote(a) for a in args) + "\n")
@@ -604,8 +621,9 @@ class Run:
                 ", %d reasons right" % len(reasons) if reasons else ""))
 
 
-def demo(topo, kshort, rel, img, a, logdir):
-    r = Run(topo, kshort, rel, img, a.timeout, a.keep, logdir, demo=True)
+def demo(topo, kshort, rel, img, a, logdir, image):
+    r = Run(topo, kshort, rel, img, a.timeout, a.keep, logdir, demo=True,
+            image=image)
     r.boot()
     for check, verdict, detail in r.results:
         if verdict == "FAIL":
@@ -629,7 +647,7 @@ def main():
         description="Boot Debian kernels in QEMU (TCG) on the topologies in "
         "tests/vm/topologies and run the checks inside the guest.")
     ap.add_argument("--kernel", default="all",
-                    help="6.1, 6.12 or all (default all)")
+                    help="%s or all (default all)" % ", ".join(KERNELS))
     ap.add_argument("--all", action="store_true",
                     help="every topology (the default when none is named)")
     ap.add_argument("--keep", action="store_true",
@@ -656,7 +674,8 @@ def main():
         elif a.kernel in KERNELS:
             kshorts = [a.kernel]
         else:
-            raise UsageError("unknown kernel '%s' (6.1, 6.12 or all)" % a.kernel)
+            raise UsageError("unknown kernel '%s' (%s or all)"
+                             % (a.kernel, ", ".join(KERNELS)))
         if a.all and a.topology:
             raise UsageError("--all and topology names exclude each other")
         if a.jobs < 1:
@@ -666,10 +685,11 @@ def main():
             if len(topos) != 1 or len(kshorts) != 1:
                 raise UsageError("--demo needs one topology and one --kernel")
             topos[0].extra = "demo: %s\n" % a.demo
-        rels = {k: resolve_kernel(k) for k in kshorts}
+        rels, images = {}, {}
         for k in kshorts:
-            if not os.path.exists("/boot/vmlinuz-" + rels[k]):
-                raise HostError("missing /boot/vmlinuz-" + rels[k])
+            rels[k], images[k] = resolve_kernel(k)
+            if not os.path.exists(images[k]):
+                raise HostError("missing " + images[k])
         imgs = {k: build_initramfs(rels[k]) for k in kshorts}
     except UsageError as e:
         print("vm: %s" % e, file=sys.stderr)
@@ -681,8 +701,9 @@ def main():
     logdir = os.path.join(BUILD, "runs")
     if a.demo is not None:
         return demo(topos[0], kshorts[0], rels[kshorts[0]],
-                    imgs[kshorts[0]], a, logdir)
-    runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir)
+                    imgs[kshorts[0]], a, logdir, images[kshorts[0]])
+    runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir,
+                image=images[k])
             for k in kshorts for t in topos
             if t.kernels is None or k in t.kernels]
     for r in runs:
@@ -728,6 +749,14 @@ def main():
     allv = [x[1] for r in runs for x in r.results]
     npass, nfail, nskip = (allv.count(v) for v in ("PASS", "FAIL", "SKIP"))
     say("(%.0f s)" % (time.time() - start))
+    # Per kernel, for make check's summary.
+    for k in kshorts:
+        kv = [x[1] for r in runs if r.kshort == k for x in r.results]
+        nb = len([r for r in runs if r.kshort == k])
+        say("vm[%s]: %d passed, %d failed%s (%s, %d boots)" % (
+            k, kv.count("PASS"), kv.count("FAIL"),
+            ", %d skipped" % kv.count("SKIP") if kv.count("SKIP") else "",
+            rels[k], nb))
     say("vm: %d passed, %d failed%s" % (
         npass, nfail, ", %d skipped" % nskip if nskip else ""))
     return 1 if nfail else 0
