@@ -57,7 +57,14 @@ GUEST_EXPECTATIONS = {"expect-same-group", "expect-own-group",
                       "expect-diff-group", "expect-exists",
                       "expect-no-groups", "expect-has-groups"}
 GUEST_KEYS = {"sriov_vfs", "name", "demo", "bench-min-ratio",
-              "stress"} | GUEST_EXPECTATIONS
+              "stress", "ynl-cli", "ynl-spec"} | GUEST_EXPECTATIONS
+
+# The kernel's YNL CLI and the family's spec, run in guests that get the
+# host's root (topology key host-root).
+YNL_CLI = os.path.join(MAINLINE_CACHE, "linux-source-7.2", "tools", "net",
+                       "ynl", "pyynl", "cli.py")
+YNL_SPEC = os.path.join(ROOT, "Documentation", "netlink", "specs",
+                        "acs_inspect.yaml")
 
 print_lock = threading.Lock()
 
@@ -96,6 +103,7 @@ class Topology:
         self.expect_reasons = []
         self.groups_as = None
         self.kernels = None
+        self.host_root = False
         self.extra = ""     # lines the runner adds for the guest (demo)
         with open(path) as f:
             self.text = f.read()
@@ -131,6 +139,11 @@ class Topology:
                 self.devices.append(val)
             elif key == "kernels":
                 self.kernels = val.split()
+            elif key == "host-root":
+                if val != "ro":
+                    raise UsageError("%s:%d: host-root: ro (the only mode)"
+                                     % (path, n))
+                self.host_root = True
             elif key == "hotplug":
                 parts = val.split()
                 if len(parts) != 3:
@@ -169,7 +182,10 @@ class Topology:
                     continue
                 line = m.group(1) + ":" + m.group(3)
             out.append(line)
-        return "\n".join(out) + "\nname: %s\n%s" % (self.name, self.extra)
+        extra = self.extra
+        if self.host_root:
+            extra += "ynl-cli: %s\nynl-spec: %s\n" % (YNL_CLI, YNL_SPEC)
+        return "\n".join(out) + "\nname: %s\n%s" % (self.name, extra)
 
     def qemu_args(self, log, monitor):
         machine = "q35"
@@ -188,6 +204,10 @@ class Topology:
             args += ["-device", "amd-iommu"]
         for d in self.devices:
             args += ["-device", d]
+        if self.host_root:
+            # virtio-9p-pci on the root bus: one more device in the guest.
+            args += ["-virtfs", "local,path=/,mount_tag=hostroot,"
+                     "security_model=none,readonly=on"]
         return args
 
     def cmdline(self):
@@ -446,6 +466,8 @@ class Run:
             return
         if self.save_fixtures(self.write_fixtures):
             self.check_tool()
+            if self.topo.host_root:
+                self.check_ynl()
 
     def save_fixtures(self, write):
         missing = [c for c in FIXTURE_FILES if c not in self.captures]
@@ -486,6 +508,100 @@ class Run:
                 self.add("snapshot", "PASS", "snapshot-module.json saved")
         self.add("capture", "PASS", "fixtures in " + os.path.relpath(d, ROOT))
         return True
+
+    def ynl_json(self, cap):
+        """The parsed output of the guest's YNL CLI run CAP, or None (and a
+        failure) when it did not run or printed no JSON."""
+        if cap not in self.captures:
+            self.add(cap, "FAIL", "the guest did not run the YNL CLI")
+            return None
+        body, rc = self.captures[cap]
+        if rc != 0:
+            self.add(cap, "FAIL", "cli.py exited %d: %s" % (
+                rc, " ".join(body.strip().splitlines()[-2:])))
+            return None
+        try:
+            return json.loads(body)
+        except ValueError as e:
+            self.add(cap, "FAIL", "no JSON from cli.py: %s" % e)
+            return None
+
+    def check_ynl(self):
+        """The family driven by the kernel's YNL CLI from the spec: its
+        answers must be the kernel's (sysfs groups, lspci's devices)."""
+        kgroups = self.kernel_groups()
+        devices = self.devices_seen()
+
+        def addr(m):
+            return "%04x:%02x:%02x.%d" % (m["domain"], m["bus"],
+                                          m["devfn"] >> 3, m["devfn"] & 7)
+
+        info = self.ynl_json("ynl-info")
+        if info is not None:
+            if info.get("device-count") == len(devices):
+                self.add("ynl-info", "PASS", "get-info: %d devices, "
+                         "module %s" % (len(devices),
+                                        info.get("module-version")))
+            else:
+                self.add("ynl-info", "FAIL", "device-count %s, lspci lists "
+                         "%d" % (info.get("device-count"), len(devices)))
+        dump = self.ynl_json("ynl-dump")
+        if dump is not None:
+            problems = []
+            try:
+                got = {addr(m): m.get("iommu-group") for m in dump}
+            except (KeyError, TypeError) as e:
+                got = {}
+                problems.append("reply without address: %s" % e)
+            if set(got) != devices:
+                problems.append("devices differ from lspci: missing %s, "
+                                "extra %s" % (sorted(devices - set(got)),
+                                              sorted(set(got) - devices)))
+            for a, g in sorted(got.items()):
+                if g != kgroups.get(a):
+                    problems.append("%s iommu-group %s, sysfs %s"
+                                    % (a, g, kgroups.get(a)))
+            if problems:
+                self.add("ynl-dump", "FAIL", "; ".join(problems[:4]))
+            else:
+                self.add("ynl-dump", "PASS", "dump get-device: %d devices, "
+                         "groups as in sysfs" % len(got))
+        m = re.search(r"^ACSX-YNL-ADDR (\S+)", self.read_log(), re.M)
+        want = m.group(1) if m else None
+        one = self.ynl_json("ynl-get")
+        if one is not None:
+            if want and addr(one) == want and \
+                    one.get("iommu-group") == kgroups.get(want):
+                self.add("ynl-get", "PASS", "do get-device %s: group %s"
+                         % (want, one.get("iommu-group")))
+            else:
+                self.add("ynl-get", "FAIL", "asked %s, got %s group %s "
+                         "(sysfs %s)" % (want, addr(one),
+                                         one.get("iommu-group"),
+                                         kgroups.get(want)))
+        path = self.ynl_json("ynl-path")
+        if path is not None:
+            hops = path.get("hop") or []
+            if path.get("hop-count") == len(hops) and hops and \
+                    addr(hops[0]) == want:
+                self.add("ynl-path", "PASS", "do get-path %s: %s" % (
+                    want, " -> ".join(addr(h) for h in hops)))
+            else:
+                self.add("ynl-path", "FAIL", "hop-count %s, %d hops, first "
+                         "%s (asked %s)" % (path.get("hop-count"), len(hops),
+                                            addr(hops[0]) if hops else None,
+                                            want))
+        pol = self.ynl_json("ynl-policy")
+        if pol is not None:
+            # The attributes the kernel accepts for do get-device are
+            # exactly those the spec's request lists.
+            names = sorted(pol) if isinstance(pol, dict) else pol
+            if sorted(names) == ["bus", "devfn", "domain"]:
+                self.add("ynl-policy", "PASS", "kernel policy of "
+                         "get-device: %s" % ", ".join(names))
+            else:
+                self.add("ynl-policy", "FAIL", "kernel policy of "
+                         "get-device: %s, spec: bus, devfn, domain" % names)
 
     def kernel_groups(self, body=None):
         groups = {}

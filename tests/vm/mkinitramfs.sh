@@ -29,6 +29,9 @@ stamp="$out/initramfs-$rel.inputs"
 
 # Drivers the topologies use; everything else the bed needs is built in.
 DRIVERS="nvme e1000e e1000"
+# For the host's root over virtio-9p (topology key host-root); loaded too,
+# but only topologies that use them check for them.
+HOSTFS="virtio_pci 9pnet_virtio 9p"
 
 die() {
 	echo "mkinitramfs: $*" >&2
@@ -56,9 +59,9 @@ client="$out/acsi-client"
 # Modules in load order, dependencies first, each once.
 modlist=
 if [ $builtin = no ]; then
-	modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS |
+	modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS $HOSTFS |
 		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
-		die "modprobe cannot resolve $DRIVERS for $rel"
+		die "modprobe cannot resolve $DRIVERS $HOSTFS for $rel"
 fi
 
 # The inputs whose change must rebuild the image.
