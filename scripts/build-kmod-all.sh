@@ -63,7 +63,7 @@ for rel in $releases; do
 	rm -f "$out/acs_inspect.ko"
 	mkdir -p "$src/kmod" "$src/include/uapi/linux" "$out"
 	cp "$top"/kmod/Kbuild "$top"/kmod/compat.mk "$top"/kmod/*.c "$top"/kmod/*.h "$src/kmod/"
-	cp "$top/include/uapi/linux/acs_inspect.h" "$src/include/uapi/linux/"
+	cp "$top"/include/uapi/linux/*.h "$src/include/uapi/linux/"
 	echo 'obj-m += kmod/' > "$src/Kbuild"
 
 	log=$src/build.log

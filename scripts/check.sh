@@ -42,6 +42,7 @@ st() { "$@"; echo $? >"$L/.rc"; }
 part mainline st sh -c 'scripts/build-mainline.sh && echo "mainline: 1 passed, 0 failed"'
 part build st sh -c 'make -s user && scripts/build-kmod-all.sh && echo "build: 1 passed, 0 failed"'
 part checkpatch st scripts/checkpatch.sh
+part ynl st scripts/ynl-gen.sh
 part user st tests/user/run.sh
 part quirks st quirks-db/check.sh
 part realhw st tests/user/realhw.sh
