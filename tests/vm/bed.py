@@ -61,8 +61,12 @@ GUEST_KEYS = {"sriov_vfs", "name", "demo", "bench-min-ratio",
 
 # The kernel's YNL CLI and the family's spec, run in guests that get the
 # host's root (topology key host-root).
-YNL_CLI = os.path.join(MAINLINE_CACHE, "linux-source-7.2", "tools", "net",
-                       "ynl", "pyynl", "cli.py")
+# From the tree scripts/build-mainline.sh extracts, or the YNL tools alone
+# that scripts/ynl-gen.sh extracts without it.
+YNL_CLI = next((p for p in (
+    os.path.join(MAINLINE_CACHE, d, "linux-source-7.2", "tools", "net",
+                 "ynl", "pyynl", "cli.py") for d in ("", "ynl-tools"))
+    if os.path.exists(p)), None)
 YNL_SPEC = os.path.join(ROOT, "Documentation", "netlink", "specs",
                         "acs_inspect.yaml")
 
@@ -797,6 +801,9 @@ def main():
         if a.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         topos = load_topologies(a.topology)
+        if any(t.host_root for t in topos) and YNL_CLI is None:
+            raise HostError("no YNL CLI in %s (scripts/build-mainline.sh or "
+                            "scripts/ynl-gen.sh extracts it)" % MAINLINE_CACHE)
         if a.demo is not None:
             if len(topos) != 1 or len(kshorts) != 1:
                 raise UsageError("--demo needs one topology and one --kernel")
