@@ -11,7 +11,7 @@
 #    attributes, with the types, of the policy ynl_gen_c.py --mode kernel
 #    generates for that command;
 #  - the checks can fail: a spec with one attribute renamed gives another
-#    header.
+#    header, a module policy with another type is caught.
 # The generator wants its spec inside a kernel-like tree (MAINTAINERS, the
 # schema in Documentation/netlink/): a scratch copy is made.
 # Prints PASS/FAIL lines, then "ynl: N passed, N failed".
@@ -97,7 +97,7 @@ fi
 
 # 3. Kernel policies: the generated ones against the module's.
 if gen "$tmp/r" --mode kernel --source -o "$tmp/kernel.c" >"$tmp/genk.err" 2>&1; then
-	python3 - "$tmp/kernel.c" "$top/kmod/acs_netlink.c" >"$tmp/pol" 2>&1 <<'EOF'
+	cat >"$tmp/polcmp.py" <<'EOF'
 import re, sys
 gen, mod = (open(p).read() for p in sys.argv[1:])
 def policies(text):
@@ -135,10 +135,20 @@ for cmd in sorted(set(want) | set(have)):
 if not want:
     print("FAIL no request policy in the generated kernel source")
 EOF
+	python3 "$tmp/polcmp.py" "$tmp/kernel.c" "$top/kmod/acs_netlink.c" >"$tmp/pol" 2>&1
 	cat "$tmp/pol"
 	passed=$((passed + $(grep -c '^PASS' "$tmp/pol")))
 	failed=$((failed + $(grep -c '^FAIL' "$tmp/pol")))
 	grep -q '^PASS' "$tmp/pol" || fail "policy comparison: $(tail -n 1 "$tmp/pol")"
+	# ... and it can fail: a module that takes the bus as u16.
+	sed 's/\[ACSI_A_BUS\] = { .type = NLA_U8 }/[ACSI_A_BUS] = { .type = NLA_U16 }/' \
+		"$top/kmod/acs_netlink.c" >"$tmp/bad-netlink.c"
+	if python3 "$tmp/polcmp.py" "$tmp/kernel.c" "$tmp/bad-netlink.c" |
+		grep -q '^FAIL ACSI_CMD_GET_DEVICE'; then
+		pass "mutation: a policy type the spec does not have is caught"
+	else
+		fail "mutation: a u16 bus in the module's policy went unnoticed"
+	fi
 else
 	fail "ynl_gen_c.py --mode kernel: $(tail -n 1 "$tmp/genk.err")"
 fi
