@@ -384,13 +384,13 @@ static void print_what_if(const struct tctx *t, const struct ax_analysis *a)
 	char b[AX_ADDR_STRLEN];
 	int j, q;
 
+	fprintf(t->out, "\n%sWhat if %s%s:%s\n", col(t, C_BOLD), w->what,
+		w->moved ? " (addresses changed)" : "", col(t, C_RESET));
 	if (w->moved) {
 		/* addresses changed: show the new picture */
 		print_groups(t, &w->machine, &w->res);
 		return;
 	}
-	fprintf(t->out, "\n%sWhat if %s:%s\n", col(t, C_BOLD), w->what,
-		col(t, C_RESET));
 	for (j = 0; j < w->n_changes; j++) {
 		const struct ax_group_change *c = &w->changes[j];
 		const struct ax_group *ag = &w->res.groups[c->group];
