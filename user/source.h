@@ -166,7 +166,7 @@ int ax_source_libpci_sysfs(struct ax_machine *m, char *err, size_t errlen);
 /* Return codes of the functions below (0 is success). */
 #define AX_NL_ENOMODULE	1	/* family "acs_inspect" not registered */
 #define AX_NL_EPROTO	2	/* module speaks another protocol version */
-#define AX_NL_EPERM	3	/* caller lacks CAP_NET_ADMIN or is in a netns */
+#define AX_NL_EPERM	3	/* caller lacks CAP_SYS_ADMIN or is in a netns */
 #define AX_NL_EIO	4	/* anything else: socket, kernel error, parse */
 
 /*
