@@ -17,6 +17,7 @@
 #include "exitcodes.h"
 #include "explain.h"
 #include "json_out.h"
+#include "module_hint.h"
 #include "quirks.h"
 #include "snapshot.h"
 #include "src_dump.h"
@@ -379,9 +380,14 @@ static int gather(struct ax_machine *m, const struct opts *o, char *err,
 		}
 		ax_machine_free(m);
 		ax_machine_init(m);
-		if (ret == AX_NL_ENOMODULE)
+		if (ret == AX_NL_ENOMODULE) {
+			char hint[256];
+
+			ax_module_hint("/lib/modules", NULL, hint, sizeof(hint));
 			ax_machine_note(m,
-					"acs_inspect module not loaded (modprobe acs_inspect): facts from sysfs, DMA aliases inferred");
+					"acs_inspect module not loaded (%s): facts from sysfs, DMA aliases inferred",
+					hint);
+		}
 	} else if (strcmp(o->source, "sysfs")) {
 		snprintf(err, errlen,
 			 "unknown --source '%s' (auto, netlink, sysfs)",
