@@ -28,6 +28,11 @@ VM_TOPOLOGY=${VM_TOPOLOGY:-sriov-nvme}
 pass=0 fail=0
 ok() { pass=$((pass + 1)); [ -n "${V:-}" ] && echo "ok   $*"; return 0; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; return 0; }
+check() { # check NAME COMMAND...: passes when COMMAND succeeds
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else bad "$name"; fi
+}
 eq() { # eq NAME GOT WANT
 	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
 }
@@ -125,6 +130,8 @@ for rel in $rels; do
 	esac
 	eq "install $rel: module version" "$(modinfo -k "$rel" -F version acs_inspect 2>/dev/null)" "$version"
 	eq "install $rel: modprobe --dry-run" "$(modprobe -n -v -S "$rel" acs_inspect 2>&1)" "insmod $path "
+	# what acsexplain reads to decide between "modprobe acs_inspect" and how to install
+	check "install $rel: modules.dep lists it" grep -q "^updates/dkms/acs_inspect\.ko[.a-z]*:" "/lib/modules/$rel/modules.dep"
 done
 
 # --- vm --------------------------------------------------------------------

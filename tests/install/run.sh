@@ -159,6 +159,8 @@ if [ "$dkms" = 1 ]; then
 			eq "dkms $rel: version" "$(modinfo -k "$rel" -F version acs_inspect 2>/dev/null)" "$version"
 			eq "dkms $rel: vermagic" "$(modinfo -k "$rel" -F vermagic acs_inspect 2>/dev/null | cut -d' ' -f1)" "$rel"
 			eq "dkms $rel: modprobe --dry-run" "$(modprobe -n -v -S "$rel" acs_inspect 2>&1)" "insmod $path "
+			# what acsexplain reads to decide between "modprobe acs_inspect" and how to install
+			check "dkms $rel: modules.dep lists it" grep -q "^updates/dkms/acs_inspect\.ko[.a-z]*:" "/lib/modules/$rel/modules.dep"
 		done
 		make -s dkms-remove >"$tmp/dkms-rm.log" 2>&1 || bad "dkms: make dkms-remove failed"
 		for rel in $rels; do
