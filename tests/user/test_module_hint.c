@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "module_hint.h"
+#include "source.h"
 #include "check.h"
 
 static char root[] = "/tmp/acsx-modhint-XXXXXX";

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "module_hint.h"
+#include "source.h"
 
 /* A modules.dep line starts "path/acs_inspect.ko[.xz|.zst|.gz]:". */
 static bool dep_lists_module(FILE *f)
