@@ -10,7 +10,7 @@
 # replaced.  remove: unregister it from every kernel and delete the sources.
 #
 # Exit codes: 0 done, 1 a kernel's build or install failed, 2 usage,
-# 3 dkms missing or not root.
+# 3 dkms missing, not root, or the package NAME-dkms is installed.
 set -eu
 
 [ $# -eq 3 ] || { echo "usage: $0 install|remove NAME VERSION" >&2; exit 2; }
@@ -22,6 +22,12 @@ command -v dkms >/dev/null || {
 	exit 3
 }
 [ "$(id -u)" = 0 ] || { echo "dkms-$action: run as root" >&2; exit 3; }
+
+# The package owns /usr/src/NAME-VERSION then: leave it to apt.
+if dpkg-query -W -f='${Status}' "$name-dkms" 2>/dev/null | grep -q "ok installed"; then
+	echo "dkms-$action: the package $name-dkms is installed and provides the module: apt remove $name-dkms first" >&2
+	exit 3
+fi
 
 registered() {
 	dkms status -m "$name" -v "$version" 2>/dev/null | grep -q .

@@ -134,6 +134,13 @@ for rel in $rels; do
 	check "install $rel: modules.dep lists it" grep -q "^updates/dkms/acs_inspect\.ko[.a-z]*:" "/lib/modules/$rel/modules.dep"
 done
 
+# make dkms-install / dkms-remove leave the package's module alone
+make -s dkms-install >"$out/dkms-install.log" 2>&1
+eq "install: make dkms-install refuses while the package is installed" "$?" 2
+check "install: ... and says why" grep -q "apt remove acs-inspect-dkms first" "$out/dkms-install.log"
+make -s dkms-remove >/dev/null 2>&1
+check "install: ... and dkms-remove leaves its sources" test -f "/usr/src/acs-inspect-$version/dkms.conf"
+
 # --- vm --------------------------------------------------------------------
 if [ "$vm" = 1 ]; then
 	t0=$(date +%s)
