@@ -64,6 +64,7 @@ for rel in $releases; do
 	mkdir -p "$src/kmod" "$src/include/uapi/linux" "$out"
 	cp "$top"/kmod/Kbuild "$top"/kmod/compat.mk "$top"/kmod/*.c "$top"/kmod/*.h "$src/kmod/"
 	cp "$top"/include/uapi/linux/*.h "$src/include/uapi/linux/"
+	cp "$top/VERSION" "$src/"
 	echo 'obj-m += kmod/' > "$src/Kbuild"
 
 	log=$src/build.log

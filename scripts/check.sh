@@ -50,6 +50,8 @@ part fuzz st tests/user/fuzz/run.sh 0
 part kunit st tests/kunit/kernels.sh
 part vm st tests/vm/run.sh --all
 part vm-selftest st tests/vm/selftest.sh
+part install st tests/install/run.sh
+part packages st tests/install/packages.sh
 part bench st sh -c 'tests/user/bench.sh && echo "bench: 1 passed, 0 failed"'
 
 # What ran on which kernel: the parts' "NAME[KERNEL]: ..." lines.

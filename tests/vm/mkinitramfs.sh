@@ -8,7 +8,7 @@
 # (guest-init.sh), the driver modules the topologies need (decompressed, with
 # their dependencies, in load order), the host's lspci with its libraries and
 # pci.ids, and, when they have been built, build/kmod/RELEASE/acs_inspect.ko
-# and user/acsexplain.  The image is rebuilt only when one of those inputs
+# and user/acsexplain (ACSI_KO and ACSEXPLAIN pick others, see below).  The image is rebuilt only when one of those inputs
 # changed (a hash of them is kept next to it).
 #
 # Exit codes: 0 built or up to date, 2 usage error, 3 missing host input.
@@ -50,7 +50,20 @@ LSPCI=$(command -v lspci) || die "lspci (pciutils) is not installed"
 PCIIDS=/usr/share/misc/pci.ids
 [ -r "$PCIIDS" ] || die "$PCIIDS missing (pciutils/pci.ids)"
 
-kmod_ko="$root/build/kmod/$rel/acs_inspect.ko"
+# ACSI_KO=installed takes the module modprobe would load for RELEASE (e.g.
+# the one DKMS installed in /lib/modules/RELEASE/updates/dkms); ACSI_KO=path
+# another build, with %r standing for the release.
+case ${ACSI_KO:-} in
+"") kmod_ko="$root/build/kmod/$rel/acs_inspect.ko" ;;
+installed)
+	kmod_ko=$(modinfo -k "$rel" -n acs_inspect 2>/dev/null) ||
+		die "ACSI_KO=installed: acs_inspect is not installed for $rel"
+	;;
+*)
+	kmod_ko=$(printf '%s' "$ACSI_KO" | sed "s/%r/$rel/g")
+	[ -f "$kmod_ko" ] || die "ACSI_KO: no $kmod_ko"
+	;;
+esac
 # ACSEXPLAIN=path tests another build of the tool (e.g. the ASan one).
 tool=${ACSEXPLAIN:-$root/user/acsexplain}
 uapi="$root/include/uapi/linux/acs_inspect.h"
@@ -132,7 +145,13 @@ done
 echo $DRIVERS >"$r/lib/modules/$rel/drivers"
 
 if [ -f "$kmod_ko" ]; then
-	cp "$kmod_ko" "$r/lib/modules/$rel/extra/acs_inspect.ko"
+	# decompressed like the drivers (DKMS compresses for some kernels)
+	case $kmod_ko in
+	*.ko.xz) xz -dc "$kmod_ko" ;;
+	*.ko.zst) zstd -qdc "$kmod_ko" ;;
+	*.ko.gz) gzip -dc "$kmod_ko" ;;
+	*) cat "$kmod_ko" ;;
+	esac >"$r/lib/modules/$rel/extra/acs_inspect.ko"
 fi
 if [ -f "$kmod_ko" ] && [ -x "$client" ]; then
 	copy_prog "$client"
