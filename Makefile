@@ -35,7 +35,7 @@ DKMS_NAME := acs-inspect
 DKMS_SRC ?= /usr/src/$(DKMS_NAME)-$(VERSION)
 # What a module build needs, and nothing else (no tests, no tool).
 MODULE_SOURCES := Kbuild VERSION kmod/Kbuild kmod/compat.mk \
-	$(sort $(wildcard kmod/*.c kmod/*.h)) include/uapi/linux/acs_inspect.h
+	$(sort $(wildcard kmod/*.c kmod/*.h)) $(sort $(wildcard include/uapi/linux/*.h))
 
 all: kmod user
 
