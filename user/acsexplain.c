@@ -17,6 +17,9 @@
 #include "exitcodes.h"
 #include "explain.h"
 #include "json_out.h"
+#include "quirklab.h"
+#include "quirklab_out.h"
+#include "quirkpatch.h"
 #include "quirks.h"
 #include "snapshot.h"
 #include "src_dump.h"
@@ -32,6 +35,7 @@ struct opts {
 	const char *what_if[8];
 	int n_what_if;
 	const char *validate;
+	const char *patch, *linux_src;	/* --validate-quirk --patch */
 	bool all, json, plan, audit, check_kernel;
 	int color;		/* -1 auto */
 };
@@ -57,13 +61,17 @@ static void usage(FILE *out)
 		"                       move=ADDR@PORT\n"
 		"  -p, --plan           vfio-pci assignment plan for the device's group\n"
 		"  -A, --audit          isolation audit (where groups promise more than hardware gives)\n"
-		"  -Q, --validate-quirk VENDOR:DEVICE  check a vendor ACS quirk against the facts\n"
+		"  -Q, --validate-quirk VENDOR:DEVICE[@CALLBACK]  check a vendor ACS quirk against the facts\n"
+		"      --patch FILE     with -Q: write the quirk as a git format-patch mail\n"
+		"      --linux-src TREE kernel tree or linux-source-*.tar.xz to patch\n"
+		"                       (default $ACSEXPLAIN_LINUX_SRC, /usr/src/linux-source-7.2)\n"
 		"      --check-kernel   exit 5 when the derived groups differ from the kernel's\n"
 		"      --kernel-cmdline S  the kernel command line the offline facts were taken under\n"
 		"  -V, --version        print the version\n"
 		"  -h, --help           this help\n"
 		"Exit status: 0 ok, 1 no such device, 2 usage, 3 source unavailable,\n"
-		"4 bad input file, 5 groups differ (--check-kernel), 6 internal error.\n",
+		"4 bad input file, 5 groups differ (--check-kernel), 6 internal error,\n"
+		"7 quirk refused (--patch).\n",
 		prog);
 }
 
@@ -408,6 +416,8 @@ int main(int argc, char **argv)
 		{ "plan", no_argument, NULL, 'p' },
 		{ "audit", no_argument, NULL, 'A' },
 		{ "validate-quirk", required_argument, NULL, 'Q' },
+		{ "patch", required_argument, NULL, 'P' },
+		{ "linux-src", required_argument, NULL, 'T' },
 		{ "check-kernel", no_argument, NULL, 'K' },
 		{ "kernel-cmdline", required_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
@@ -427,6 +437,10 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, ret, i, *sel = NULL, nsel = 0, rc = AX_EXIT_OK;
 	uint16_t qv = 0, qd = 0, tv = 0, td = 0;
+	const struct ax_ql_callback *qcb = NULL;
+	struct ax_ql ql;
+	struct ax_qpatch qp;
+	bool have_ql = false, have_qp = false;
 	struct ax_addr ta;
 	bool by_id = false;
 
@@ -452,6 +466,8 @@ int main(int argc, char **argv)
 		case 'p': o.plan = true; break;
 		case 'A': o.audit = true; break;
 		case 'Q': o.validate = optarg; break;
+		case 'P': o.patch = optarg; break;
+		case 'T': o.linux_src = optarg; break;
 		case 'K': o.check_kernel = true; break;
 		case 'L': o.cmdline = optarg; break;
 		case 'V':
@@ -483,10 +499,29 @@ int main(int argc, char **argv)
 				    "malformed device '%s': use 0000:07:00.1, 07:00.1 or vendor:device like 8086:15b7%s",
 				    o.target, "");
 	}
-	if (o.validate && parse_id(o.validate, &qv, &qd))
-		return fail(AX_EXIT_USAGE,
-			    "malformed --validate-quirk '%s': use vendor:device like 8086:15b7%s",
-			    o.validate, "");
+	if (o.validate) {
+		/* VENDOR:DEVICE[@CALLBACK] */
+		char idbuf[16];
+		const char *at = strchr(o.validate, '@');
+		size_t idlen = at ? (size_t)(at - o.validate) :
+				    strlen(o.validate);
+
+		snprintf(idbuf, sizeof(idbuf), "%.*s",
+			 (int)(idlen < sizeof(idbuf) ? idlen : sizeof(idbuf) - 1),
+			 o.validate);
+		if (idlen >= sizeof(idbuf) || parse_id(idbuf, &qv, &qd))
+			return fail(AX_EXIT_USAGE,
+				    "malformed --validate-quirk '%s': use vendor:device like 8086:15b7, optionally @callback%s",
+				    o.validate, "");
+		if (at && !(qcb = ax_ql_callback_find(at + 1)))
+			return fail(AX_EXIT_USAGE,
+				    "unknown ACS quirk callback '%s': use one of pci_dev_acs_enabled[]'s, like pci_quirk_mf_endpoint_acs%s",
+				    at + 1, "");
+	}
+	if ((o.patch || o.linux_src) && !o.validate)
+		return fail(AX_EXIT_USAGE, "%s%s",
+			    "--patch and --linux-src go with --validate-quirk",
+			    "");
 	if (!o.target && !o.all && !o.validate)
 		o.all = true;
 	eo.color = o.color < 0 ? (isatty(STDOUT_FILENO) && !getenv("NO_COLOR")) :
@@ -615,6 +650,34 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* --validate-quirk: the vendor's five questions (quirklab.h) */
+	if (o.validate) {
+		if (ax_ql_run(&m, &prof, qv, qd, qcb, &ql)) {
+			ax_ql_free(&ql);
+			rc = AX_EXIT_INTERNAL;
+			goto out;
+		}
+		have_ql = true;
+	}
+	if (o.patch) {
+		const char *tree = ax_qpatch_default_tree(o.linux_src);
+
+		if (!tree) {
+			fprintf(stderr, "%s: no kernel tree to patch: give --linux-src DIR or linux-source-7.2.tar.xz (Debian unstable's linux-source-7.2)\n",
+				prog);
+			rc = AX_EXIT_INPUT;
+			goto out;
+		}
+		ret = ax_qpatch_write(o.patch, tree, &m, &ql, &qp, err,
+				      sizeof(err));
+		if (ret) {
+			/* the analysis still says why; the error ends it */
+			rc = ret;
+		} else {
+			have_qp = true;
+		}
+	}
+
 	/* --what-if: derive again under the change; a bad change is an
 	 * error before anything is printed.
 	 */
@@ -644,6 +707,18 @@ int main(int argc, char **argv)
 
 	if (o.json && have_r2) {
 		/* the JSON describes the machine under the change */
+	} else if (o.json && have_ql) {
+		json_object *qj = ax_ql_json(&m, &ql, have_qp ? &qp : NULL);
+
+		if (!qj || ax_json_print_extra(stdout, &m, &res,
+					       o.target ? sel : NULL,
+					       o.target ? nsel : 0,
+					       isatty(STDOUT_FILENO) ?
+					       AX_JSON_PRETTY : 0, NULL,
+					       "quirk_validation", qj)) {
+			rc = AX_EXIT_INTERNAL;
+			goto out;
+		}
 	} else if (o.json) {
 		if (o.all || !o.target)
 			ax_json_print(stdout, &m, &res, NULL, 0,
@@ -653,8 +728,9 @@ int main(int argc, char **argv)
 				      isatty(STDOUT_FILENO) ? AX_JSON_PRETTY : 0);
 	} else {
 		ax_explain_header(stdout, &m, &prof, &res, &eo);
-		if (o.validate)
-			ax_validate_quirk(stdout, &m, &prof, &res, qv, qd, &eo);
+		if (have_ql)
+			ax_ql_print_text(stdout, &m, &ql, have_qp ? &qp : NULL,
+					 &eo);
 		if (o.target)
 			for (i = 0; i < nsel; i++)
 				ax_explain_device(stdout, &m, &prof, &res,
@@ -683,7 +759,11 @@ int main(int argc, char **argv)
 	}
 	if (o.check_kernel && m.kernel_groups_known && !res.matches_kernel)
 		rc = AX_EXIT_MISMATCH;
+	if (rc && o.patch && !have_qp)
+		fprintf(stderr, "%s: %s\n", prog, err);
 out:
+	if (have_ql)
+		ax_ql_free(&ql);
 	if (have_r2)
 		ax_result_free(&r2);
 	if (have_m2)

@@ -20,6 +20,8 @@ struct jctx {
 	const struct ax_machine *m;
 	const struct ax_result *res;
 	const char *what_if;
+	const char *extra_key;	/* an added top-level member, or NULL */
+	json_object *extra;
 	bool oom;
 };
 
@@ -442,6 +444,10 @@ static json_object *build(struct jctx *c, const int *selected, int n_sel)
 	for (k = 0; arr && k < m->n_notes && k < (int)ARRAY_SIZE(m->notes); k++)
 		push(c, arr, jstr(c, m->notes[k]));
 	put(c, root, "notes", arr);
+	if (c->extra_key) {
+		put(c, root, c->extra_key, c->extra);
+		c->extra = NULL;	/* root owns it now */
+	}
 
 	free(listed);
 	free(glisted);
@@ -464,13 +470,24 @@ int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
 			  const struct ax_result *res, const int *selected,
 			  int n_selected, int flags, const char *what_if)
 {
-	struct jctx c = { .m = m, .res = res, .what_if = what_if };
+	return ax_json_print_extra(out, m, res, selected, n_selected, flags,
+				   what_if, NULL, NULL);
+}
+
+int ax_json_print_extra(FILE *out, const struct ax_machine *m,
+			const struct ax_result *res, const int *selected,
+			int n_selected, int flags, const char *what_if,
+			const char *key, json_object *extra)
+{
+	struct jctx c = { .m = m, .res = res, .what_if = what_if,
+			  .extra_key = key, .extra = extra };
 	json_object *root = build(&c, selected, n_selected);
 	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	const char *text;
 	int ret = 0;
 
 	if (!root) {
+		json_object_put(c.extra);
 		errno = ENOMEM;
 		return -1;
 	}

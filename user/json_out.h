@@ -37,4 +37,13 @@ int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
 			  const struct ax_result *res, const int *selected,
 			  int n_selected, int flags, const char *what_if);
 
+/* The same with one more top-level member key (for example
+ * "quirk_validation"); it takes extra over, whatever happens.
+ */
+struct json_object;
+int ax_json_print_extra(FILE *out, const struct ax_machine *m,
+			const struct ax_result *res, const int *selected,
+			int n_selected, int flags, const char *what_if,
+			const char *key, struct json_object *extra);
+
 #endif
