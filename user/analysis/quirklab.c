@@ -191,6 +191,7 @@ static void part1(const struct ax_machine *m, const struct ax_profile *p,
 		f->kernel_quirk_known = d->quirk_result_known;
 		f->kernel_quirk = d->quirk_result;
 		f->agree = -1;
+		f->still_shared_by = -1;
 		if (f->kernel_seen)
 			f->agree = f->kernel_isolated == f->replay.isolated &&
 				   (!f->kernel_quirk_known ||
@@ -446,12 +447,38 @@ static bool alone(const struct ax_machine *m, const struct ax_result *r,
 static int part3_assignable(const struct ax_machine *m, struct ax_ql *q)
 {
 	int *gb = group_of(m, &q->before), *ga = group_of(m, &q->after);
-	int i;
+	int i, k;
 
 	if (!gb || !ga) {
 		free(gb);
 		free(ga);
 		return -1;
+	}
+	for (k = 0; k < q->n_funcs; k++) {
+		struct ax_ql_func *f = &q->funcs[k];
+		const struct ax_dev *d = &m->devs[f->dev];
+
+		f->still_shared_by = -1;
+		if (!alone(m, &q->after, f->dev, ga)) {
+			f->still_shared_by = q->after.culprit[f->dev];
+			f->still_why = q->after.n_reasons[f->dev] ?
+				       q->after.reasons[f->dev][0].text : NULL;
+		}
+		for (i = 0; i < (int)m->n && q->n_others < AX_QL_MAX_FUNCS;
+		     i++) {
+			const struct ax_dev *s = &m->devs[i];
+			int j;
+			bool dup = false;
+
+			if (!same_slot(s, d) || (s->vendor == q->vendor &&
+						 s->device == q->device) ||
+			    q->after.acs[i].isolated)
+				continue;
+			for (j = 0; j < q->n_others; j++)
+				dup |= q->others[j] == i;
+			if (!dup)
+				q->others[q->n_others++] = i;
+		}
 	}
 	for (i = 0; i < (int)m->n && q->n_assignable < AX_QL_MAX_FUNCS; i++)
 		if (!m->devs[i].is_bridge && alone(m, &q->after, i, ga) &&

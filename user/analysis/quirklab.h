@@ -51,6 +51,11 @@ struct ax_ql_func {
 	bool kernel_quirk_known;
 	int kernel_quirk;	/* <0 no quirk matched, 0/1 a quirk decided */
 	int agree;		/* 1 agree, 0 differ, -1 kernel not seen */
+	/* with the quirk, still sharing its group with another endpoint:
+	 * the device at fault and why (a reason of q->after), else -1
+	 */
+	int still_shared_by;
+	const char *still_why;
 };
 
 enum ax_ql_status {
@@ -100,6 +105,11 @@ struct ax_ql {
 	int n_changes;
 	int assignable[AX_QL_MAX_FUNCS];	/* newly assignable alone */
 	int n_assignable;
+	/* functions of the same slots with another ID that the quirk does
+	 * not cover and that stay not isolated
+	 */
+	int others[AX_QL_MAX_FUNCS];
+	int n_others;
 
 	/* 5. does the running kernel carry it? */
 	enum ax_ql_carried carried;

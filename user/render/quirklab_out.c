@@ -105,7 +105,11 @@ void ax_ql_print_text(FILE *out, const struct ax_machine *m,
 		if (kv)
 			fprintf(out, "    kernel (acs_inspect kretprobe): %s%s%s; %s\n",
 				kv, kq ? ", " : "", kq ? kq : "",
-				f->agree ? "agrees" : "DIFFERS from the replay above");
+				f->agree ? "agrees" :
+				f->kernel_quirk_known && f->kernel_quirk > 0 &&
+				f->replay.quirk < 0 ?
+				"DIFFERS from the replay above: the kernel's table has a quirk for it that the database does not (expected once it carries the new entry)" :
+				"DIFFERS from the replay above");
 		else if (m->module_facts)
 			fprintf(out, "    kernel: not seen deciding (acs_inspect sees devices added after it loaded: echo 1 > /sys/bus/pci/devices/%s/remove; echo 1 > /sys/bus/pci/rescan)\n",
 				a);
@@ -158,6 +162,24 @@ void ax_ql_print_text(FILE *out, const struct ax_machine *m,
 			print_list(out, m, c->after[t]);
 		}
 		fprintf(out, "\n");
+	}
+	for (k = 0; q->status == AX_QL_FITS && k < q->n_funcs; k++) {
+		const struct ax_ql_func *f = &q->funcs[k];
+		char b[16];
+
+		if (f->still_shared_by < 0 && !f->still_why)
+			continue;
+		fprintf(out, "  %s still shares its group, at fault %s: %s\n",
+			ax_addr_str(m->devs[f->dev].addr, a),
+			f->still_shared_by >= 0 ?
+			ax_addr_str(m->devs[f->still_shared_by].addr, b) : "-",
+			f->still_why ? f->still_why : "");
+	}
+	for (k = 0; k < q->n_others; k++) {
+		const struct ax_dev *d = &m->devs[q->others[k]];
+
+		fprintf(out, "  function %s [%04x:%04x] of the same device is not in the quirk and not isolated: it keeps its group\n",
+			ax_addr_str(d->addr, a), d->vendor, d->device);
 	}
 	if (q->n_assignable) {
 		fprintf(out, "  assignable on their own afterwards:");
@@ -322,6 +344,9 @@ static json_object *today_json(struct qj *c, const struct ax_machine *m,
 		add(c, j, "kernel", kj, false);
 		add(c, j, "agree", f->agree < 0 ? NULL :
 		    json_object_new_boolean(f->agree), true);
+		add(c, j, "still_shared_by", f->still_shared_by >= 0 ?
+		    addr(m, f->still_shared_by) : NULL, true);
+		add(c, j, "still_why", str_or_null(f->still_why), true);
 		push(c, arr, j);
 	}
 	add(c, o, "functions", arr, false);
@@ -372,6 +397,8 @@ static json_object *changes_json(struct qj *c, const struct ax_machine *m,
 	add(c, o, "groups", arr, false);
 	add(c, o, "assignable", addr_array(c, m, q->assignable,
 					   q->n_assignable), false);
+	add(c, o, "not_covered", addr_array(c, m, q->others, q->n_others),
+	    false);
 	return o;
 }
 
