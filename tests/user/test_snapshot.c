@@ -24,6 +24,8 @@
 #include "json_out.h"
 #include "model.h"
 #include "snapshot.h"
+#include "analysis/quirklab.h"
+#include "render/quirklab_out.h"
 
 static int passed, failed;
 
@@ -1328,9 +1330,62 @@ static void test_vocabulary_documented(void)
 	free(md);
 }
 
+/* --validate-quirk --json: the quirk_validation member, with and without
+ * a patch, on the multifunction e1000e capture of the VM bed.
+ */
+static void test_quirklab_json(void)
+{
+	const char *path = "tests/user/fixtures/vm/mf-noacs-6.12/snapshot-module.json";
+	struct ax_qpatch qp = { .file = "x.patch", .tree = "linux-7.2",
+				.version = "7.2.13", .line = 5151,
+				.entry = "{ PCI_VENDOR_ID_INTEL, 0x10d3, pci_quirk_mf_endpoint_acs },",
+				.subject = "PCI: Add ACS quirk for Intel 82574L" };
+	struct ax_machine m;
+	struct ax_profile p;
+	struct ax_result r;
+	struct ax_ql q;
+	char err[256], *doc;
+	size_t len;
+	int k;
+
+	doc = slurp(path, &len);
+	CHECK(doc, "cannot read %s", path);
+	if (!doc)
+		return;
+	ax_machine_init(&m);
+	ax_profile_init(&p);
+	CHECK(!ax_snapshot_load(&m, doc, len, err, sizeof(err)) &&
+	      !ax_machine_link(&m, err, sizeof(err)), "load %s", path);
+	p.kver = AX_KVER(6, 12);
+	CHECK(!ax_derive(&m, &p, &r), "derive");
+	CHECK(!ax_ql_run(&m, &p, 0x8086, 0x10d3, NULL, &q), "quirklab run");
+	CHECK(q.status == AX_QL_FITS && q.n_changes == 1 &&
+	      q.changes[0].n_before == 1 && q.changes[0].n_after == 2,
+	      "the e1000e functions split");
+	for (k = 0; k < 2; k++) {
+		char *buf = NULL;
+		size_t blen = 0;
+		FILE *mf = open_memstream(&buf, &blen);
+		json_object *qj = ax_ql_json(&m, &q, k ? &qp : NULL);
+
+		CHECK(qj && !ax_json_print_extra(mf, &m, &r, NULL, 0, 0, NULL,
+						 "quirk_validation", qj),
+		      "quirk_validation printed");
+		fclose(mf);
+		check_schema(0, buf, k ? "validate-quirk with patch" :
+			     "validate-quirk");
+		free(buf);
+	}
+	ax_ql_free(&q);
+	ax_result_free(&r);
+	ax_machine_free(&m);
+	free(doc);
+}
+
 int main(void)
 {
 	load_schemas();
+	test_quirklab_json();
 	test_vocabulary_documented();
 	test_model_unchanged();
 	test_roundtrip();

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "quirklab.h"
+#include "analysis/quirklab.h"
 #include "quirks.h"
 #include "uapi/linux/acs_inspect.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "quirklab_out.h"
+#include "render/quirklab_out.h"
 #include "quirks.h"
 
 #define C_RESET "\033[0m"

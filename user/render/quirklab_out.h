@@ -12,8 +12,8 @@
 #include <json-c/json.h>
 
 #include "explain.h"
-#include "quirklab.h"
-#include "quirkpatch.h"
+#include "analysis/quirklab.h"
+#include "render/quirkpatch.h"
 
 /* patch: what --patch wrote, or NULL when it was not asked for. */
 void ax_ql_print_text(FILE *out, const struct ax_machine *m,

@@ -22,7 +22,7 @@
 #include <pci/pci.h>
 
 #include "exitcodes.h"
-#include "quirkpatch.h"
+#include "render/quirkpatch.h"
 #include "quirks.h"
 
 #define QUIRKS_C "drivers/pci/quirks.c"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "model.h"
-#include "quirklab.h"
+#include "analysis/quirklab.h"
 
 /* Where a patch went and what it holds (for the text and JSON). */
 struct ax_qpatch {
