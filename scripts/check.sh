@@ -42,6 +42,7 @@ part build st sh -c 'make -s user && scripts/build-kmod-all.sh && echo "build: 1
 part checkpatch st scripts/checkpatch.sh
 part user st tests/user/run.sh
 part quirks st quirks-db/check.sh
+part quirklab st tests/quirklab/run.sh
 part realhw st tests/user/realhw.sh
 part fuzz st tests/user/fuzz/run.sh 0
 part kunit st tests/kunit/run.sh
