@@ -69,7 +69,7 @@ json mfj "q['patch']" None
 
 # a root-port callback on an endpoint is refused, and so is its patch
 run 0 rpcb --from "$MF" --validate-quirk 8086:10d3@pci_quirk_qcom_rp_acs
-has rpcb "refused: 0000:01:00.0 is a endpoint, but pci_quirk_qcom_rp_acs requires a PCIe root port"
+has rpcb "refused: 0000:01:00.0 is an endpoint, but pci_quirk_qcom_rp_acs requires a PCIe root port"
 run 7 rpcbp --from "$MF" --validate-quirk 8086:10d3@pci_quirk_qcom_rp_acs --patch "$W/x.patch" --linux-src "$TREE"
 [ -e "$W/x.patch" ] && bad "refused quirk: a patch was written" || ok
 run 0 idlist --from "$MF" --validate-quirk 8086:10d3@pci_quirk_intel_pch_acs

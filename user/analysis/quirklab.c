@@ -200,6 +200,11 @@ static void part1(const struct ax_machine *m, const struct ax_profile *p,
 	}
 }
 
+static const char *art(const char *noun)
+{
+	return strchr("aeiou", noun[0]) ? "an" : "a";
+}
+
 static void part2(const struct ax_machine *m, struct ax_ql *q)
 {
 	const struct ax_dev *d;
@@ -266,8 +271,9 @@ static void part2(const struct ax_machine *m, struct ax_ql *q)
 				 ax_addr_str(d->addr, a));
 		else
 			snprintf(q->reason, sizeof(q->reason),
-				 "%s is a %s: pci_acs_enabled() does not look at an ACS quirk to decide for it in a way that changes its group (bridges alias their requesters; upstream ports are isolated unless multifunction)",
-				 ax_addr_str(d->addr, a), ax_pcie_type_name(d));
+				 "%s is %s %s: pci_acs_enabled() does not look at an ACS quirk to decide for it in a way that changes its group (bridges alias their requesters; upstream ports are isolated unless multifunction)",
+				 ax_addr_str(d->addr, a), art(ax_pcie_type_name(d)),
+				 ax_pcie_type_name(d));
 		return;
 	}
 	if (!c->types) {
@@ -280,8 +286,9 @@ static void part2(const struct ax_machine *m, struct ax_ql *q)
 	if (!(c->types & type)) {
 		q->status = AX_QL_REFUSED;
 		snprintf(q->reason, sizeof(q->reason),
-			 "%s is a %s, but %s requires %s",
-			 ax_addr_str(d->addr, a), ax_pcie_type_name(d),
+			 "%s is %s %s, but %s requires %s",
+			 ax_addr_str(d->addr, a), art(ax_pcie_type_name(d)),
+			 ax_pcie_type_name(d),
 			 c->name, c->requires);
 		return;
 	}
@@ -323,8 +330,9 @@ static void part2(const struct ax_machine *m, struct ax_ql *q)
 		}
 		if (!f->is_pcie || (T(f->pcie_type) & c->types) == 0) {
 			snprintf(q->warning, sizeof(q->warning),
-				 "%s has the same ID but is a %s: the entry applies to it too",
-				 ax_addr_str(f->addr, a), ax_pcie_type_name(f));
+				 "%s has the same ID but is %s %s: the entry applies to it too",
+				 ax_addr_str(f->addr, a), art(ax_pcie_type_name(f)),
+				 ax_pcie_type_name(f));
 			break;
 		}
 	}
