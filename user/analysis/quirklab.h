@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "derive.h"
+#include "analysis.h"
 
 #define AX_QL_MAX_FUNCS 64
 #define AX_QL_MAX_ENTRIES 16

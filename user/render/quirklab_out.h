@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "explain.h"
+#include "render.h"
 #include "analysis/quirklab.h"
 #include "render/quirkpatch.h"
 

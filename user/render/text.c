@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * explain.c - turn a derivation into what an expert would answer on a
+ * render/text.c - turn a derivation into what an expert would answer on a
  * forum: who shares the group, which port or function is the reason, what
  * the kernel release changes, what the user can do, and what to bind.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "render.h"
 #include "quirks.h"
 
 #define C_RESET "\033[0m"
@@ -592,112 +592,4 @@ int ax_explain_diff(FILE *out, const struct ax_machine *m,
 			fprintf(out, "  %sSIMULATED:%s %s\n", col(o, C_RED),
 				col(o, C_RESET), after->audit[j].text);
 	return changes;
-}
-
-int ax_validate_quirk(FILE *out, const struct ax_machine *m,
-		      const struct ax_profile *p, const struct ax_result *r,
-		      uint16_t vendor, uint16_t device,
-		      const struct ax_explain_opts *o)
-{
-	int i, n = 0, nslot;
-	char a[16], kb[16];
-	const char *cb = NULL;
-	size_t q;
-
-	fprintf(out, "%sQuirk validation for %04x:%04x%s (kernel rules %s)\n",
-		col(o, C_BOLD), vendor, device, col(o, C_RESET),
-		kver_str(p->kver, kb, sizeof(kb)));
-	for (q = 0; q < axq_acs_table_len; q++) {
-		const struct axq_acs_entry *e = &axq_acs_table[q];
-
-		if ((e->vendor == vendor || e->vendor == 0xffff) &&
-		    e->device == device)
-			fprintf(out,
-				"  quirk table: %s for %04x:%04x, kernels %d.%d%s\n",
-				e->callback, vendor, device, e->first / 1000,
-				e->first % 1000, e->last ? " to an older release" :
-				" and later");
-	}
-	for (i = 0; i < (int)m->n; i++) {
-		const struct ax_dev *d = &m->devs[i];
-		int t;
-
-		if (d->vendor != vendor || d->device != device)
-			continue;
-		n++;
-		fprintf(out, "  %s %s: the kernel treats it as %s (%s: %s)\n",
-			ax_addr_str(d->addr, a), ax_pcie_type_name(d),
-			r->acs[i].isolated ? "isolating" : "not isolating",
-			ax_acs_basis_name(r->acs[i].basis), r->acs[i].why);
-		if (r->acs[i].basis == AX_ACS_BY_QUIRK && d->acs_known &&
-		    d->acs_pos)
-			fprintf(out,
-				"    inconsistent: it has a real ACS capability (cap %04x ctrl %04x); a quirk overrides it\n",
-				d->acs_cap, d->acs_ctrl);
-		if (d->acs_known && d->acs_pos &&
-		    r->acs[i].basis != AX_ACS_BY_QUIRK)
-			fprintf(out,
-				"    it already has an ACS capability: a quirk is not needed if its controls are on (now %s)\n",
-				r->acs[i].isolated ? "on" : "off");
-		nslot = 0;
-		for (t = 0; t < (int)m->n; t++)
-			if (m->devs[t].addr.domain == d->addr.domain &&
-			    m->devs[t].addr.bus == d->addr.bus &&
-			    AX_SLOT(m->devs[t].addr.devfn) ==
-			    AX_SLOT(d->addr.devfn))
-				nslot++;
-		if (!d->multifunction && !d->is_bridge)
-			fprintf(out,
-				"    single-function %s: a multifunction (no peer-to-peer) quirk would change nothing\n",
-				ax_pcie_type_name(d));
-		for (t = 0; t < (int)m->n && d->multifunction; t++) {
-			const struct ax_dev *s = &m->devs[t];
-
-			if (t == i || s->addr.bus != d->addr.bus ||
-			    s->addr.domain != d->addr.domain ||
-			    AX_SLOT(s->addr.devfn) != AX_SLOT(d->addr.devfn))
-				continue;
-			if (s->vendor == vendor && s->device == device)
-				continue;
-			if (!r->acs[t].isolated)
-				fprintf(out,
-					"    function %s [%04x:%04x] of the same device is not in a quirk and not isolated: the group will still hold it\n",
-					ax_addr_str(s->addr, a), s->vendor,
-					s->device);
-		}
-		(void)nslot;
-		ax_addr_str(d->addr, a);
-		if (d->quirk_result_known)
-			fprintf(out,
-				"    live: the running kernel's quirk table answered %s for it (seen by acs_inspect)\n",
-				d->quirk_result < 0 ? "\"no quirk\"" :
-				d->quirk_result ? "\"isolated\": the quirk is in effect" :
-				"\"not isolated\": a quirk denies isolation");
-		else if (m->module_facts)
-			fprintf(out,
-				"    live: acs_inspect did not see the kernel decide for %s (it only sees devices added after it loaded); to see it: echo 1 > /sys/bus/pci/devices/%s/remove; echo 1 > /sys/bus/pci/rescan\n",
-				a, a);
-		if (m->module_facts && d->kernel_group >= 0)
-			fprintf(out,
-				"    live: kernel group %d; the derived groups %s the kernel's\n",
-				d->kernel_group,
-				r->matches_kernel ? "match" : "do not all match");
-	}
-	if (!n)
-		fprintf(out, "  no %04x:%04x device in these facts\n", vendor,
-			device);
-	{
-		struct ax_dev probe;
-
-		memset(&probe, 0, sizeof(probe));
-		probe.vendor = vendor;
-		probe.device = device;
-		probe.is_pcie = true;
-		probe.pcie_type = AX_EXP_ROOT_PORT;
-		if (ax_quirk_release_for(&probe, p->kver, &cb))
-			fprintf(out,
-				"  a newer kernel has quirk %s covering this id\n",
-				cb);
-	}
-	return n;
 }
