@@ -88,4 +88,11 @@ check() {
 # a root port of a vendor without entries (last, before { 0 })
 check mf-e1000e "$V/mf-noacs-6.12/snapshot-module.json" 8086:10d3
 check rp-qemu "$V/rp-noacs-6.12/snapshot-module.json" 1b36:000c
+# from the archive itself (what --linux-src takes by default): the same mail
+if "$T" --no-color --from "$V/mf-noacs-6.12/snapshot-module.json" --validate-quirk 8086:10d3 \
+	--patch "$W/tar.patch" --linux-src "$A" >"$W/tar.out" 2>&1 &&
+	diff "$W/mf-e1000e.patch" "$W/tar.patch" | grep -v '^[<>] Date: ' | grep -q '^[<>]'; then
+	bad "the patch from $A differs from the one from the tree"; diff "$W/mf-e1000e.patch" "$W/tar.patch"
+elif [ -s "$W/tar.patch" ]; then ok; else
+	bad "no patch from $A"; cat "$W/tar.out"; fi
 finish
