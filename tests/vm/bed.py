@@ -51,7 +51,7 @@ GUEST_EXPECTATIONS = {"expect-same-group", "expect-own-group",
                       "expect-diff-group", "expect-exists",
                       "expect-no-groups", "expect-has-groups"}
 GUEST_KEYS = {"sriov_vfs", "name", "demo", "bench-min-ratio",
-              "stress", "reload"} | GUEST_EXPECTATIONS
+              "stress"} | GUEST_EXPECTATIONS
 
 print_lock = threading.Lock()
 

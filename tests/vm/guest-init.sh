@@ -198,26 +198,6 @@ topo_lines sriov_vfs | while read -r pf n; do
 	fi
 done
 
-# reload: ADDRESS...: remove these functions and rescan the bus, now that
-# acs_inspect is loaded, so that its kretprobes see the kernel decide for
-# them (pci_acs_enabled() runs again as the IOMMU core groups them).
-reload=$(topo_lines reload)
-if [ -n "$reload" ]; then
-	for a in $reload; do
-		echo 1 >"/sys/bus/pci/devices/$a/remove" 2>/dev/null
-	done
-	echo 1 >/sys/bus/pci/rescan
-	missing=""
-	for a in $reload; do
-		[ -e "/sys/bus/pci/devices/$a" ] || missing="$missing $a"
-	done
-	if [ -z "$missing" ]; then
-		result reload PASS "removed and rescanned:$(printf ' %s' $reload)"
-	else
-		result reload FAIL "not back after the rescan:$missing"
-	fi
-fi
-
 # Demo mode (tests/vm/demo.sh): run acsexplain on the device in question,
 # show its output, and stop.
 demo=$(topo_lines demo)

@@ -575,6 +575,11 @@ static int part5(const struct ax_machine *m, struct ax_ql *q)
 		q->n_differs = 0;
 		snprintf(q->carried_why, sizeof(q->carried_why),
 			 "%s", "the running kernel groups the devices as without the quirk: it does not carry it");
+	} else if (!na) {
+		q->carried = AX_QL_CARRIED_DIFFERS;
+		snprintf(q->carried_why, sizeof(q->carried_why),
+			 "the kernel's groups are those predicted with the quirk, but its quirk table isolated only %d of the %d function(s) seen deciding: the split has another cause (an override, or functions re-added in another order)",
+			 quirk_yes, seen);
 	} else {
 		q->carried = AX_QL_CARRIED_DIFFERS;
 		snprintf(q->carried_why, sizeof(q->carried_why),
