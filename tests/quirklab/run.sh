@@ -88,6 +88,8 @@ check() {
 # a root port of a vendor without entries (last, before { 0 })
 check mf-e1000e "$V/mf-noacs-6.12/snapshot-module.json" 8086:10d3
 check rp-qemu "$V/rp-noacs-6.12/snapshot-module.json" 1b36:000c
+# the report: a long pci.ids name, facts from lspci text
+check bcm57416 "$top/../shared/data/linuxhw/Server__ASRockRack__B650__B650D4U-2L2T-BCM__30CE111A492D__DEBIAN-12__6.1.0-22-AMD64__X86_64__53B0FDF8D8" 14e4:16d8
 # from the archive itself (what --linux-src takes by default): the same mail
 if "$T" --no-color --from "$V/mf-noacs-6.12/snapshot-module.json" --validate-quirk 8086:10d3 \
 	--patch "$W/tar.patch" --linux-src "$A" >"$W/tar.out" 2>&1 &&

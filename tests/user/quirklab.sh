@@ -121,6 +121,18 @@ run 4 notree --from "$MF" --validate-quirk 8086:10d3 --patch "$W/y.patch" --linu
 run 0 patchj --from "$MF" --validate-quirk 8086:10d3 --patch "$W/j.patch" --linux-src "$TREE" --json
 json patchj "q['patch']['line'], q['patch']['tree_version']" "($L, '7.2.13')"
 
+# the report: Broadcom BCM57416 (14e4:16d8) on a Debian 12
+# server (linuxhw): the quirk fits but a switch port without ACS above
+# keeps the group; the subject is cut to the model, no local path leaks
+BCM=$top/../shared/data/linuxhw/Server__ASRockRack__B650__B650D4U-2L2T-BCM__30CE111A492D__DEBIAN-12__6.1.0-22-AMD64__X86_64__53B0FDF8D8
+run 0 bcm --from "$BCM" --validate-quirk 14e4:16d8 --patch "$W/bcm.patch" --linux-src "$TREE"
+has bcm "0000:09:00.1 still shares its group, at fault 0000:02:08.0: switch downstream port 0000:02:08.0 has no ACS capability"
+has bcm "no group splits or merges"
+if grep -qx 'Subject: \[PATCH\] PCI: Add ACS quirk for Broadcom BCM57416' "$W/bcm.patch" &&
+   ! grep -q "$BCM" "$W/bcm.patch" &&
+   grep -A1 '0x1763, pci_quirk_mf_endpoint_acs' "$W/bcm.patch" | grep -q '^+	/\* Broadcom BCM57416 \*/'; then ok; else
+	bad "bcm.patch: subject, path or place"; cat "$W/bcm.patch"; fi
+
 # 5. a kernel that carries the quirk: the capture edited as such a kernel
 # reports it (kretprobe verdicts "isolated by a quirk", split groups) ...
 carried() { # OUT SPLIT(0/1) QUIRK(0/1)

@@ -478,6 +478,39 @@ static void describe_changes(const struct ax_machine *m, const struct ax_ql *q,
 	}
 }
 
+/* Where the facts came from, without local file names. */
+static const char *source_words(const struct ax_machine *m)
+{
+	if (m->module_facts)
+		return "the acs_inspect module";
+	switch (m->source) {
+	case AX_SRC_SYSFS: return "sysfs and config space";
+	case AX_SRC_DUMP: return "an lspci -xxxx dump";
+	case AX_SRC_LSPCI_TEXT: return "an lspci -vvv report";
+	case AX_SRC_SNAPSHOT: return "an acsexplain snapshot";
+	default: return "the machine";
+	}
+}
+
+/* A long pci.ids name cut to its model word ("BCM57416"), the first word
+ * with a digit, so that the subject stays under 75 columns.
+ */
+static void short_name(char *dn, size_t room)
+{
+	char buf[160], *w, *save = NULL;
+
+	if (strlen(dn) <= room)
+		return;
+	snprintf(buf, sizeof(buf), "%s", dn);
+	for (w = strtok_r(buf, " ,/", &save); w; w = strtok_r(NULL, " ,/", &save))
+		if (strpbrk(w, "0123456789") && strlen(w) <= room) {
+			memmove(dn, w, strlen(w) + 1);
+			return;
+		}
+	dn[room] = '\0';
+	trim(dn);
+}
+
 static const char *acs_words(const struct ax_dev *d)
 {
 	if (!d->acs_known)
@@ -523,12 +556,22 @@ static int write_mail(FILE *f, const struct ax_machine *m,
 		     acs_words(d));
 	para(f, "%s states that %s. Add the device to pci_dev_acs_enabled[] with %s(), which reports the ACS controls %s as enabled for it.",
 	     vname, q->cb->guarantee, q->cb->name, flags);
+	if (!changes[0]) {
+		const struct ax_ql_func *f0 = &q->funcs[0];
+		char a[16];
+
+		snprintf(changes, sizeof(changes),
+			 "the groups stay as they are on that machine%s%s%s%s.",
+			 f0->still_shared_by >= 0 ? ": " : "",
+			 f0->still_shared_by >= 0 ?
+			 ax_addr_str(m->devs[f0->still_shared_by].addr, a) : "",
+			 f0->still_shared_by >= 0 ? " above it does not isolate" : "",
+			 f0->still_shared_by >= 0 ?
+			 ", so the entry is needed but not enough there" : "");
+	}
 	para(f, "Checked with acsexplain %s --validate-quirk %04x:%04x on facts from %s (kernel %s): %s",
-	     ACSEXPLAIN_VERSION, q->vendor, q->device,
-	     m->module_facts ? "the acs_inspect module" :
-	     m->source_name[0] ? m->source_name : "the machine",
-	     m->kernel_release[0] ? m->kernel_release : "unknown",
-	     changes[0] ? changes : "no group changes on that machine.");
+	     ACSEXPLAIN_VERSION, q->vendor, q->device, source_words(m),
+	     m->kernel_release[0] ? m->kernel_release : "unknown", changes);
 	para(f, "Isolation verified by: <how %s verified that %s, for example the design document or the peer-to-peer test>",
 	     vname, mf ? "the functions cannot reach each other" :
 	     "the port does not route peer-to-peer traffic");
@@ -670,6 +713,9 @@ int ax_qpatch_write(const char *file, const char *tree_path,
 		snprintf(vtok, sizeof(vtok), "0x%04x", q->vendor);
 	snprintf(dev, sizeof(dev), upper ? "0x%04X" : "0x%04x", q->device);
 	names(q->vendor, q->device, vname, sizeof(vname), dname, sizeof(dname));
+	/* "PCI: Add ACS quirk for " is 23 columns of at most 72 */
+	short_name(dname, 72 - 23 - 1 - strlen(vname) > 72 ? 8 :
+		   72 - 23 - 1 - strlen(vname));
 	snprintf(out->subject, sizeof(out->subject),
 		 "PCI: Add ACS quirk for %s %s", vname, dname);
 	snprintf(comment, sizeof(comment), "\t/* %s %s */", vname, dname);
