@@ -111,7 +111,7 @@ void ax_ql_print_text(FILE *out, const struct ax_machine *m,
 				"DIFFERS from the replay above: the kernel's table has a quirk for it that the database does not (expected once it carries the new entry)" :
 				"DIFFERS from the replay above");
 		else if (m->module_facts)
-			fprintf(out, "    kernel: not seen deciding (acs_inspect sees devices added after it loaded; removing and rescanning %s shows it, but can regroup a multifunction device's functions: seen on 6.12)\n",
+			fprintf(out, "    kernel: not seen deciding (acs_inspect's kretprobes, with the module parameter kprobes=1, see devices added after it loaded; removing and rescanning %s would show it, but can regroup a multifunction device's functions: seen on 6.12)\n",
 				a);
 		else
 			fprintf(out, "    kernel: its own verdict needs the acs_inspect module on the live machine\n");
