@@ -342,15 +342,12 @@ static void part2(const struct ax_machine *m, struct ax_ql *q)
 static int *group_of(const struct ax_machine *m, const struct ax_result *r)
 {
 	int *g = malloc((m->n ? m->n : 1) * sizeof(int));
-	int k, j;
+	int k;
 
 	if (!g)
 		return NULL;
 	for (k = 0; k < (int)m->n; k++)
-		g[k] = -1;
-	for (k = 0; k < r->n_groups; k++)
-		for (j = 0; j < r->groups[k].n; j++)
-			g[r->groups[k].members[j]] = k;
+		g[k] = k < r->n_devs ? r->dev[k].group : -1;
 	return g;
 }
 
@@ -468,9 +465,9 @@ static int part3_assignable(const struct ax_machine *m, struct ax_ql *q)
 
 		f->still_shared_by = -1;
 		if (!alone(m, &q->after, f->dev, ga)) {
-			f->still_shared_by = q->after.culprit[f->dev];
-			f->still_why = q->after.n_reasons[f->dev] ?
-				       q->after.reasons[f->dev][0].text : NULL;
+			f->still_shared_by = q->after.dev[f->dev].culprit;
+			f->still_why = q->after.dev[f->dev].n_reasons ?
+				       q->after.dev[f->dev].reasons[0].text : NULL;
 		}
 		for (i = 0; i < (int)m->n && q->n_others < AX_QL_MAX_FUNCS;
 		     i++) {
@@ -480,7 +477,7 @@ static int part3_assignable(const struct ax_machine *m, struct ax_ql *q)
 
 			if (!same_slot(s, d) || (s->vendor == q->vendor &&
 						 s->device == q->device) ||
-			    q->after.acs[i].isolated)
+			    q->after.dev[i].acs.isolated)
 				continue;
 			for (j = 0; j < q->n_others; j++)
 				dup |= q->others[j] == i;
@@ -592,12 +589,12 @@ out:
 	return 0;
 }
 
-int ax_ql_run(struct ax_machine *m, const struct ax_profile *p,
+int ax_ql_run(const struct ax_machine *m, const struct ax_profile *p,
 	      uint16_t vendor, uint16_t device,
 	      const struct ax_ql_callback *callback, struct ax_ql *q)
 {
 	struct ax_profile pb = *p, pa;
-	int *saved, i, ret = -1;
+	struct ax_dev probe;
 
 	memset(q, 0, sizeof(*q));
 	q->vendor = vendor;
@@ -606,38 +603,41 @@ int ax_ql_run(struct ax_machine *m, const struct ax_profile *p,
 	q->cb = callback;
 	q->requested = callback != NULL;
 	part1(m, p, q);
+	/* a newer release's quirk for the ID (ID ranges included): for the
+	 * device as it is, else as for a root port, as the ranges are
+	 */
+	memset(&probe, 0, sizeof(probe));
+	if (q->n_funcs)
+		probe = m->devs[q->funcs[0].dev];
+	probe.vendor = vendor;
+	probe.device = device;
+	if (!q->n_funcs) {
+		probe.is_pcie = true;
+		probe.pcie_type = AX_EXP_ROOT_PORT;
+	}
+	q->newer_release = ax_quirk_release_for(&probe, p->kver,
+						&q->newer_callback);
+	if (!q->newer_release)
+		q->newer_callback = NULL;
 	part2(m, q);
 
-	/* ax_derive() writes dev->group: keep the caller's */
-	saved = malloc((m->n ? m->n : 1) * sizeof(int));
-	if (!saved)
-		return -1;
-	for (i = 0; i < (int)m->n; i++)
-		saved[i] = m->devs[i].group;
-	/* both with the db's rules, so that only the quirk differs */
+	/* both with the db's rules, so that only the entry differs */
 	pb.hypothetical = true;
 	pa = pb;
 	if (q->status == AX_QL_FITS && pa.n_extra_quirks < 16)
 		pa.extra_quirk_ids[pa.n_extra_quirks++] =
 			(uint32_t)vendor << 16 | device;
 	if (ax_derive(m, &pb, &q->before))
-		goto out;
+		return -1;
 	if (ax_derive(m, &pa, &q->after)) {
 		ax_result_free(&q->before);
-		goto out;
+		return -1;
 	}
 	q->have_after = true;
 	if (q->status == AX_QL_FITS &&
 	    (part3_changes(m, q) || part3_assignable(m, q)))
-		goto out;
-	if (part5(m, q))
-		goto out;
-	ret = 0;
-out:
-	for (i = 0; i < (int)m->n; i++)
-		m->devs[i].group = saved[i];
-	free(saved);
-	return ret;
+		return -1;
+	return part5(m, q);
 }
 
 void ax_ql_free(struct ax_ql *q)

@@ -58,6 +58,19 @@ struct ax_ql_func {
 	const char *still_why;
 };
 
+/* 4. Where --patch wrote the quirk and what it holds (render/quirkpatch.c
+ * fills it; acsexplain.c runs it after the analysis).
+ */
+struct ax_qpatch {
+	char file[512];		/* the mail written */
+	char tree[512];		/* kernel source tree or archive used */
+	char version[48];	/* the tree's Makefile VERSION.PATCHLEVEL.SUBLEVEL */
+	int line;		/* 1-based line of the new entry, patched file */
+	char entry[200];	/* the table line, without the leading tab */
+	char after[200];	/* the entry it follows ("" when first) */
+	char subject[320];	/* "PCI: Add ACS quirk for ..." */
+};
+
 enum ax_ql_status {
 	AX_QL_FITS,		/* the callback fits: patch can be written */
 	AX_QL_REFUSED,		/* the callback does not fit the device */
@@ -90,6 +103,9 @@ struct ax_ql {
 	int n_entries;
 	struct ax_ql_func funcs[AX_QL_MAX_FUNCS];
 	int n_funcs;
+	/* a newer release's quirk covering the ID (ID ranges included) */
+	const char *newer_callback;
+	int newer_release;
 
 	/* 2. which quirk fits */
 	const struct ax_ql_callback *cb;	/* proposed or requested */
@@ -111,6 +127,10 @@ struct ax_ql {
 	int others[AX_QL_MAX_FUNCS];
 	int n_others;
 
+	/* 4. the patch, when --patch wrote one */
+	bool have_patch;
+	struct ax_qpatch patch;
+
 	/* 5. does the running kernel carry it? */
 	enum ax_ql_carried carried;
 	char carried_why[300];
@@ -119,10 +139,11 @@ struct ax_ql {
 };
 
 /* Fill q.  callback may be NULL (choose one).  p is the profile of the
- * main derivation; the lab derives twice more with the db's rules only.
+ * main derivation; the lab derives twice more with the db's rules only
+ * (before and after the entry).  m is not changed.
  * Returns 0, -1 on out of memory.
  */
-int ax_ql_run(struct ax_machine *m, const struct ax_profile *p,
+int ax_ql_run(const struct ax_machine *m, const struct ax_profile *p,
 	      uint16_t vendor, uint16_t device,
 	      const struct ax_ql_callback *callback, struct ax_ql *q);
 void ax_ql_free(struct ax_ql *q);

@@ -16,7 +16,7 @@
 #define C_RED "\033[31m"
 #define C_GREEN "\033[32m"
 
-static const char *col(const struct ax_explain_opts *o, const char *c)
+static const char *col(const struct ax_render_opts *o, const char *c)
 {
 	return o && o->color ? c : "";
 }
@@ -69,9 +69,9 @@ static const char *change_kind(const struct ax_ql_change *c)
 }
 
 void ax_ql_print_text(FILE *out, const struct ax_machine *m,
-		      const struct ax_ql *q, const struct ax_qpatch *patch,
-		      const struct ax_explain_opts *o)
+		      const struct ax_ql *q, const struct ax_render_opts *o)
 {
+	const struct ax_qpatch *patch = q->have_patch ? &q->patch : NULL;
 	char a[16], kb[16], fl[64];
 	int k, t;
 
@@ -92,6 +92,9 @@ void ax_ql_print_text(FILE *out, const struct ax_machine *m,
 	if (!q->n_entries)
 		fprintf(out, "  table entry: none for %04x:%04x\n", q->vendor,
 			q->device);
+	if (q->newer_callback)
+		fprintf(out, "  a newer kernel, %s, has quirk %s covering this id\n",
+			rel(q->newer_release, kb, sizeof(kb)), q->newer_callback);
 	for (k = 0; k < q->n_funcs; k++) {
 		const struct ax_ql_func *f = &q->funcs[k];
 		const struct ax_dev *d = &m->devs[f->dev];
@@ -350,6 +353,17 @@ static json_object *today_json(struct qj *c, const struct ax_machine *m,
 		push(c, arr, j);
 	}
 	add(c, o, "functions", arr, false);
+	if (q->newer_callback) {
+		json_object *n = json_object_new_object();
+
+		snprintf(hex, sizeof(hex), "%d.%d", q->newer_release / 1000,
+			 q->newer_release % 1000);
+		add(c, n, "release", str(hex), false);
+		add(c, n, "callback", str(q->newer_callback), false);
+		add(c, o, "newer_kernel_quirk", n, false);
+	} else {
+		add(c, o, "newer_kernel_quirk", NULL, true);
+	}
 	snprintf(hex, sizeof(hex), "%d.%d", q->kver / 1000, q->kver % 1000);
 	add(c, o, "release", q->kver ? str(hex) : NULL, true);
 	return o;
@@ -419,9 +433,9 @@ static json_object *patch_json(struct qj *c, const struct ax_qpatch *p)
 	return o;
 }
 
-json_object *ax_ql_json(const struct ax_machine *m, const struct ax_ql *q,
-			const struct ax_qpatch *patch)
+json_object *ax_ql_json(const struct ax_machine *m, const struct ax_ql *q)
 {
+	const struct ax_qpatch *patch = q->have_patch ? &q->patch : NULL;
 	struct qj c = { false };
 	json_object *o = json_object_new_object(), *k;
 	char id[16];

@@ -13,14 +13,10 @@
 
 #include "render.h"
 #include "analysis/quirklab.h"
-#include "render/quirkpatch.h"
 
-/* patch: what --patch wrote, or NULL when it was not asked for. */
 void ax_ql_print_text(FILE *out, const struct ax_machine *m,
-		      const struct ax_ql *q, const struct ax_qpatch *patch,
-		      const struct ax_explain_opts *o);
+		      const struct ax_ql *q, const struct ax_render_opts *o);
 /* NULL on out of memory. */
-json_object *ax_ql_json(const struct ax_machine *m, const struct ax_ql *q,
-			const struct ax_qpatch *patch);
+json_object *ax_ql_json(const struct ax_machine *m, const struct ax_ql *q);
 
 #endif

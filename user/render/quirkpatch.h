@@ -13,17 +13,6 @@
 #include "model.h"
 #include "analysis/quirklab.h"
 
-/* Where a patch went and what it holds (for the text and JSON). */
-struct ax_qpatch {
-	char file[512];		/* the mail written */
-	char tree[512];		/* kernel source tree or archive used */
-	char version[48];	/* the tree's Makefile VERSION.PATCHLEVEL.SUBLEVEL */
-	int line;		/* 1-based line of the new entry, patched file */
-	char entry[200];	/* the table line, without the leading tab */
-	char after[200];	/* the entry it follows ("" when first) */
-	char subject[320];	/* "PCI: Add ACS quirk for ..." */
-};
-
 /* The tree to patch: explicit, else $ACSEXPLAIN_LINUX_SRC, else Debian's
  * /usr/src/linux-source-7.2 (directory, then .tar.xz).  NULL if none.
  */
