@@ -124,6 +124,8 @@ run 0 rpp --from "$RP" --validate-quirk 1b36:000c --patch "$W/rp.patch" --linux-
 if grep -B1 -A3 '^+	{ PCI_VENDOR_ID_REDHAT, 0x000c, pci_quirk_qcom_rp_acs },' "$W/rp.patch" |
    grep -q '^ 	{ 0 }'; then ok; else bad "rp.patch: not before { 0 }"; cat "$W/rp.patch"; fi
 (cd "$TREE" && git apply --check "$W/rp.patch") 2>"$W/apply.err" && ok || { bad "git apply rp.patch"; cat "$W/apply.err"; }
+grep -qx 'Subject: \[PATCH\] PCI: Add ACS quirk for Red Hat QEMU PCIe Root port' "$W/rp.patch" && ok ||
+	bad "rp.patch: vendor name not cut to 'Red Hat'"
 run 4 notree --from "$MF" --validate-quirk 8086:10d3 --patch "$W/y.patch" --linux-src "$W/nonexistent"
 run 0 patchj --from "$MF" --validate-quirk 8086:10d3 --patch "$W/j.patch" --linux-src "$TREE" --json
 json patchj "q['patch']['line'], q['patch']['tree_version']" "($L, '7.2.13')"

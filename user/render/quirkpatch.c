@@ -371,7 +371,13 @@ static void names_lookup(struct pci_access *a, unsigned int vendor,
 static void names(uint16_t vendor, uint16_t device, char *vn, size_t vlen,
 		  char *dn, size_t dlen)
 {
+	static const char *const suffixes[] = {
+		",", " Inc", " Corporation", " Corp", " Co.", " Ltd",
+		" Limited", " GmbH", " Technologies", " Technology",
+		" Semiconductor", " Electronics", " and ", " [",
+	};
 	struct pci_access *a = pci_alloc();
+	size_t k;
 	char *sp;
 
 	names_v[0] = names_d[0] = '\0';
@@ -390,10 +396,14 @@ static void names(uint16_t vendor, uint16_t device, char *vn, size_t vlen,
 		snprintf(dn, dlen, "%s", names_d);
 	else
 		snprintf(dn, dlen, "%04x", device);
-	/* "Intel Corporation" -> "Intel": the form subjects use */
-	sp = strpbrk(vn, " ,");
-	if (sp)
-		*sp = '\0';
+	/* "Intel Corporation" -> "Intel", "Red Hat, Inc." -> "Red Hat":
+	 * the form subjects use
+	 */
+	for (k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
+		sp = strstr(vn, suffixes[k]);
+		if (sp && sp != vn)
+			*sp = '\0';
+	}
 	/* pci.ids device names can carry [brackets] and a '/' list */
 	sp = strchr(dn, '[');
 	if (sp && sp != dn)
