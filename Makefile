@@ -44,7 +44,7 @@ test-quirks: user
 	quirks-db/check.sh
 
 test-kunit:
-	tests/kunit/run.sh
+	tests/kunit/kernels.sh
 
 test-vm: user
 	tests/vm/run.sh --all

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh RELEASE - build the test bed's guest initramfs for one
-# Debian kernel release into build/vm/initramfs-RELEASE.cpio.gz and print
+# Debian kernel release (or the mainline kernel of scripts/build-mainline.sh,
+# whose drivers are built in) into build/vm/initramfs-RELEASE.cpio.gz and print
 # its path.  The image holds busybox, the /init that runs the checks
 # (guest-init.sh), the driver modules the topologies need (decompressed, with
 # their dependencies, in load order), the host's lspci with its libraries and
@@ -28,13 +29,22 @@ stamp="$out/initramfs-$rel.inputs"
 
 # Drivers the topologies use; everything else the bed needs is built in.
 DRIVERS="nvme e1000e e1000"
+# For the host's root over virtio-9p (topology key host-root); loaded too,
+# but only topologies that use them check for them.
+HOSTFS="virtio_pci 9pnet_virtio 9p"
 
 die() {
 	echo "mkinitramfs: $*" >&2
 	exit 3
 }
 
-[ -d "/lib/modules/$rel/kernel" ] || die "no modules for $rel in /lib/modules/$rel"
+# The mainline kernel (scripts/build-mainline.sh) has the drivers built in.
+builtin=no
+if [ ! -d "/lib/modules/$rel/kernel" ]; then
+	[ "$rel" = "$("$root/scripts/build-mainline.sh" --release 2>/dev/null)" ] ||
+		die "no modules for $rel in /lib/modules/$rel"
+	builtin=yes
+fi
 [ -x /bin/busybox ] || die "busybox-static is not installed (/bin/busybox)"
 LSPCI=$(command -v lspci) || die "lspci (pciutils) is not installed"
 PCIIDS=/usr/share/misc/pci.ids
@@ -47,9 +57,12 @@ uapi="$root/include/uapi/linux/acs_inspect.h"
 client="$out/acsi-client"
 
 # Modules in load order, dependencies first, each once.
-modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS |
-	awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
-	die "modprobe cannot resolve $DRIVERS for $rel"
+modlist=
+if [ $builtin = no ]; then
+	modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS $HOSTFS |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
+		die "modprobe cannot resolve $DRIVERS $HOSTFS for $rel"
+fi
 
 # The inputs whose change must rebuild the image.
 inputs() {

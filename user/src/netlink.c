@@ -23,6 +23,7 @@
 #include <netlink/netlink.h>
 
 #include <uapi/linux/acs_inspect.h>
+#include <uapi/linux/acs_inspect_addr.h>
 
 #include "source.h"
 
