@@ -61,7 +61,7 @@ if [ "$(cat "$Q/.key" 2>/dev/null)" != "$key" ] || [ ! -f "$Q/build/arch/x86/boo
 	if unshare -m --propagation private sh -c '
 		mount --bind "$1/linux-source-7.2" "$2/linux-source-7.2" &&
 		mount --bind "$1/build" "$2/build" &&
-		nice make -C "$2/build" -j"$(nproc)" bzImage' sh "$Q" "$M" >"$Q/rebuild.log" 2>&1; then ok; else
+		nice make -C "$2/build" ARCH=x86_64 -j"$(nproc)" bzImage' sh "$Q" "$M" >"$Q/rebuild.log" 2>&1; then ok; else
 		bad "rebuilding the patched kernel (see $Q/rebuild.log)"; tail -n 20 "$Q/rebuild.log"; finish; fi
 	echo "$key" >"$Q/.key"
 	echo "quirklab-vm: patched kernel rebuilt in $(( $(date +%s) - t0 )) s, compiled: $(grep -E '^ +CC ' "$Q/rebuild.log" | awk '{print $2}' | tr '\n' ' ')"
