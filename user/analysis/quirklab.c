@@ -212,7 +212,7 @@ static void part2(const struct ax_machine *m, struct ax_ql *q)
 	unsigned int type;
 	bool mf, any_not_isolated = false;
 	int k, decided = -1;
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 
 	if (!q->n_funcs) {
 		q->status = AX_QL_NO_DEVICE;

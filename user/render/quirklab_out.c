@@ -49,7 +49,7 @@ static const char *kernel_quirk_str(const struct ax_ql_func *f)
 
 static void print_list(FILE *out, const struct ax_machine *m, const int *l)
 {
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 	int j;
 
 	fprintf(out, "{");
@@ -72,7 +72,7 @@ void ax_ql_print_text(FILE *out, const struct ax_machine *m,
 		      const struct ax_ql *q, const struct ax_render_opts *o)
 {
 	const struct ax_qpatch *patch = q->have_patch ? &q->patch : NULL;
-	char a[16], kb[16], fl[64];
+	char a[AX_ADDR_STRLEN], kb[16], fl[64];
 	int k, t;
 
 	fprintf(out, "%sQuirk validation for %04x:%04x%s (quirk table and rules of kernel %s)\n",
@@ -168,7 +168,7 @@ void ax_ql_print_text(FILE *out, const struct ax_machine *m,
 	}
 	for (k = 0; q->status == AX_QL_FITS && k < q->n_funcs; k++) {
 		const struct ax_ql_func *f = &q->funcs[k];
-		char b[16];
+		char b[AX_ADDR_STRLEN];
 
 		if (f->still_shared_by < 0 && !f->still_why)
 			continue;
@@ -259,7 +259,7 @@ static json_object *str_or_null(const char *s)
 
 static json_object *addr(const struct ax_machine *m, int i)
 {
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 
 	return str(ax_addr_str(m->devs[i].addr, a));
 }

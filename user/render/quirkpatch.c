@@ -447,7 +447,7 @@ static void addr_list(const struct ax_machine *m, const int *l, char *out,
 {
 	size_t off = 0;
 	int j, n = 0;
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 
 	out[0] = '\0';
 	while (l[n] >= 0)
@@ -568,7 +568,7 @@ static int write_mail(FILE *f, const struct ax_machine *m,
 	     vname, q->cb->guarantee, q->cb->name, flags);
 	if (!changes[0]) {
 		const struct ax_ql_func *f0 = &q->funcs[0];
-		char a[16];
+		char a[AX_ADDR_STRLEN];
 
 		snprintf(changes, sizeof(changes),
 			 "the groups stay as they are on that machine%s%s%s%s.",
