@@ -71,7 +71,8 @@ def generate(db, srcdir):
         w(f"\t{{ .vendor = {c_id(e.vendor)}, "
           f".device = {c_id(e.device, 32)}, .kind = {e.kind},")
         w(f"\t  .callback = {c_str(e.callback)}, "
-          f".first = {e.first}, .last = {e.last} }},")
+          f".first = {e.first}, .last = {e.last},")
+        w(f"\t  .backports = {c_str(bp)} }},")
     w("};")
     w("const size_t axq_acs_table_len = "
       "sizeof(axq_acs_table) / sizeof(axq_acs_table[0]);")

@@ -45,6 +45,7 @@ part checkpatch st scripts/checkpatch.sh
 part ynl st scripts/ynl-gen.sh
 part user st tests/user/run.sh
 part quirks st quirks-db/check.sh
+part quirklab st tests/quirklab/run.sh
 part realhw st tests/user/realhw.sh
 part fuzz st tests/user/fuzz/run.sh 0
 part kunit st tests/kunit/kernels.sh

@@ -18,6 +18,7 @@
 #include "exitcodes.h"
 #include "quirks.h"
 #include "render.h"
+#include "render/quirkpatch.h"
 #include "source.h"
 
 static const char *prog = "acsexplain";
@@ -27,6 +28,7 @@ struct opts {
 	const char *target;
 	const char *from, *groups, *save, *kernel, *source, *cmdline;
 	const char *validate;
+	const char *patch, *linux_src;	/* --validate-quirk --patch */
 	bool all, check_kernel;
 	int color;		/* -1: auto */
 	const struct output *out;
@@ -86,13 +88,17 @@ static int usage(void)
 	       "                       move=ADDR@PORT\n"
 	       "  -p, --plan           vfio-pci assignment plan for the device's group\n"
 	       "  -A, --audit          isolation audit (where groups promise more than hardware gives)\n"
-	       "  -Q, --validate-quirk VENDOR:DEVICE  check a vendor ACS quirk against the facts\n"
+	       "  -Q, --validate-quirk VENDOR:DEVICE[@CALLBACK]  check a vendor ACS quirk against the facts\n"
+	       "      --patch FILE     with -Q: write the quirk as a git format-patch mail\n"
+	       "      --linux-src TREE kernel tree or linux-source-*.tar.xz to patch\n"
+	       "                       (default $ACSEXPLAIN_LINUX_SRC, /usr/src/linux-source-7.2)\n"
 	       "      --check-kernel   exit 5 when the derived groups differ from the kernel's\n"
 	       "      --kernel-cmdline S  the kernel command line the offline facts were taken under\n"
 	       "  -V, --version        print the version\n"
 	       "  -h, --help           this help\n"
 	       "Exit status: 0 ok, 1 no such device, 2 usage, 3 source unavailable,\n"
-	       "4 bad input file, 5 groups differ (--check-kernel), 6 internal error.\n",
+	       "4 bad input file, 5 groups differ (--check-kernel), 6 internal error,\n"
+	       "7 quirk refused (--patch).\n",
 	       prog, AX_JSON_SCHEMA);
 	return finish_output();
 }
@@ -119,6 +125,8 @@ static const struct option long_opts[] = {
 	{ "plan", no_argument, NULL, 'p' },
 	{ "audit", no_argument, NULL, 'A' },
 	{ "validate-quirk", required_argument, NULL, 'Q' },
+	{ "patch", required_argument, NULL, 'P' },
+	{ "linux-src", required_argument, NULL, 'T' },
 	{ "check-kernel", no_argument, NULL, 'K' },
 	{ "kernel-cmdline", required_argument, NULL, 'L' },
 	{ "version", no_argument, NULL, 'V' },
@@ -164,6 +172,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'p': o->rq.plan = true; break;
 		case 'A': o->rq.audit = true; break;
 		case 'Q': o->validate = optarg; break;
+		case 'P': o->patch = optarg; break;
+		case 'T': o->linux_src = optarg; break;
 		case 'K': o->check_kernel = true; break;
 		case 'L': o->cmdline = optarg; break;
 		case 'V': return version();
@@ -195,13 +205,29 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		o->rq.target_text = o->target;
 	}
 	if (o->validate) {
-		if (ax_id_parse(o->validate, &o->rq.quirk_vendor,
-				&o->rq.quirk_device))
+		/* VENDOR:DEVICE[@CALLBACK] */
+		const char *at = strchr(o->validate, '@');
+		size_t idlen = at ? (size_t)(at - o->validate) :
+				    strlen(o->validate);
+		char id[16];
+
+		snprintf(id, sizeof(id), "%.*s",
+			 (int)(idlen < sizeof(id) ? idlen : sizeof(id) - 1),
+			 o->validate);
+		if (idlen >= sizeof(id) ||
+		    ax_id_parse(id, &o->rq.quirk_vendor, &o->rq.quirk_device))
 			return fail(AX_EXIT_USAGE,
-				    "malformed --validate-quirk '%s': use vendor:device like 8086:15b7",
+				    "malformed --validate-quirk '%s': use vendor:device like 8086:15b7, optionally @callback",
 				    o->validate);
+		if (at && !(o->rq.quirk_callback = ax_ql_callback_find(at + 1)))
+			return fail(AX_EXIT_USAGE,
+				    "unknown ACS quirk callback '%s': use one of pci_dev_acs_enabled[]'s, like pci_quirk_mf_endpoint_acs",
+				    at + 1);
 		o->rq.validate = true;
 	}
+	if ((o->patch || o->linux_src) && !o->validate)
+		return fail(AX_EXIT_USAGE,
+			    "--patch and --linux-src go with --validate-quirk");
 	if (o->kernel) {
 		o->rq.kver = ax_kver_parse(o->kernel);
 		if (!o->rq.kver)
@@ -292,8 +318,31 @@ int main(int argc, char **argv)
 		ax_machine_free(&m);
 		return fail(rc, "%s", err);
 	}
+	/* --patch: a file written from the analysis (part 4), before it is
+	 * printed; a refusal still prints the five parts, which say why
+	 */
+	if (o.patch && a.quirk) {
+		const char *tree = ax_qpatch_default_tree(o.linux_src);
+
+		if (!tree) {
+			rc = AX_EXIT_INPUT;
+			snprintf(err, sizeof(err),
+				 "no kernel tree to patch: give --linux-src DIR or linux-source-7.2.tar.xz (Debian unstable's linux-source-7.2)");
+		} else {
+			rc = ax_qpatch_write(o.patch, tree, &m, a.quirk,
+					     &a.quirk->patch, err, sizeof(err));
+			a.quirk->have_patch = !rc;
+		}
+		if (rc == AX_EXIT_INPUT || rc == AX_EXIT_INTERNAL) {
+			ax_analysis_free(&a);
+			ax_machine_free(&m);
+			return fail(rc, "%s", err);
+		}
+	}
 	if (o.out->render(stdout, &a, &ro) && errno == ENOMEM)
 		rc = fail(AX_EXIT_INTERNAL, "out of memory");
+	else if (rc)		/* the patch was refused: after the reasons */
+		rc = fail(rc, "%s", err);
 	if (!rc)
 		rc = finish_output();
 	if (!rc && o.check_kernel && a.res.compared && !a.res.matches_kernel)

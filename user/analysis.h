@@ -186,6 +186,7 @@ struct ax_request {
 	bool audit;		/* --audit */
 	bool validate;		/* --validate-quirk */
 	uint16_t quirk_vendor, quirk_device;
+	const struct ax_ql_callback *quirk_callback;	/* @CALLBACK, or NULL */
 	const char *what_if[AX_MAX_WHAT_IF];	/* --what-if SPECs */
 	int n_what_if;
 };
@@ -222,24 +223,10 @@ struct ax_plan {
 	int n_members;
 };
 
-/* --validate-quirk VENDOR:DEVICE (validate.c). */
-struct ax_quirk_dev {
-	int dev;
-	bool overrides_cap;	/* a quirk decides although it has ACS */
-	bool has_cap;		/* has ACS: no quirk needed if controls on */
-	bool single_function;	/* a multifunction quirk changes nothing */
-	int *peers;		/* other functions, not quirked, not isolated */
-	int n_peers;
-};
+/* --validate-quirk VENDOR:DEVICE[@CALLBACK]: analysis/quirklab.h. */
+struct ax_ql;
+struct ax_ql_callback;
 
-struct ax_quirk_check {
-	uint16_t vendor, device;
-	int *entries;		/* indices into axq_acs_table for this id */
-	int n_entries;
-	struct ax_quirk_dev *devs;	/* the devices with this id */
-	int n_devs;
-	const char *newer_callback;	/* a newer kernel's quirk, or NULL */
-};
 
 /* One group of the what-if result that is not a group of the real one
  * (whatif.c).
@@ -287,7 +274,7 @@ struct ax_analysis {
 	bool *listed;		/* [m->n]: in scope (all, or the named
 				 * devices' groups)
 				 */
-	struct ax_quirk_check *quirk;	/* --validate-quirk, or NULL */
+	struct ax_ql *quirk;	/* --validate-quirk, or NULL */
 	struct ax_whatif *what_if;	/* --what-if, or NULL */
 };
 
@@ -307,10 +294,6 @@ void ax_remedies(const struct ax_machine *m, const struct ax_profile *p,
 int ax_plan(const struct ax_machine *m, const struct ax_result *r, int idx,
 	    struct ax_plan *out);
 void ax_plan_free(struct ax_plan *p);
-int ax_validate_quirk(const struct ax_machine *m, const struct ax_profile *p,
-		      const struct ax_result *r, uint16_t vendor,
-		      uint16_t device, struct ax_quirk_check *out);
-void ax_quirk_check_free(struct ax_quirk_check *q);
 /* whatif.c: apply the SPECs to a copy of m and derive again. */
 int ax_what_if(const struct ax_machine *m, const struct ax_profile *p,
 	       const struct ax_result *before, const char *const *specs,

@@ -19,6 +19,10 @@ enum ax_exit {
 				 */
 	AX_EXIT_MISMATCH = 5,	/* --check-kernel: derived groups differ */
 	AX_EXIT_INTERNAL = 6,	/* out of memory, bug */
+	AX_EXIT_REFUSED = 7,	/* --validate-quirk --patch: the quirk does not
+				 * fit the device, is not needed, or the tree
+				 * already has it; no patch written
+				 */
 };
 
 #endif

@@ -46,6 +46,10 @@ struct axq_acs_entry {
 	enum axq_acs_kind kind;
 	const char *callback;	/* kernel function name */
 	int first, last;	/* releases, see above */
+	/* stable series that got it before its mainline release, as in
+	 * acs-quirks.tsv ("6.1.74 6.12.3", "4.19.y"), "" for none
+	 */
+	const char *backports;
 };
 
 /* Device-ID lists and ranges checked inside callbacks (Intel PCH root

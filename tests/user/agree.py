@@ -50,38 +50,72 @@ def parse_text(lines):
         m = re.match(r"Quirk validation for ([0-9a-f]{4}):([0-9a-f]{4})", line)
         if m:
             q = t["quirk"] = {"id": m.group(1) + ":" + m.group(2),
-                              "table": [], "devices": {}, "newer": None}
+                              "entries": [], "functions": {}, "fit": None,
+                              "warning": False, "changes": [], "still": {},
+                              "not_covered": [], "assignable": [],
+                              "patch": None, "carried": None, "differs": [],
+                              "newer": None}
             part = "quirk"
             continue
         if part == "quirk":
-            m = re.match(r"  quirk table: (\S+) for", line)
+            m = re.match(r"  table entry: \{ [0-9a-f]{4}, [0-9a-f]{4}, (\S+) \}, since (\S+?)(?:,| \(|$)", line)
             if m:
-                q["table"].append(m.group(1))
+                q["entries"].append((m.group(1), m.group(2),
+                                     not line.endswith("(not in this release)")))
                 continue
-            m = re.match(r"  (%s) \S+: the kernel treats it as (isolating|not isolating)" % ADDR, line)
+            m = re.match(r"  a newer kernel, (\S+), has quirk (\S+) covering", line)
             if m:
-                qd = q["devices"][m.group(1)] = {
-                    "isolated": m.group(2) == "isolating", "overrides": False,
-                    "has_cap": False, "single": False, "peers": []}
+                q["newer"] = (m.group(1), m.group(2))
                 continue
-            if line.startswith("    inconsistent:"):
-                qd["overrides"] = True
-                continue
-            if line.startswith("    it already has an ACS capability"):
-                qd["has_cap"] = True
-                continue
-            if line.startswith("    single-function"):
-                qd["single"] = True
-                continue
-            m = re.match(r"    function (%s) \[" % ADDR, line)
+            m = re.match(r"  (%s) (?:multifunction )?(\S+): (isolated|not isolated) \(" % ADDR, line)
             if m:
-                qd["peers"].append(m.group(1))
+                qf = q["functions"][m.group(1)] = {
+                    "isolated": m.group(3) == "isolated", "seen": False,
+                    "kernel_isolated": None, "agree": None}
                 continue
-            m = re.match(r"  a newer kernel has quirk (\S+) covering", line)
+            m = re.match(r"    kernel \(acs_inspect kretprobe\): (isolated|not isolated)[,;].*; (agrees|DIFFERS)", line)
             if m:
-                q["newer"] = m.group(1)
+                qf.update(seen=True, kernel_isolated=m.group(1) == "isolated",
+                          agree=m.group(2) == "agrees")
                 continue
-            if line.startswith("  ") or not line:
+            m = re.match(r"  (?:(\S+) \((asked for|proposed)\): )?(fits|refused|not_needed|in_table|no_device): ", line)
+            if m and q["fit"] is None:
+                q["fit"] = (m.group(3), m.group(1), m.group(2) == "asked for")
+                continue
+            if line.startswith("  warning: "):
+                q["warning"] = True
+                continue
+            m = re.match(r"  (split|merge|regroup): (.*) -> (.*)$", line)
+            if m:
+                def sets(s):
+                    return [g.split() for g in re.findall(r"\{([^}]*)\}", s)]
+                q["changes"].append((m.group(1), sets(m.group(2)), sets(m.group(3))))
+                continue
+            m = re.match(r"  (%s) still shares its group, at fault (%s|-):" % (ADDR, ADDR), line)
+            if m:
+                q["still"][m.group(1)] = None if m.group(2) == "-" else m.group(2)
+                continue
+            m = re.match(r"  function (%s) \[" % ADDR, line)
+            if m:
+                q["not_covered"].append(m.group(1))
+                continue
+            m = re.match(r"  assignable on their own afterwards: (.*)$", line)
+            if m:
+                q["assignable"] = m.group(1).split()
+                continue
+            m = re.match(r"  written to (.*) against .*, entry at drivers/pci/quirks.c:(\d+)", line)
+            if m:
+                q["patch"] = (m.group(1), int(m.group(2)))
+                continue
+            m = re.match(r"  (yes|no|differs|unknown): ", line)
+            if m and q["carried"] is None and q["fit"] is not None:
+                q["carried"] = m.group(1)
+                continue
+            m = re.match(r"  grouped unlike the prediction: (.*)$", line)
+            if m:
+                q["differs"] = re.findall(ADDR, m.group(1))
+                continue
+            if line.startswith("  ") or re.match(r"[1-5]\. ", line) or not line:
                 continue
         # a device section: "ADDR NAME [vvvv:dddd] (type)"
         m = re.match(r"(%s) .* \[[0-9a-f]{4}:[0-9a-f]{4}\] \([a-z-]+\)$" % ADDR, line)
@@ -274,18 +308,42 @@ def check(text_lines, j):
     want((t["quirk"] is None) == (jq is None), "quirk validation in one only")
     if jq and t["quirk"]:
         tq = t["quirk"]
-        want(tq["id"] == jq["vendor_id"] + ":" + jq["device_id"], "quirk id")
-        want(tq["table"] == [x["callback"] for x in jq["table"]], "quirk table differs")
-        want(tq["newer"] == jq["newer_kernel_quirk"], "newer quirk differs")
-        want(sorted(tq["devices"]) == sorted(x["address"] for x in jq["devices"]),
-             "quirk devices differ")
-        for x in jq["devices"]:
-            qd = tq["devices"].get(x["address"])
-            if qd:
-                want(qd == {"isolated": x["isolated"], "overrides": x["quirk_overrides_capability"],
-                            "has_cap": x["has_capability"], "single": x["single_function"],
-                            "peers": x["unisolated_functions"]},
-                     "quirk device %s differs" % x["address"])
+        want(tq["id"] == jq["vendor"] + ":" + jq["device"], "quirk id")
+        want(tq["entries"] == [(x["callback"], x["first"], x["in_release"])
+                               for x in jq["today"]["entries"]],
+             "quirk table entries differ")
+        nk = jq["today"]["newer_kernel_quirk"]
+        want(tq["newer"] == ((nk["release"], nk["callback"]) if nk else None),
+             "newer kernel quirk differs")
+        jf = {x["address"]: x for x in jq["today"]["functions"]}
+        want(sorted(tq["functions"]) == sorted(jf), "quirk functions differ")
+        for a, x in jf.items():
+            tf = tq["functions"].get(a)
+            if tf:
+                want(tf == {"isolated": x["isolated"], "seen": x["kernel"]["seen"],
+                            "kernel_isolated": x["kernel"]["isolated"],
+                            "agree": x["agree"]},
+                     "quirk function %s differs" % a)
+        fit = jq["fit"]
+        want(tq["fit"] == (fit["status"], fit["callback"], fit["requested"]),
+             "quirk fit %s vs %s" % (tq["fit"], fit))
+        want(tq["warning"] == (fit["warning"] is not None), "quirk warning in one only")
+        ch = jq["changes"]
+        if ch is None:
+            want(not tq["changes"] and not tq["assignable"], "quirk changes without a fit")
+        else:
+            want(tq["changes"] == [(c["kind"], c["before"], c["after"]) for c in ch["groups"]],
+                 "quirk changes differ")
+            want(tq["assignable"] == ch["assignable"], "quirk assignable differs")
+            want(tq["not_covered"] == ch["not_covered"], "quirk not covered differs")
+            want(tq["still"] == {x["address"]: x["still_shared_by"]
+                                 for x in jq["today"]["functions"]
+                                 if x["still_why"] is not None},
+                 "quirk still-shared differs")
+        p = jq["patch"]
+        want(tq["patch"] == ((p["file"], p["line"]) if p else None), "quirk patch differs")
+        want(tq["carried"] == jq["kernel_carries"]["status"], "kernel carries differs")
+        want(tq["differs"] == jq["kernel_carries"]["differs"], "kernel differs list differs")
     jw = j["what_if"]
     want((t["what_if"] is None) == (jw is None), "what-if in one only")
     if jw and t["what_if"]:

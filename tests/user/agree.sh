@@ -61,6 +61,13 @@ agree --from "$PX" -- 01:00.0 --plan --audit --validate-quirk 10de:1e87
 agree --from "$X99" -- 06:00.0 --kernel 5.9 --plan
 agree --from "$X99" -- 00:1c.3 --audit --validate-quirk 8086:8d1b
 agree --from "$VM/lspci-xxxx.txt" --groups "$VM/groups.txt" -- --all --audit --plan
+# the quirk lab: a split, a refused callback, a switch port, a patch
+agree --from "$VM/snapshot-module.json" -- --validate-quirk 8086:10d3
+agree --from "$VM/snapshot-module.json" -- --validate-quirk 8086:10d3@pci_quirk_qcom_rp_acs
+agree --from "$F/vm/switch-noacs-6.12/snapshot-module.json" -- --validate-quirk 104c:8233
+agree --from "$F/vm/rp-noacs-6.12/snapshot-module.json" -- --validate-quirk 1b36:000c \
+	--patch "$W/agree.patch" --linux-src "$F/quirklab/linux-7.2"
+agree --from "$C5" -- --validate-quirk 10de:1e87 --kernel 5.10
 
 # --plan --json carries the plan: one entry per member, the GPU's
 # endpoints to bind, the root port kept

@@ -82,7 +82,8 @@ else
 fi
 # what-if a vendor quirk for the GPU functions: still one group (port)
 "$T" --from "$F/c5-peg-gpu.txt" --no-color --validate-quirk 10de:1e87 >"$W/vq" 2>&1
-if grep -q "not isolating" "$W/vq" && grep -q "not in a quirk" "$W/vq"; then
+if grep -q "not isolated (no ACS capability)" "$W/vq" && grep -q "not in the quirk" "$W/vq" &&
+	grep -q "still shares its group, at fault 0000:00:01.0" "$W/vq"; then
 	pass=$((pass + 1))
 else
 	echo "FAIL validate-quirk:"; cat "$W/vq"; fail=$((fail + 1))

@@ -24,6 +24,8 @@
 #include "render.h"
 #include "model.h"
 #include "source.h"
+#include "analysis/quirklab.h"
+#include "render/quirklab_out.h"
 
 static int passed, failed;
 
@@ -1390,9 +1392,67 @@ static void test_vocabulary_documented(void)
 	free(md);
 }
 
+/* --validate-quirk --json: the quirk_validation member, with and without
+ * a patch, on the multifunction e1000e capture of the VM bed.
+ */
+static void test_quirklab_json(void)
+{
+	const char *path = "tests/user/fixtures/vm/mf-noacs-6.12/snapshot-module.json";
+	struct ax_qpatch qp = { .file = "x.patch", .tree = "linux-7.2",
+				.version = "7.2.13", .line = 5151,
+				.entry = "{ PCI_VENDOR_ID_INTEL, 0x10d3, pci_quirk_mf_endpoint_acs },",
+				.subject = "PCI: Add ACS quirk for Intel 82574L" };
+	struct ax_request rq = { .validate = true, .quirk_vendor = 0x8086,
+				 .quirk_device = 0x10d3 };
+	struct ax_render_opts ro = { 0 };
+	struct ax_machine m;
+	struct ax_analysis a;
+	char err[256], *doc;
+	size_t len;
+	int k;
+
+	doc = slurp(path, &len);
+	CHECK(doc, "cannot read %s", path);
+	if (!doc)
+		return;
+	ax_machine_init(&m);
+	CHECK(!ax_snapshot_load(&m, doc, len, err, sizeof(err)) &&
+	      !ax_machine_link(&m, err, sizeof(err)), "load %s", path);
+	CHECK(!ax_analyse(&m, &rq, &a, err, sizeof(err)) && a.quirk,
+	      "analyse: %s", err);
+	if (!a.quirk) {
+		ax_machine_free(&m);
+		free(doc);
+		return;
+	}
+	CHECK(a.quirk->status == AX_QL_FITS && a.quirk->n_changes == 1 &&
+	      a.quirk->changes[0].n_before == 1 &&
+	      a.quirk->changes[0].n_after == 2,
+	      "the e1000e functions split");
+	for (k = 0; k < 2; k++) {
+		char *buf = NULL;
+		size_t blen = 0;
+		FILE *mf = open_memstream(&buf, &blen);
+
+		if (k) {
+			a.quirk->patch = qp;
+			a.quirk->have_patch = true;
+		}
+		CHECK(!ax_render_json(mf, &a, &ro), "quirk_validation printed");
+		fclose(mf);
+		check_schema(0, buf, k ? "validate-quirk with patch" :
+			     "validate-quirk");
+		free(buf);
+	}
+	ax_analysis_free(&a);
+	ax_machine_free(&m);
+	free(doc);
+}
+
 int main(void)
 {
 	load_schemas();
+	test_quirklab_json();
 	test_vocabulary_documented();
 	test_model_unchanged();
 	test_roundtrip();

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "analysis/quirklab.h"
 #include "quirks.h"
 
 /* Which kernel's rules: --kernel, else the data's release. */
@@ -152,9 +153,8 @@ int ax_analyse(const struct ax_machine *m, const struct ax_request *rq,
 	if (rq->validate) {
 		a->quirk = calloc(1, sizeof(*a->quirk));
 		if (!a->quirk ||
-		    ax_validate_quirk(m, &a->profile, &a->res,
-				      rq->quirk_vendor, rq->quirk_device,
-				      a->quirk))
+		    ax_ql_run(m, &a->profile, rq->quirk_vendor,
+			      rq->quirk_device, rq->quirk_callback, a->quirk))
 			goto nomem;
 	}
 	if (rq->n_what_if) {
@@ -196,7 +196,7 @@ void ax_analysis_free(struct ax_analysis *a)
 	free(a->sel);
 	free(a->listed);
 	if (a->quirk)
-		ax_quirk_check_free(a->quirk);
+		ax_ql_free(a->quirk);
 	free(a->quirk);
 	if (a->what_if)
 		ax_whatif_free(a->what_if);

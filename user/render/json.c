@@ -15,6 +15,7 @@
 
 #include "quirks.h"
 #include "render.h"
+#include "render/quirklab_out.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -418,53 +419,12 @@ static json_object *explained_json(struct jctx *c)
 	return arr;
 }
 
-static json_object *quirk_json(struct jctx *c, const struct ax_quirk_check *q)
+static json_object *quirk_json(struct jctx *c, const struct ax_ql *q)
 {
-	json_object *o = jobj(c), *arr;
-	int k, i;
+	json_object *o = ax_ql_json(c->a->m, q);
 
-	put(c, o, "vendor_id", jhex(c, q->vendor, 4));
-	put(c, o, "device_id", jhex(c, q->device, 4));
-	arr = jarr(c, (size_t)q->n_entries);
-	for (k = 0; arr && k < q->n_entries; k++) {
-		const struct axq_acs_entry *e = &axq_acs_table[q->entries[k]];
-		json_object *x = jobj(c);
-
-		put(c, x, "callback", jstr(c, e->callback));
-		put(c, x, "first", jkver(c, e->first));
-		put(c, x, "last", jkver(c, e->last));
-		push(c, arr, x);
-	}
-	put(c, o, "table", arr);
-	arr = jarr(c, (size_t)q->n_devs);
-	for (i = 0; arr && i < q->n_devs && !c->oom; i++) {
-		const struct ax_quirk_dev *qd = &q->devs[i];
-		const struct ax_dev *d = &c->m->devs[qd->dev];
-		const struct ax_acs_verdict *v = &c->res->dev[qd->dev].acs;
-		json_object *x = jobj(c);
-		const char *live = NULL;
-
-		if (d->quirk_result_known)
-			live = d->quirk_result < 0 ? "no_quirk" :
-			       d->quirk_result ? "isolated" : "not_isolated";
-		put(c, x, "address", jdev(c, qd->dev));
-		put(c, x, "type", jstr(c, ax_pcie_type_name(d)));
-		put(c, x, "isolated", jbool(c, v->isolated));
-		put(c, x, "basis", jstr(c, ax_acs_basis_name(v->basis)));
-		put(c, x, "why", jstr(c, v->why));
-		put(c, x, "quirk_overrides_capability",
-		    jbool(c, qd->overrides_cap));
-		put(c, x, "has_capability", jbool(c, qd->has_cap));
-		put(c, x, "single_function", jbool(c, qd->single_function));
-		put(c, x, "unisolated_functions",
-		    addrs_json(c, qd->peers, qd->n_peers));
-		put(c, x, "kernel_quirk_result", live ? jstr(c, live) : NULL);
-		put(c, x, "kernel_group", jgroup(c, d->kernel_group));
-		push(c, arr, x);
-	}
-	put(c, o, "devices", arr);
-	put(c, o, "newer_kernel_quirk", q->newer_callback ?
-	    jstr(c, q->newer_callback) : NULL);
+	if (!o)
+		c->oom = true;
 	return o;
 }
 

@@ -11,6 +11,7 @@
 
 #include "quirks.h"
 #include "render.h"
+#include "render/quirklab_out.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -417,75 +418,7 @@ static void print_what_if(const struct tctx *t, const struct ax_analysis *a)
 static void print_quirk_check(const struct tctx *t,
 			      const struct ax_analysis *a)
 {
-	const struct ax_quirk_check *q = a->quirk;
-	const struct ax_machine *m = a->m;
-	char b[AX_ADDR_STRLEN], kb[16];
-	int i, k;
-
-	fprintf(t->out, "%sQuirk validation for %04x:%04x%s (kernel rules %s)\n",
-		col(t, C_BOLD), q->vendor, q->device, col(t, C_RESET),
-		ax_kver_str(a->profile.kver, kb));
-	for (k = 0; k < q->n_entries; k++) {
-		const struct axq_acs_entry *e = &axq_acs_table[q->entries[k]];
-
-		fprintf(t->out,
-			"  quirk table: %s for %04x:%04x, kernels %d.%d%s\n",
-			e->callback, q->vendor, q->device, e->first / 1000,
-			e->first % 1000, e->last ? " to an older release" :
-			" and later");
-	}
-	for (i = 0; i < q->n_devs; i++) {
-		const struct ax_quirk_dev *qd = &q->devs[i];
-		const struct ax_dev *d = &m->devs[qd->dev];
-		const struct ax_acs_verdict *v = &a->res.dev[qd->dev].acs;
-
-		fprintf(t->out, "  %s %s: the kernel treats it as %s (%s: %s)\n",
-			ax_addr_str(d->addr, b), ax_pcie_type_name(d),
-			v->isolated ? "isolating" : "not isolating",
-			ax_acs_basis_name(v->basis), v->why);
-		if (qd->overrides_cap)
-			fprintf(t->out,
-				"    inconsistent: it has a real ACS capability (cap %04x ctrl %04x); a quirk overrides it\n",
-				d->acs_cap, d->acs_ctrl);
-		if (qd->has_cap)
-			fprintf(t->out,
-				"    it already has an ACS capability: a quirk is not needed if its controls are on (now %s)\n",
-				v->isolated ? "on" : "off");
-		if (qd->single_function)
-			fprintf(t->out,
-				"    single-function %s: a multifunction (no peer-to-peer) quirk would change nothing\n",
-				ax_pcie_type_name(d));
-		for (k = 0; k < qd->n_peers; k++) {
-			const struct ax_dev *s = &m->devs[qd->peers[k]];
-
-			fprintf(t->out,
-				"    function %s [%04x:%04x] of the same device is not in a quirk and not isolated: the group will still hold it\n",
-				ax_addr_str(s->addr, b), s->vendor, s->device);
-		}
-		ax_addr_str(d->addr, b);
-		if (d->quirk_result_known)
-			fprintf(t->out,
-				"    live: the running kernel's quirk table answered %s for it (seen by acs_inspect)\n",
-				d->quirk_result < 0 ? "\"no quirk\"" :
-				d->quirk_result ? "\"isolated\": the quirk is in effect" :
-				"\"not isolated\": a quirk denies isolation");
-		else if (m->module_facts)
-			fprintf(t->out,
-				"    live: acs_inspect did not see the kernel decide for %s (it only sees devices added after it loaded); to see it: echo 1 > /sys/bus/pci/devices/%s/remove; echo 1 > /sys/bus/pci/rescan\n",
-				b, b);
-		if (m->module_facts && d->kernel_group >= 0)
-			fprintf(t->out,
-				"    live: kernel group %d; the derived groups %s the kernel's\n",
-				d->kernel_group, a->res.matches_kernel ?
-				"match" : "do not all match");
-	}
-	if (!q->n_devs)
-		fprintf(t->out, "  no %04x:%04x device in these facts\n",
-			q->vendor, q->device);
-	if (q->newer_callback)
-		fprintf(t->out,
-			"  a newer kernel has quirk %s covering this id\n",
-			q->newer_callback);
+	ax_ql_print_text(t->out, a->m, a->quirk, t->o);
 }
 
 int ax_render_text(FILE *out, const struct ax_analysis *a,
