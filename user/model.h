@@ -138,6 +138,24 @@ struct ax_dev {
 	char domain_type[16];	/* "DMA", "identity", ... or "" */
 	char name[128];		/* human name from pci.ids, may be "" */
 	char slot_name[32];	/* physical slot label from sysfs, or "" */
+	/* Ports: the PCIe capability's Slot Implemented bit ("Slot+" in
+	 * lspci), and the board's name for that slot (SMBIOS type 9, e.g.
+	 * "PCIEX16_1", or /sys/bus/pci/slots) when the firmware gives one.
+	 */
+	bool slot_known;
+	bool has_slot;
+	char board_slot[32];
+	/* Kernel modules that can drive it ("Kernel modules:" of lspci -k,
+	 * live: the bound driver's module), comma-separated; "" unknown.
+	 */
+	char modules[96];
+	/* Live host facts: the GPU the firmware booted the console on
+	 * (sysfs boot_vga), and what the host itself runs on the device
+	 * ("root filesystem /dev/nvme0n1p2", "default route via eno1").
+	 */
+	bool boot_vga_known;
+	bool boot_vga;
+	char host_use[96];
 
 	/* Topology, filled by ax_machine_link(). */
 	int parent;		/* index of bus->self, -1 on a root bus */
@@ -162,6 +180,12 @@ struct ax_machine {
 	bool acs_requested_known;
 	bool kernel_groups_known;	/* kernel_group fields are meaningful */
 	bool module_facts;	/* facts came from acs_inspect */
+	/* boot_vga and host_use were read on the machine itself */
+	bool host_facts_known;
+	/* where the kernel command line is set on that machine: "grub",
+	 * "proxmox-boot-tool", "unraid", "" unknown
+	 */
+	char boot_loader[24];
 	/* Root buses seen: a device whose bus has no bridge in the data is
 	 * taken to sit on a root bus; text reports can be ambiguous.
 	 */

@@ -81,6 +81,8 @@ static void build_machine(struct ax_machine *m)
 	m->acs_requested_known = true;
 	m->kernel_groups_known = true;
 	m->module_facts = true;
+	m->host_facts_known = true;
+	snprintf(m->boot_loader, sizeof(m->boot_loader), "proxmox-boot-tool");
 	ax_machine_note(m, "note one: DMA aliases read from the kernel");
 	ax_machine_note(m, "note two \xc3\xa9\xe2\x9c\x93 unicode");
 
@@ -118,6 +120,13 @@ static void build_machine(struct ax_machine *m)
 	snprintf(d->domain_type, sizeof(d->domain_type), "DMA");
 	snprintf(d->name, sizeof(d->name), "PEX 8747 48-Lane PCI Express Gen 3 Switch");
 	snprintf(d->slot_name, sizeof(d->slot_name), "SLOT 4");
+	d->slot_known = true;
+	d->has_slot = true;
+	snprintf(d->board_slot, sizeof(d->board_slot), "PCIEX16_2");
+	snprintf(d->modules, sizeof(d->modules), "shpchp, pcieport");
+	d->boot_vga_known = true;
+	d->boot_vga = true;
+	snprintf(d->host_use, sizeof(d->host_use), "root filesystem /dev/nvme0n1p2");
 
 	/* root port, Intel dword layout */
 	d = ax_machine_add(m);
@@ -236,6 +245,8 @@ static void compare_dev(const struct ax_dev *a, const struct ax_dev *b,
 	      "%s: alias_mask differs", where);
 	EQ(kernel_group); EQS(driver); EQ(driver_known); EQS(domain_type);
 	EQS(name); EQS(slot_name);
+	EQ(slot_known); EQ(has_slot); EQS(board_slot); EQS(modules);
+	EQ(boot_vga_known); EQ(boot_vga); EQS(host_use);
 	EQ(parent); EQ(on_root_bus); EQ(order);
 #undef EQ
 #undef EQS
@@ -261,6 +272,9 @@ static void compare_machine(const struct ax_machine *a,
 	CHECK(a->kernel_groups_known == b->kernel_groups_known,
 	      "kernel_groups_known differs");
 	CHECK(a->module_facts == b->module_facts, "module_facts differs");
+	CHECK(a->host_facts_known == b->host_facts_known,
+	      "host_facts_known differs");
+	CHECK(!strcmp(a->boot_loader, b->boot_loader), "boot_loader differs");
 	CHECK(a->n_notes == b->n_notes, "n_notes %d vs %d", a->n_notes,
 	      b->n_notes);
 	for (k = 0; k < a->n_notes && k < b->n_notes; k++)
@@ -630,11 +644,11 @@ static void test_model_unchanged(void)
 {
 	if (sizeof(void *) != 8)
 		return;
-	CHECK(sizeof(struct ax_dev) == 340,
-	      "struct ax_dev is %zu bytes, snapshot.c knows 340: save the new field",
+	CHECK(sizeof(struct ax_dev) == 568,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 568: save the new field",
 	      sizeof(struct ax_dev));
-	CHECK(sizeof(struct ax_machine) == 3728,
-	      "struct ax_machine is %zu bytes, snapshot.c knows 3728: save the new field",
+	CHECK(sizeof(struct ax_machine) == 3752,
+	      "struct ax_machine is %zu bytes, snapshot.c knows 3752: save the new field",
 	      sizeof(struct ax_machine));
 }
 
