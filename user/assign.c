@@ -758,6 +758,17 @@ static void find_at_fault(const struct ax_machine *m,
 				continue;
 			if (ax_same_device(&m->devs[rr->at], &m->devs[idx]))
 				continue;
+			/* an endpoint function without ACS only widens the
+			 * group of its own device: the bridge function of
+			 * the same device that pulls in others is named
+			 * instead (AMD chipset 02:00.2 rather than its USB
+			 * and SATA functions)
+			 */
+			if ((rr->code == AX_R_MULTIFUNCTION_NO_ACS ||
+			     rr->code == AX_R_ACS_UNKNOWN ||
+			     rr->code == AX_R_ACS_CONTROLS_OFF) &&
+			    !m->devs[rr->at].is_bridge)
+				continue;
 			if (!in_list(a->at_fault, a->n_at_fault, rr->at))
 				a->at_fault[a->n_at_fault++] = rr->at;
 		}

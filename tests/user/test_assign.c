@@ -289,6 +289,12 @@ static void test_x470_no_root(void)
 	WITH("02:00.0");
 	WITH("09:00.0");
 	WITH("08:00.0");
+	/* the chipset's bridge function and ports, not its USB and SATA */
+	FAULT("02:00.2");
+	FAULT("03:01.0");
+	CHECK(!lists(A.at_fault, A.n_at_fault, "02:00.0") &&
+	      !lists(A.at_fault, A.n_at_fault, "02:00.1"),
+	      "the chipset's USB and SATA functions are not blamed");
 	CHECK(!lists(A.assign_with, A.n_assign_with, "03:00.0"), "bridges are not assigned with it");
 	NO_FAULT_ON_ITSELF();
 	HAS_REMEDY(AX_RM_OVERRIDE);
@@ -466,6 +472,423 @@ static void test_c3(void)
 	check_invariants();
 }
 
+
+/* --- machines built device by device --- */
+
+static void reset(void)
+{
+	clear();
+	M.iommu = AX_IOMMU_ON;
+	M.acs_requested = true;
+	M.acs_requested_known = true;
+}
+
+static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d,
+			  uint32_t cls, int type, bool mf)
+{
+	struct ax_dev *x = ax_machine_add(&M);
+
+	if (ax_addr_parse(addr, &x->addr))
+		abort();
+	x->vendor = v;
+	x->device = d;
+	x->class = cls;
+	x->is_pcie = type >= 0;
+	x->pcie_type = type >= 0 ? (enum ax_pcie_type)type : AX_EXP_ENDPOINT;
+	x->multifunction = mf;
+	x->acs_known = true;
+	x->driver_known = true;
+	snprintf(x->name, sizeof(x->name), "dev %s", addr);
+	return x;
+}
+
+static struct ax_dev *port(const char *addr, uint16_t v, uint16_t d, int type,
+			   int sec, int sub, bool mf, int slot)
+{
+	struct ax_dev *x = dev(addr, v, d, 0x060400, type, mf);
+
+	x->is_bridge = true;
+	x->hdr_type = 1;
+	x->secondary = (uint8_t)sec;
+	x->subordinate = (uint8_t)sub;
+	x->slot_known = slot >= 0;
+	x->has_slot = slot > 0;
+	snprintf(x->driver, sizeof(x->driver), "pcieport");
+	return x;
+}
+
+static void acs(struct ax_dev *x, uint16_t cap, uint16_t ctrl)
+{
+	x->acs_pos = 0x140;
+	x->acs_cap = cap;
+	x->acs_ctrl = ctrl;
+}
+
+static void link_run(void)
+{
+	char err[128];
+
+	if (ax_machine_link(&M, err, sizeof(err)))
+		abort();
+	run();
+}
+
+#define RP AX_EXP_ROOT_PORT
+#define EP AX_EXP_ENDPOINT
+#define USP AX_EXP_UPSTREAM
+#define DSP AX_EXP_DOWNSTREAM
+#define ACS_ALL 0x1f
+
+/* C1: an I/O-hub root port without ACS above a PF and its VFs: the VFs
+ * are not the problem, the port is.
+ */
+static void test_c1_vfs(void)
+{
+	struct ax_dev *x;
+	int f;
+	char a[32];
+
+	reset();
+	port("00:07.0", 0x8086, 0x3a40, RP, 7, 7, false, 1);
+	x = dev("07:00.0", 0x15b3, 0x1003, 0x020000, EP, true);
+	x->has_sriov = true;
+	for (f = 1; f < 8; f++) {
+		snprintf(a, sizeof(a), "07:00.%d", f);
+		x = dev(a, 0x15b3, 0x1004, 0x020000, EP, false);
+		x->is_virtfn = true;
+	}
+	link_run();
+	for (f = 0; f < (int)M.n; f++)
+		if (M.devs[f].is_virtfn)
+			M.devs[f].physfn = idx("07:00.0");
+	if (have_r)
+		ax_result_free(&R);
+	ax_grouping_free(&G);
+	have_r = have_g = false;
+	run();
+	VERDICT("07:00.3", AX_V_SHARED);
+	FAULT("00:07.0");
+	CHECK(A.n_at_fault == 1, "only the root port is at fault (%d)", A.n_at_fault);
+	WITH("07:00.0");
+	VERDICT("07:00.0", AX_V_SHARED);
+	FAULT("00:07.0");
+	check_invariants();
+}
+
+/* C6: a multifunction NIC without ACS: its ports are one device; the
+ * I219 at 00:1f.6 stands alone while the other PCH functions share.
+ */
+static void test_c6(void)
+{
+	reset();
+	dev("00:00.0", 0x8086, 0x3e30, 0x060000, -1, false);
+	acs(port("00:01.0", 0x8086, 0x1901, RP, 1, 1, false, 1), ACS_ALL, ACS_ALL);
+	dev("01:00.0", 0x8086, 0x15ff, 0x020000, EP, true);
+	dev("01:00.1", 0x8086, 0x15ff, 0x020000, EP, true);
+	dev("00:1f.0", 0x8086, 0xa305, 0x060100, -1, true);
+	dev("00:1f.3", 0x8086, 0xa348, 0x040300, -1, true);
+	dev("00:1f.4", 0x8086, 0xa323, 0x0c0500, -1, true);
+	dev("00:1f.6", 0x8086, 0x15bc, 0x020000, -1, true);
+	link_run();
+	VERDICT("01:00.0", AX_V_OWN_DEVICE);
+	NO_REMEDY(AX_RM_OVERRIDE);
+	VERDICT("00:1f.3", AX_V_OWN_DEVICE);
+	check_invariants();
+}
+
+/* C7: APU2-style root ports that are functions of one multifunction
+ * slot without ACS, NICs soldered behind them (Slot-): shared, the ports
+ * at fault, and no move offered for soldered-down NICs.
+ */
+static void test_c7_soldered(void)
+{
+	int f;
+	char a[32], b[32];
+
+	reset();
+	dev("00:00.0", 0x1022, 0x1566, 0x060000, -1, false);
+	for (f = 1; f <= 4; f++) {
+		snprintf(a, sizeof(a), "00:02.%d", f);
+		port(a, 0x1022, 0x156b, RP, f, f, true, 0);
+		snprintf(b, sizeof(b), "%02x:00.0", f);
+		snprintf(M.devs[M.n - 1].driver, 32, "pcieport");
+		dev(b, 0x8086, 0x157b, 0x020000, EP, false);
+	}
+	link_run();
+	VERDICT("01:00.0", AX_V_SHARED);
+	FAULT("00:02.1");
+	NO_REMEDY(AX_RM_MOVE);
+	check_invariants();
+}
+
+/* A GPU in a chipset slot whose ports lack ACS; the board has a free
+ * CPU slot that isolates, a Slot- internal port, a port holding the
+ * chipset's switch and another card's switch.  Only the CPU slot and the
+ * free chipset... no: only ports whose path isolates are offered.
+ */
+static void build_move_machine(void)
+{
+	struct ax_dev *x;
+
+	reset();
+	dev("00:00.0", 0x1022, 0x14d8, 0x060000, -1, false);
+	/* CPU slot, free, ACS on */
+	acs(port("00:01.1", 0x1022, 0x14db, RP, 1, 1, true, 1), ACS_ALL, ACS_ALL);
+	snprintf(M.devs[M.n - 1].board_slot, 32, "PCIEX16_1");
+	/* CPU port without a slot (an M.2 soldered link), ACS on */
+	acs(port("00:01.2", 0x1022, 0x14db, RP, 2, 2, true, 0), ACS_ALL, ACS_ALL);
+	dev("02:00.0", 0x144d, 0xa808, 0x010802, EP, false);
+	/* CPU port holding the chipset switch (Slot+ as ASRock Rack sets) */
+	acs(port("00:02.1", 0x1022, 0x14db, RP, 3, 8, true, 1), ACS_ALL, ACS_ALL);
+	port("03:00.0", 0x1022, 0x43f4, USP, 4, 8, false, -1);
+	/* chipset downstream ports without ACS, with slots */
+	port("04:00.0", 0x1022, 0x43f5, DSP, 5, 5, false, 1);
+	port("04:01.0", 0x1022, 0x43f5, DSP, 6, 6, false, 1);
+	dev("05:00.0", 0x10de, 0x1e87, 0x030000, EP, true);
+	dev("05:00.1", 0x10de, 0x10f8, 0x040300, EP, true);
+	dev("06:00.0", 0x8086, 0x1533, 0x020000, EP, false);
+	/* a card with its own switch in a CPU slot with ACS */
+	acs(port("00:03.1", 0x1022, 0x14db, RP, 9, 12, true, 1), ACS_ALL, ACS_ALL);
+	port("09:00.0", 0x10b5, 0x8747, USP, 10, 12, false, -1);
+	x = port("0a:08.0", 0x10b5, 0x8747, DSP, 11, 11, false, 1);
+	acs(x, ACS_ALL, ACS_ALL);
+	x = port("0a:10.0", 0x10b5, 0x8747, DSP, 12, 12, false, 1);
+	acs(x, ACS_ALL, ACS_ALL);
+	dev("0b:00.0", 0x10de, 0x1db6, 0x030200, EP, false);
+	link_run();
+}
+
+static void test_move(void)
+{
+	const struct ax_remedy *rm;
+
+	build_move_machine();
+	/* the chipset DSPs lack ACS and are not multifunction, the root port
+	 * above isolates: the kernel gives each DSP its own group
+	 */
+	VERDICT("05:00.0", AX_V_OWN_DEVICE);
+	NO_REMEDY(AX_RM_MOVE);
+	/* make the chipset's ports share: a switch without ACS under a root
+	 * port without ACS
+	 */
+	M.devs[idx("00:02.1")].acs_pos = 0;
+	ax_result_free(&R);
+	ax_grouping_free(&G);
+	have_r = have_g = false;
+	run();
+	VERDICT("05:00.0", AX_V_SHARED);
+	WITH("06:00.0");
+	FAULT("00:02.1");
+	rm = remedy(AX_RM_MOVE);
+	CHECK(rm && rm->n_slots == 1 && rm->slots[0] == idx("00:01.1"),
+	      "only the free CPU slot (%d slots)", rm ? rm->n_slots : -1);
+	if (rm)
+		CHECK(strstr(rm->text, "PCIEX16_1") && strstr(rm->text, "CPU root port") &&
+		      strstr(rm->text, "free"), "names the slot as the board does: %s", rm->text);
+	CHECK(!strcmp(ax_port_location(&M, idx("04:00.0")), "chipset"),
+	      "chipset DSP: %s", ax_port_location(&M, idx("04:00.0")));
+	CHECK(!strcmp(ax_port_location(&M, idx("0a:08.0")), "switch behind a CPU root port"),
+	      "card switch: %s", ax_port_location(&M, idx("0a:08.0")));
+	/* the NVMe on the slot-less port shares nothing */
+	VERDICT("02:00.0", AX_V_ALONE);
+	check_invariants();
+	/* slot facts unknown: nothing offered, nothing invented */
+	M.devs[idx("00:01.1")].slot_known = false;
+	M.devs[idx("00:01.1")].has_slot = false;
+	assign("05:00.0");
+	NO_REMEDY(AX_RM_MOVE);
+}
+
+/* C9: ports with an ACS capability whose controls were left partly off
+ * (SrcValid only): not isolating; the remedies are the firmware option
+ * and pci=config_acs=, and the ports are named, not the cards.
+ */
+static void test_c9_controls_off(void)
+{
+	reset();
+	acs(port("00:01.0", 0x1b36, 0x000c, RP, 1, 4, false, 1), 0x5f, 0x01);
+	port("01:00.0", 0x10b5, 0x8747, USP, 2, 4, false, -1);
+	acs(port("02:08.0", 0x10b5, 0x8747, DSP, 3, 3, false, 1), 0x5f, 0x01);
+	acs(port("02:10.0", 0x10b5, 0x8747, DSP, 4, 4, false, 1), 0x5f, 0x01);
+	dev("03:00.0", 0x10de, 0x1db6, 0x030200, EP, true);
+	dev("03:00.1", 0x10de, 0x1db7, 0x040300, EP, true);
+	dev("04:00.0", 0x10de, 0x1db6, 0x030200, EP, false);
+	link_run();
+	VERDICT("03:00.0", AX_V_SHARED);
+	WITH("04:00.0");
+	FAULT("00:01.0");
+	NO_FAULT_ON_ITSELF();
+	CHECK(!lists(A.at_fault, A.n_at_fault, "04:00.0"), "the other card is not at fault");
+	HAS_REMEDY(AX_RM_BIOS);
+	HAS_REMEDY(AX_RM_CONFIG_ACS);
+	if (remedy(AX_RM_CONFIG_ACS))
+		CHECK(strstr(remedy(AX_RM_CONFIG_ACS)->text, "config_acs=xx111x1@") != NULL,
+		      "the bits to set: %s", remedy(AX_RM_CONFIG_ACS)->text);
+	/* the override never applies to ports with an ACS capability */
+	HAS_REMEDY(AX_RM_OVERRIDE);
+	if (remedy(AX_RM_OVERRIDE))
+		CHECK(strstr(remedy(AX_RM_OVERRIDE)->text, "would not split") != NULL,
+		      "override on ports with ACS: %s", remedy(AX_RM_OVERRIDE)->text);
+	check_invariants();
+}
+
+/* C11: no IOMMU: no groups, and how to enable it */
+static void test_c11_no_iommu(void)
+{
+	reset();
+	M.iommu = AX_IOMMU_OFF;
+	acs(port("00:01.0", 0x8086, 0x1901, RP, 1, 1, false, 1), ACS_ALL, ACS_ALL);
+	dev("01:00.0", 0x10de, 0x1e87, 0x030000, EP, true);
+	dev("01:00.1", 0x10de, 0x10f8, 0x040300, EP, true);
+	link_run();
+	VERDICT("01:00.0", AX_V_NO_GROUPS);
+	CHECK(strstr(A.why, "VT-d") && strstr(A.why, "intel_iommu=on"), "how to enable: %s", A.why);
+	HAS_REMEDY(AX_RM_BIOS);
+	NO_REMEDY(AX_RM_OVERRIDE);
+	snprintf(M.cmdline, sizeof(M.cmdline), "quiet intel_iommu=off");
+	assign("01:00.0");
+	CHECK(strstr(A.why, "switches the IOMMU off") != NULL, "names the command line: %s", A.why);
+}
+
+static void test_override_support(void)
+{
+	static const struct {
+		const char *rel;
+		enum ax_override_support s;
+	} t[] = {
+		{ "6.8.4-3-pve", AX_OVR_YES }, { "6.1.64-Unraid", AX_OVR_YES },
+		{ "6.6.8-zen1-1-zen", AX_OVR_YES },
+		{ "6.1.0-22-amd64", AX_OVR_NO }, { "6.12.117+deb12-amd64", AX_OVR_NO },
+		{ "6.8.0-38-generic", AX_OVR_NO }, { "6.5.6-300.fc39.x86_64", AX_OVR_NO },
+		{ "6.6.1-arch1-1", AX_OVR_NO }, { "6.9.0-custom", AX_OVR_UNKNOWN },
+		{ "", AX_OVR_UNKNOWN },
+	};
+	size_t k;
+	char buf[512];
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		CHECK(ax_override_support(t[k].rel, NULL) == t[k].s,
+		      "override support of '%s'", t[k].rel);
+	reset();
+	snprintf(M.kernel_release, sizeof(M.kernel_release), "6.8.4-3-pve");
+	ax_cmdline_howto(&M, "X=1", buf, sizeof(buf));
+	CHECK(strstr(buf, "/etc/kernel/cmdline") && strstr(buf, "proxmox-boot-tool refresh") &&
+	      strstr(buf, "update-grub"), "Proxmox, loader unknown: both ways: %s", buf);
+	snprintf(M.boot_loader, sizeof(M.boot_loader), "proxmox-boot-tool");
+	ax_cmdline_howto(&M, "X=1", buf, sizeof(buf));
+	CHECK(strstr(buf, "/etc/kernel/cmdline") && !strstr(buf, "grub"), "systemd-boot Proxmox: %s", buf);
+	snprintf(M.boot_loader, sizeof(M.boot_loader), "unraid");
+	ax_cmdline_howto(&M, "X=1", buf, sizeof(buf));
+	CHECK(strstr(buf, "VM Manager") != NULL, "Unraid: %s", buf);
+	M.boot_loader[0] = '\0';
+	snprintf(M.kernel_release, sizeof(M.kernel_release), "6.1.0-22-amd64");
+	ax_cmdline_howto(&M, "X=1", buf, sizeof(buf));
+	CHECK(strstr(buf, "GRUB_CMDLINE_LINUX_DEFAULT") && strstr(buf, "update-grub"), "Debian: %s", buf);
+}
+
+/* --- SMBIOS System Slots --- */
+
+static size_t put_slot(uint8_t *b, size_t o, uint8_t len, const char *name,
+		       uint16_t seg, uint8_t bus, uint8_t devfn, uint8_t usage)
+{
+	uint8_t *h = b + o;
+
+	memset(h, 0, len);
+	h[0] = 9;
+	h[1] = len;
+	h[2] = 0x09;
+	h[4] = name ? 1 : 0;
+	h[5] = 0xb6;		/* PCI Express Gen 4 x16 */
+	h[7] = usage;
+	if (len >= 0x11) {
+		h[0x0d] = (uint8_t)seg;
+		h[0x0e] = (uint8_t)(seg >> 8);
+		h[0x0f] = bus;
+		h[0x10] = devfn;
+	}
+	o += len;
+	if (name) {
+		memcpy(b + o, name, strlen(name) + 1);
+		o += strlen(name) + 1;
+	} else {
+		b[o++] = 0;
+	}
+	b[o++] = 0;
+	return o;
+}
+
+static void test_dmi(void)
+{
+	uint8_t b[512];
+	struct ax_dmi_slot s[8];
+	char err[200];
+	size_t o = 0;
+	int n;
+
+	/* a BIOS structure with two strings first, to be skipped */
+	memset(b, 0, sizeof(b));
+	b[0] = 0;
+	b[1] = 0x18;
+	o = 0x18;
+	memcpy(b + o, "Vendor\0" "1.0\0\0", 12);
+	o += 12;
+	o = put_slot(b, o, 0x11, "PCIEX16_1", 0, 0x01, 0x00, 4);	/* the card */
+	o = put_slot(b, o, 0x11, "PCIEX1_2", 0, 0x00, AX_DEVFN(0x02, 1), 3);	/* the port */
+	o = put_slot(b, o, 0x11, "M2_1", 0, 0xff, 0xff, 3);	/* no address */
+	o = put_slot(b, o, 0x0d, "PCI1", 0, 0, 0, 3);	/* SMBIOS 2.1: none */
+	o = put_slot(b, o, 0x11, NULL, 0, 0x09, 0x00, 3);	/* empty, no name */
+	b[o++] = 127;
+	b[o++] = 4;
+	b[o++] = 0;
+	b[o++] = 0;
+	b[o++] = 0;
+	b[o++] = 0;
+	n = ax_dmi_parse_slots(b, o, s, 8, err, sizeof(err));
+	CHECK(n == 5, "five slots (%d: %s)", n, n < 0 ? err : "");
+	if (n != 5)
+		return;
+	CHECK(!strcmp(s[0].designation, "PCIEX16_1") && s[0].has_address &&
+	      s[0].bus == 1 && s[0].usage == 4, "slot 0");
+	CHECK(!strcmp(s[1].designation, "PCIEX1_2") && s[1].devfn == AX_DEVFN(2, 1), "slot 1");
+	CHECK(!s[2].has_address && !s[3].has_address, "no address given");
+	CHECK(s[4].designation[0] == '\0' && s[4].has_address, "unnamed slot");
+	CHECK(ax_dmi_parse_slots(b, o, s, 2, err, sizeof(err)) == 5,
+	      "count beyond max");
+
+	/* matched to ports: by the card, by the port, empty by the bus */
+	reset();
+	port("00:01.1", 0x1022, 0x14db, RP, 1, 1, true, -1);
+	dev("01:00.0", 0x10de, 0x1e87, 0x030000, EP, false);
+	port("00:02.1", 0x1022, 0x14db, RP, 2, 2, true, -1);
+	port("00:03.1", 0x1022, 0x14db, RP, 9, 9, true, -1);
+	link_run();
+	n = ax_dmi_apply_slots(&M, s, 5);
+	CHECK(n == 3, "three slots matched (%d)", n);
+	CHECK(M.devs[idx("00:01.1")].has_slot &&
+	      !strcmp(M.devs[idx("00:01.1")].board_slot, "PCIEX16_1"), "by the card");
+	CHECK(M.devs[idx("00:02.1")].has_slot &&
+	      !strcmp(M.devs[idx("00:02.1")].board_slot, "PCIEX1_2"), "by the port");
+	CHECK(M.devs[idx("00:03.1")].has_slot && !M.devs[idx("00:03.1")].board_slot[0],
+	      "empty slot by its bus");
+	/* sysfs slots */
+	CHECK(ax_sysfs_slot_apply(&M, "7", "0000:09:00\n") == idx("00:03.1") &&
+	      !strcmp(M.devs[idx("00:03.1")].board_slot, "7"), "sysfs slot");
+	CHECK(ax_sysfs_slot_apply(&M, "8", "") == -1, "a slot without address");
+	CHECK(ax_sysfs_slot_apply(&M, "8", "0000:09:00.0") == -1, "malformed");
+
+	/* malformed tables: one clear error, no read past the end */
+	b[1] = 2;
+	CHECK(ax_dmi_parse_slots(b, o, s, 8, err, sizeof(err)) == -1 &&
+	      strstr(err, "offset 0"), "short header: %s", err);
+	b[1] = 0x18;
+	CHECK(ax_dmi_parse_slots(b, 0x18 + 5, s, 8, err, sizeof(err)) == -1 &&
+	      strstr(err, "no end to its strings"), "cut strings: %s", err);
+	b[1] = 0xff;
+	CHECK(ax_dmi_parse_slots(b, 0x40, s, 8, err, sizeof(err)) == -1,
+	      "length past the end");
+	CHECK(ax_dmi_parse_slots(b, 0, s, 8, err, sizeof(err)) == 0, "empty");
+}
+
 int main(void)
 {
 	test_x470_no_root();
@@ -477,6 +900,14 @@ int main(void)
 	test_c5_c12();
 	test_c2();
 	test_c3();
+	test_c1_vfs();
+	test_c6();
+	test_c7_soldered();
+	test_move();
+	test_c9_controls_off();
+	test_c11_no_iommu();
+	test_override_support();
+	test_dmi();
 	ax_assignment_free(&A);
 	clear();
 	ax_machine_free(&M);
