@@ -214,6 +214,10 @@ void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
 
 /* "0000:07:00.1", "07:00.1" (domain 0); 0 on success, -1 malformed. */
 int ax_addr_parse(const char *s, struct ax_addr *a);
+/* A whole device, "0000:01:00" or "01:00" (Proxmox's form): function 0
+ * in a; 0 on success, -1 malformed.
+ */
+int ax_dev_addr_parse(const char *s, struct ax_addr *a);
 /* Writes "dddd:bb:dd.f" into buf (at least 13 bytes). */
 const char *ax_addr_str(struct ax_addr a, char *buf);
 int ax_addr_cmp(struct ax_addr a, struct ax_addr b);

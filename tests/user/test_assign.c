@@ -889,8 +889,25 @@ static void test_dmi(void)
 	CHECK(ax_dmi_parse_slots(b, 0, s, 8, err, sizeof(err)) == 0, "empty");
 }
 
+static void test_device_address(void)
+{
+	struct ax_addr a;
+
+	CHECK(!ax_dev_addr_parse("0000:01:00", &a) && a.bus == 1 && a.devfn == 0 &&
+	      a.domain == 0, "0000:01:00");
+	CHECK(!ax_dev_addr_parse("0001:c1:1f", &a) && a.domain == 1 && a.bus == 0xc1 &&
+	      a.devfn == AX_DEVFN(0x1f, 0), "0001:c1:1f");
+	CHECK(!ax_dev_addr_parse("0b:00", &a) && a.bus == 0x0b, "0b:00");
+	CHECK(ax_dev_addr_parse("8086:15b7", &a), "vendor:device is not a device address");
+	CHECK(ax_dev_addr_parse("0000:01:00.0", &a), "a function is not a device");
+	CHECK(ax_dev_addr_parse("0000:01:20", &a), "device 0x20");
+	CHECK(ax_dev_addr_parse("0000:01:0g", &a) && ax_dev_addr_parse("", &a) &&
+	      ax_dev_addr_parse("0000:1:00", &a), "malformed");
+}
+
 int main(void)
 {
+	test_device_address();
 	test_x470_no_root();
 	test_group_lines_removed();
 	test_framework();
