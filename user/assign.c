@@ -889,12 +889,14 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	}
 	nu = g->derived ? unknown_on_path(m, r, idx) : 0;
 	classify(m, r, g, idx, a, members, &n_members);
-	if (nu && a->verdict != AX_V_SHARED) {
-		/* a shared group stays shared: unknown ACS only widens */
+	if (nu && a->verdict == AX_V_SHARED) {
+		/* unreadable ACS is taken as absent, which only widens a
+		 * group: "shared" may be wrong, the other verdicts hold
+		 */
 		a->verdict = AX_V_UNKNOWN;
 		a->n_own = a->n_assign_with = 0;
 		snprintf(a->why, sizeof(a->why),
-			 "Unknown: the input lists no IOMMU groups and the ACS registers of %d device(s) on its path could not be read (report taken without root); run sudo lspci -vvnn (pciutils 3.7 or later also prints the kernel's IOMMU group lines).",
+			 "Unknown: the input lists no IOMMU groups and the ACS registers of %d device(s) on its path could not be read (report taken without root): if they have none it shares a group, else it may not; run sudo lspci -vvnn (pciutils 3.7 or later also prints the kernel's IOMMU group lines).",
 			 nu);
 		return 0;
 	}
@@ -902,9 +904,10 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 		size_t l = strlen(a->why);
 
 		snprintf(a->why + l, sizeof(a->why) - l,
-			 " (Derived: the input lists no IOMMU groups%s.)",
+			 " (Derived: the input lists no IOMMU groups%s%s.)",
 			 m->iommu == AX_IOMMU_UNKNOWN ?
-			 ", so whether the IOMMU is on is not known" : "");
+			 ", so whether the IOMMU is on is not known" : "",
+			 nu ? "; ACS that could not be read is taken as absent, so the real group can only be smaller" : "");
 	}
 	if (a->verdict == AX_V_OWN_DEVICE) {
 		char l[200];
