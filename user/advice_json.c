@@ -113,6 +113,8 @@ json_object *ax_plan_json(const struct ax_machine *m,
 	char buf[sizeof(pl->vfio_ids)], *tok, *save = NULL;
 	int k;
 
+	put(&b, o, "device", chk(&b, json_object_new_string(
+		ax_addr_str(m->devs[pl->dev].addr, buf))));
 	put_null(&b, o, "viable", pl->viable < 0 ? NULL :
 		 chk(&b, json_object_new_boolean(pl->viable)));
 	put(&b, o, "bind", addrs(&b, m, pl->bind, pl->n_bind));
