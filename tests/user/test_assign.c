@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assign.h"
+#include "analysis.h"
 #include "check.h"
-#include "derive.h"
-#include "dmi_slots.h"
+
 #include "quirks.h"
-#include "src_dump.h"
-#include "src_text.h"
+#include "source.h"
+
 
 static struct ax_machine M;
 static struct ax_profile P;

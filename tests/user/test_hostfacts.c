@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "hostfacts.h"
+#include "source.h"
 
 static char T[] = "/tmp/test_hostfacts.XXXXXX";
 static struct ax_machine M;

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "plan.h"
-#include "src_dump.h"
-#include "src_text.h"
+#include "analysis.h"
+#include "source.h"
+
 
 static struct ax_machine M;
 static struct ax_profile P;

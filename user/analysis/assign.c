@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assign.h"
-#include "explain.h"
+#include "analysis.h"
+#include "render.h"
 #include "quirks.h"
 
 static const char *const verdict_names[] = {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dmi_slots.h"
+#include "source.h"
 
 #define DMI_T_SLOT 9
 #define DMI_T_END 127

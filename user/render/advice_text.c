@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advice_text.h"
+#include "render.h"
 
 #define WIDTH 100
 #define C_RESET "\033[0m"

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "advice_json.h"
+#include "render.h"
 
 struct jb {
 	bool oom;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "analysis.h"
 #include "strbuf.h"
 
 #define MAX_HOSTPCI 16		/* Proxmox: hostpci0..hostpci15 */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dmi_slots.h"
-#include "hostfacts.h"
+#include "source.h"
+
 
 #define MAX_DMI (64u << 10)
 
