@@ -423,7 +423,7 @@ int main(int argc, char **argv)
 	int c, ret, i, *sel = NULL, nsel = 0, rc = AX_EXIT_OK;
 	uint16_t qv = 0, qd = 0, tv = 0, td = 0;
 	struct ax_addr ta;
-	bool by_id = false;
+	bool by_id = false, whole = false;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ajs:f:g:S:k:w:pAQ:Vh", lo,
@@ -473,9 +473,11 @@ int main(int argc, char **argv)
 	if (o.target) {
 		if (!parse_id(o.target, &tv, &td))
 			by_id = true;
+		else if (!ax_dev_addr_parse(o.target, &ta))
+			whole = true;	/* 0000:01:00, as Proxmox takes it */
 		else if (ax_addr_parse(o.target, &ta))
 			return fail(AX_EXIT_USAGE,
-				    "malformed device '%s': use 0000:07:00.1, 07:00.1 or vendor:device like 8086:15b7%s",
+				    "malformed device '%s': use 0000:07:00.1, 07:00.1, a whole device 0000:07:00, or vendor:device like 8086:15b7%s",
 				    o.target, "");
 	}
 	if (o.validate && parse_id(o.validate, &qv, &qd))
@@ -504,6 +506,11 @@ int main(int argc, char **argv)
 	}
 	ax_fill_names(&m);
 	ax_machine_infer_ports(&m);
+	/* what only the machine itself shows: its slots, the console GPU,
+	 * what the host runs on (network, root filesystem)
+	 */
+	if (!o.from)
+		ax_host_facts(&m, NULL);
 	if (o.groups) {
 		size_t len;
 		char *buf = read_file(o.groups, &len, err, sizeof(err));
@@ -596,11 +603,23 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (o.target) {
-		for (i = 0; i < (int)m.n; i++)
-			if (by_id ? (m.devs[i].vendor == tv &&
-				     m.devs[i].device == td) :
-			    !ax_addr_cmp(m.devs[i].addr, ta))
+		for (i = 0; i < (int)m.n; i++) {
+			const struct ax_dev *d = &m.devs[i];
+
+			if (whole) {
+				/* the device's first function: the advice
+				 * covers the others
+				 */
+				if (!nsel && !d->is_virtfn &&
+				    d->addr.domain == ta.domain &&
+				    d->addr.bus == ta.bus &&
+				    AX_SLOT(d->addr.devfn) == AX_SLOT(ta.devfn))
+					sel[nsel++] = i;
+			} else if (by_id ? (d->vendor == tv && d->device == td) :
+				   !ax_addr_cmp(d->addr, ta)) {
 				sel[nsel++] = i;
+			}
+		}
 		if (!nsel) {
 			fprintf(stderr, "%s: no device %s in %s\n", prog,
 				o.target, m.source_name[0] ? m.source_name :

@@ -419,6 +419,14 @@ static json_object *build(struct jctx *c, const int *selected, int n_sel)
 	put(c, root, "source", source_json(c));
 	put(c, root, "kernel", kernel_json(c));
 	put(c, root, "what_if", jstr_or_null(c, c->what_if));
+	if (c->what_if) {
+		/* a what-if on facts nobody could read is not an answer */
+		char why[400];
+
+		put(c, root, "what_if_unknown",
+		    ax_what_if_unknowns(c->m, NULL, c->res, why, sizeof(why)) ?
+		    jstr_or_null(c, why) : NULL);
+	}
 	put(c, root, "scope", jstr(c, selected ? "group" : "all"));
 	arr = selected ? jarr(c, (size_t)(n_sel > 0 ? n_sel : 0)) : NULL;
 	for (k = 0; arr && k < n_sel; k++)

@@ -585,8 +585,21 @@ int ax_explain_diff(FILE *out, const struct ax_machine *m,
 		fprintf(out, "\n");
 	}
 	free(gb);
-	if (!changes)
-		fprintf(out, "  no group changes.\n");
+	{
+		/* honest: "no change" only when the facts could tell */
+		char why[400];
+		int nu = ax_what_if_unknowns(m, before, after, why,
+					     sizeof(why));
+
+		if (!changes && nu)
+			fprintf(out, "  %sunknown:%s %s.\n", col(o, C_YELLOW),
+				col(o, C_RESET), why);
+		else if (!changes)
+			fprintf(out, "  no group changes.\n");
+		else if (nu)
+			fprintf(out, "  %suncertain:%s %s.\n",
+				col(o, C_YELLOW), col(o, C_RESET), why);
+	}
 	for (j = 0; j < after->n_audit; j++)
 		if (strstr(after->audit[j].text, "simulated"))
 			fprintf(out, "  %sSIMULATED:%s %s\n", col(o, C_RED),
