@@ -40,7 +40,7 @@ static void usage(FILE *out)
 		"Explain why a PCI device's IOMMU group looks the way it does.\n\n"
 		"  ADDRESS              0000:07:00.1 or 07:00.1; VENDOR:DEVICE like 8086:15b7\n"
 		"  -a, --all            explain every group\n"
-		"  -j, --json           JSON output (schema acsexplain/1)\n"
+		"  -j, --json           JSON output (schema acsexplain/2)\n"
 		"      --no-color       no colours (default: colours on a terminal)\n"
 		"  -s, --source SRC     auto (default), netlink (acs_inspect module), sysfs\n"
 		"  -f, --from FILE      facts from a snapshot, lspci -xxxx dump or lspci -vvv text\n"
@@ -660,11 +660,14 @@ int main(int argc, char **argv)
 		/* the JSON describes the machine under the change */
 	} else if (o.json) {
 		if (o.all || !o.target)
-			ax_json_print(stdout, &m, &res, NULL, 0,
-				      isatty(STDOUT_FILENO) ? AX_JSON_PRETTY : 0);
+			ax_json_print_advice(stdout, &m, &prof, &res, NULL, 0,
+					     isatty(STDOUT_FILENO) ?
+					     AX_JSON_PRETTY : 0, NULL, -1);
 		else
-			ax_json_print(stdout, &m, &res, sel, nsel,
-				      isatty(STDOUT_FILENO) ? AX_JSON_PRETTY : 0);
+			ax_json_print_advice(stdout, &m, &prof, &res, sel,
+					     nsel, isatty(STDOUT_FILENO) ?
+					     AX_JSON_PRETTY : 0, NULL,
+					     o.plan ? sel[0] : -1);
 	} else {
 		ax_explain_header(stdout, &m, &prof, &res, &eo);
 		if (o.validate)
@@ -679,9 +682,9 @@ int main(int argc, char **argv)
 
 	if (have_r2) {
 		if (o.json)
-			ax_json_print_what_if(stdout, &m2, &r2, NULL, 0,
-					      isatty(STDOUT_FILENO) ?
-					      AX_JSON_PRETTY : 0, what);
+			ax_json_print_advice(stdout, &m2, &p2, &r2, NULL, 0,
+					     isatty(STDOUT_FILENO) ?
+					     AX_JSON_PRETTY : 0, what, -1);
 		else if (!strncmp(what, "move=", 5))
 			/* addresses changed: show the new picture */
 			ax_explain_all(stdout, &m2, &p2, &r2, &eo);

@@ -56,14 +56,14 @@ int ax_quirk_release_for(const struct ax_dev *d, int kver,
 
 /*
  * render/json.c: acsexplain --json: the derivation result in the documented,
- * versioned schema "acsexplain/1" (Documentation/json-schema.md).
+ * versioned schema "acsexplain/2" (Documentation/json-schema.md).
  */
 
 #ifndef ACSEXPLAIN_VERSION
 #define ACSEXPLAIN_VERSION "0.1.0"
 #endif
 
-#define AX_JSON_SCHEMA "acsexplain/1"
+#define AX_JSON_SCHEMA "acsexplain/2"
 
 /* flags */
 #define AX_JSON_PRETTY 0x1	/* indented, for people (default on a tty) */
@@ -84,6 +84,16 @@ int ax_json_print(FILE *out, const struct ax_machine *m,
 int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
 			  const struct ax_result *res, const int *selected,
 			  int n_selected, int flags, const char *what_if);
+
+/* The same with the advice: p is the profile the result was derived
+ * with (NULL: the facts' own kernel), plan_dev the device of --plan (-1
+ * none): "assignment" per device, "plan" at the top.
+ */
+int ax_json_print_advice(FILE *out, const struct ax_machine *m,
+			 const struct ax_profile *p,
+			 const struct ax_result *res, const int *selected,
+			 int n_selected, int flags, const char *what_if,
+			 int plan_dev);
 
 /*
  * advice_text.h - the advice for people: the verdict first, companions,

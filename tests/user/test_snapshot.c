@@ -1073,7 +1073,7 @@ static void test_json(void)
 	struct ax_machine m;
 	struct fake *f = calloc(1, sizeof(*f));
 	json_object *root, *devs, *d, *acs, *rs, *r, *groups, *cmp, *mis, *v;
-	const char *const pretty_key = "\n  \"schema\": \"acsexplain/1\"";
+	const char *const pretty_key = "\n  \"schema\": \"acsexplain/2\"";
 	char *text;
 	int sel, i;
 	size_t k;
@@ -1084,10 +1084,10 @@ static void test_json(void)
 	root = print_parse(&m, &f->res, NULL, 0, 0, &text);
 	CHECK(!strchr(text, '\n') || strchr(text, '\n') == text + strlen(text) - 1,
 	      "plain output is one line");
-	CHECK(strstr(text, "\"acsexplain/1\""), "slash not escaped");
+	CHECK(strstr(text, "\"acsexplain/2\""), "slash not escaped");
 	check_schema(0, text, "--all");
 	free(text);
-	CHECK(streq(get_s(root, "schema"), "acsexplain/1"), "schema");
+	CHECK(streq(get_s(root, "schema"), "acsexplain/2"), "schema");
 	CHECK(streq(get_s(root, "tool_version"), ACSEXPLAIN_VERSION),
 	      "tool_version");
 	CHECK(streq(get_s(root, "scope"), "all"), "scope all");

@@ -679,10 +679,10 @@ static void no_groups_why(const struct ax_machine *m, struct ax_assignment *a)
 	    strstr(m->cmdline, "amd_iommu=off") ||
 	    strstr(m->cmdline, "iommu=off"))
 		snprintf(a->why, sizeof(a->why),
-			 "No IOMMU groups: the kernel command line switches the IOMMU off; remove that, then no device can be assigned before.");
+			 "The kernel command line switches the IOMMU off: remove that; until then VFIO can assign nothing.");
 	else
 		snprintf(a->why, sizeof(a->why),
-			 "No IOMMU groups: the IOMMU is off, so VFIO can assign nothing. Enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup; on Intel kernels without CONFIG_INTEL_IOMMU_DEFAULT_ON also boot with intel_iommu=on.");
+			 "The IOMMU is off, so VFIO can assign nothing. Enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup; on Intel kernels without CONFIG_INTEL_IOMMU_DEFAULT_ON also boot with intel_iommu=on.");
 }
 
 static int classify(const struct ax_machine *m, const struct ax_result *r,
@@ -716,8 +716,10 @@ static int classify(const struct ax_machine *m, const struct ax_result *r,
 
 		a->verdict = AX_V_SHARED;
 		list_addrs(m, a->assign_with, a->n_assign_with, l, sizeof(l));
+		/* "IOMMU group 14 also holds ..." */
+		lbl[0] = (char)toupper((unsigned char)lbl[0]);
 		snprintf(a->why, sizeof(a->why),
-			 "Shared: %s also holds %s of other devices; they all go to the same VM, bound to vfio-pci, or this device cannot be assigned.",
+			 "%s also holds %s of other devices: they all go to the same VM, bound to vfio-pci, or this device cannot be assigned.",
 			 lbl, l);
 	} else if (a->n_own) {
 		char l[200];
@@ -872,19 +874,19 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	if (g->kernel && a->group == AX_GROUP_UNKNOWN) {
 		a->verdict = AX_V_UNKNOWN;
 		snprintf(a->why, sizeof(a->why),
-			 "Unknown: the facts give other devices' IOMMU groups but not this one's; run sudo lspci -vvnn (pciutils 3.7 or later prints the group lines).");
+			 "The facts give other devices' IOMMU groups but not this one's; run sudo lspci -vvnn (pciutils 3.7 or later prints the group lines).");
 		return 0;
 	}
 	if (a->group < 0) {
 		a->verdict = AX_V_NO_GROUPS;
 		snprintf(a->why, sizeof(a->why),
-			 "No IOMMU group: the kernel gave this device none, so VFIO cannot assign it.");
+			 "The kernel gave this device no IOMMU group, so VFIO cannot assign it.");
 		return 0;
 	}
 	if (g->derived && no_capabilities_at_all(m)) {
 		a->verdict = AX_V_NO_GROUPS;
 		snprintf(a->why, sizeof(a->why),
-			 "No groups: the input lists no IOMMU groups and holds no capabilities to derive them from; run sudo lspci -vvnn (pciutils 3.7 or later prints IOMMU group lines).");
+			 "The input lists no IOMMU groups and holds no capabilities to derive them from; run sudo lspci -vvnn (pciutils 3.7 or later prints IOMMU group lines).");
 		return 0;
 	}
 	nu = g->derived ? unknown_on_path(m, r, idx) : 0;
@@ -896,7 +898,7 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 		a->verdict = AX_V_UNKNOWN;
 		a->n_own = a->n_assign_with = 0;
 		snprintf(a->why, sizeof(a->why),
-			 "Unknown: the input lists no IOMMU groups and the ACS registers of %d device(s) on its path could not be read (report taken without root): if they have none it shares a group, else it may not; run sudo lspci -vvnn (pciutils 3.7 or later also prints the kernel's IOMMU group lines).",
+			 "The input lists no IOMMU groups and the ACS registers of %d device(s) on its path could not be read (report taken without root): if they have none it shares a group, else it may not; run sudo lspci -vvnn (pciutils 3.7 or later also prints the kernel's IOMMU group lines).",
 			 nu);
 		return 0;
 	}
@@ -908,6 +910,19 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 			 m->iommu == AX_IOMMU_UNKNOWN ?
 			 ", so whether the IOMMU is on is not known" : "",
 			 nu ? "; ACS that could not be read is taken as absent, so the real group can only be smaller" : "");
+	}
+	if (ax_is_bridge_class(d)) {
+		/* nothing to pass through: no culprit, no remedy */
+		static const char pre[] =
+			"A bridge: VFIO assigns the devices behind it; bridges stay with their driver. ";
+		size_t l = strlen(a->why);
+
+		if (l + sizeof(pre) > sizeof(a->why))
+			l = sizeof(a->why) - sizeof(pre);
+		memmove(a->why + sizeof(pre) - 1, a->why, l);
+		a->why[l + sizeof(pre) - 1] = '\0';
+		memcpy(a->why, pre, sizeof(pre) - 1);
+		return 0;
 	}
 	if (a->verdict == AX_V_OWN_DEVICE) {
 		char l[200];

@@ -99,10 +99,10 @@ void ax_text_assignment(FILE *out, const struct ax_machine *m,
 	int k, q;
 
 	snprintf(line, sizeof(line), "%s", a->why);
-	fprintf(out, "  %sVerdict: %s%s%s ", col(color, C_BOLD),
+	fprintf(out, "  %sVerdict: %s%s%s. ", col(color, C_BOLD),
 		col(color, verdict_color(a->verdict)),
 		ax_verdict_name(a->verdict), col(color, C_RESET));
-	ax_text_wrap(out, line, 11 + (int)strlen(ax_verdict_name(a->verdict)),
+	ax_text_wrap(out, line, 13 + (int)strlen(ax_verdict_name(a->verdict)),
 		     4, WIDTH);
 	if (a->n_companions) {
 		o = (size_t)snprintf(line, sizeof(line),

@@ -20,6 +20,9 @@ struct jctx {
 	const struct ax_machine *m;
 	const struct ax_result *res;
 	const char *what_if;
+	const struct ax_profile *p;	/* for the advice's what-ifs */
+	struct ax_grouping g;		/* the groups the advice rests on */
+	int plan_dev;			/* --plan: that device, or -1 */
 	bool oom;
 };
 
@@ -212,6 +215,21 @@ static json_object *dev_json(struct jctx *c, int idx)
 	put(c, o, "driver", d->driver_known ? jstr_or_null(c, d->driver) : NULL);
 	put(c, o, "driver_known", jbool(c, d->driver_known));
 	put(c, o, "reasons", reasons_json(c, idx));
+	if (!c->oom) {
+		struct ax_assignment a;
+
+		if (ax_assign(c->m, c->p, c->res, &c->g, idx, &a)) {
+			c->oom = true;
+		} else {
+			json_object *aj = ax_assignment_json(c->m, &c->g, &a);
+
+			if (aj)
+				put(c, o, "assignment", aj);
+			else
+				c->oom = true;
+			ax_assignment_free(&a);
+		}
+	}
 	return o;
 }
 
@@ -450,6 +468,23 @@ static json_object *build(struct jctx *c, const int *selected, int n_sel)
 	for (k = 0; arr && k < m->n_notes && k < (int)ARRAY_SIZE(m->notes); k++)
 		push(c, arr, jstr(c, m->notes[k]));
 	put(c, root, "notes", arr);
+	if (c->plan_dev >= 0 && !c->oom) {
+		struct ax_plan pl;
+
+		if (ax_plan_build(m, &c->g, c->plan_dev, &pl)) {
+			c->oom = true;
+		} else {
+			json_object *pj = ax_plan_json(m, &pl);
+
+			if (pj)
+				put(c, root, "plan", pj);
+			else
+				c->oom = true;
+			ax_plan_free(&pl);
+		}
+	} else {
+		put(c, root, "plan", NULL);
+	}
 
 	free(listed);
 	free(glisted);
@@ -472,12 +507,35 @@ int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
 			  const struct ax_result *res, const int *selected,
 			  int n_selected, int flags, const char *what_if)
 {
-	struct jctx c = { .m = m, .res = res, .what_if = what_if };
-	json_object *root = build(&c, selected, n_selected);
+	return ax_json_print_advice(out, m, NULL, res, selected, n_selected,
+				    flags, what_if, -1);
+}
+
+int ax_json_print_advice(FILE *out, const struct ax_machine *m,
+			 const struct ax_profile *p,
+			 const struct ax_result *res, const int *selected,
+			 int n_selected, int flags, const char *what_if,
+			 int plan_dev)
+{
+	struct jctx c = { .m = m, .res = res, .what_if = what_if, .p = p,
+			  .plan_dev = plan_dev };
+	struct ax_profile dflt;
+	json_object *root = NULL;
 	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	const char *text;
 	int ret = 0;
 
+	if (!p) {
+		/* the rules of the facts' own kernel, as acsexplain uses */
+		ax_profile_init(&dflt);
+		dflt.kver = ax_kver_parse(m->kernel_release);
+		ax_profile_from_cmdline(&dflt, m->cmdline);
+		c.p = &dflt;
+	}
+	if (!ax_grouping_init(&c.g, m)) {
+		root = build(&c, selected, n_selected);
+		ax_grouping_free(&c.g);
+	}
 	if (!root) {
 		errno = ENOMEM;
 		return -1;

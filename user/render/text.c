@@ -43,17 +43,6 @@ static const char *kver_str(int kver, char *buf, size_t len)
 	return buf;
 }
 
-static bool is_port(const struct ax_dev *d)
-{
-	return d->is_pcie && (d->pcie_type == AX_EXP_ROOT_PORT ||
-			      d->pcie_type == AX_EXP_DOWNSTREAM);
-}
-
-static bool is_endpoint(const struct ax_dev *d)
-{
-	return !d->is_bridge;
-}
-
 /* First release after kver (or any, kver 0) in which an ACS quirk entry
  * and its ID lists cover this device.
  */
@@ -150,113 +139,14 @@ static void print_member(FILE *out, const struct ax_machine *m,
 		t == idx ? col(o, C_RESET) : "", dname(d), d->vendor,
 		d->device, ax_pcie_type_name(d),
 		d->driver[0] ? ", driver " : "", d->driver);
-	for (k = 0; k < r->n_reasons[t]; k++) {
+	/* the reasons of the device asked about; the others' repeat them */
+	for (k = 0; (t == idx || o->verbose) && k < r->n_reasons[t]; k++) {
 		const struct ax_reason *rr = &r->reasons[t][k];
 
 		fprintf(out, "        %s%-22s%s at %s: %s\n",
 			col(o, C_YELLOW), ax_reason_code_name(rr->code),
 			col(o, C_RESET), A(m, rr->at, b), rr->text);
 	}
-}
-
-static void remedies(FILE *out, const struct ax_machine *m,
-		     const struct ax_profile *p, const struct ax_result *r,
-		     int idx, const struct ax_explain_opts *o)
-{
-	const struct ax_group *g = &r->groups[m->devs[idx].group];
-	int culprit = r->culprit[idx], k, i, shown = 0;
-	char a[16], b[16], kb[16];
-	const char *cb = NULL;
-	bool port_problem = false, controls_off = false;
-
-	fprintf(out, "  %sWhat you can do:%s\n", col(o, C_BOLD), col(o, C_RESET));
-	for (k = 0; k < g->n; k++) {
-		int t = g->members[k], q;
-
-		for (q = 0; q < r->n_reasons[t]; q++) {
-			enum ax_reason_code c = r->reasons[t][q].code;
-
-			if (c == AX_R_ROOT_PORT_NO_ACS ||
-			    c == AX_R_DOWNSTREAM_PORT_NO_ACS ||
-			    c == AX_R_PCI_BRIDGE_ALIAS ||
-			    c == AX_R_CONVENTIONAL_BRIDGE)
-				port_problem = true;
-			if (c == AX_R_ACS_CONTROLS_OFF)
-				controls_off = true;
-		}
-	}
-	if (culprit >= 0) {
-		int rel = ax_quirk_release_for(&m->devs[culprit], p->kver, &cb);
-
-		if (rel) {
-			fprintf(out,
-				"    - Kernel %s and later (and stable kernels that backported it, as distributions do) have the quirk %s for %s [%04x:%04x]; this explanation assumes %s.\n",
-				kver_str(rel, kb, sizeof(kb)), cb,
-				A(m, culprit, a), m->devs[culprit].vendor,
-				m->devs[culprit].device,
-				p->kver ? "an older kernel" : "the newest");
-			shown++;
-		}
-	}
-	if (port_problem) {
-		/* Ports whose whole path isolates: a card there is alone. */
-		int nports = 0;
-
-		for (i = 0; i < (int)m->n; i++) {
-			int h;
-			bool ok = true;
-
-			if (!is_port(&m->devs[i]))
-				continue;
-			for (h = i; h >= 0; h = m->devs[h].parent)
-				if (!r->acs[h].isolated)
-					ok = false;
-			if (!ok)
-				continue;
-			if (!nports++)
-				fprintf(out,
-					"    - Move the card to a slot behind a port that isolates:");
-			{
-				bool used = false;
-				int t;
-
-				for (t = 0; t < (int)m->n; t++)
-					if (m->devs[t].parent == i)
-						used = true;
-				fprintf(out, " %s%s%s%s%s",
-					ax_addr_str(m->devs[i].addr, b),
-					m->devs[i].slot_name[0] ? " (slot " : "",
-					m->devs[i].slot_name,
-					m->devs[i].slot_name[0] ? ")" : "",
-					used ? "" : " [free]");
-			}
-			if (nports >= 12) {
-				fprintf(out, " ...");
-				break;
-			}
-		}
-		if (nports) {
-			fprintf(out, ".\n");
-			shown++;
-		} else {
-			fprintf(out,
-				"    - No port on this machine isolates: another slot will not help.\n");
-		}
-	}
-	if (controls_off) {
-		fprintf(out,
-			"    - A port implements ACS but it is switched off: enable ACS in the firmware setup (often \"ACS\", \"PCIe ACS\" or \"ACS Enable\"), remove pci=disable_acs_redir= for it, or set the bits with pci=config_acs= (kernel 6.11 and later).\n");
-		shown++;
-	}
-	if (g->n > 1) {
-		fprintf(out,
-			"    - Assign the whole group: bind every endpoint in it to vfio-pci (see --plan).\n");
-		fprintf(out,
-			"    - Last resort: the out-of-tree ACS override patch (pcie_acs_override=downstream,multifunction) splits the group without any hardware isolation: the devices can still reach each other by peer-to-peer DMA, so a guest could read or corrupt the memory of the others. Use only if you accept that risk; acsexplain --what-if acs-override=downstream,multifunction shows what it would split.\n");
-		shown++;
-	}
-	if (!shown)
-		fprintf(out, "    - Nothing to do: the device is alone in its group.\n");
 }
 
 void ax_explain_header(FILE *out, const struct ax_machine *m,
@@ -318,9 +208,23 @@ void ax_explain_device(FILE *out, const struct ax_machine *m,
 	char a[16];
 	int k;
 
-	fprintf(out, "\n%s%s %s%s [%04x:%04x] (%s)\n", col(o, C_BOLD),
+	fprintf(out, "\n%s%s %s%s [%04x:%04x] (%s)%s%s\n", col(o, C_BOLD),
 		ax_addr_str(d->addr, a), dname(d), col(o, C_RESET),
-		d->vendor, d->device, ax_pcie_type_name(d));
+		d->vendor, d->device, ax_pcie_type_name(d),
+		d->driver[0] ? ", driver " : "", d->driver);
+	{
+		/* the verdict first: can it be passed through, with what */
+		struct ax_grouping g;
+		struct ax_assignment as;
+
+		if (ax_grouping_init(&g, m))
+			return;
+		if (!ax_assign(m, p, r, &g, idx, &as)) {
+			ax_text_assignment(out, m, r, &g, &as, o->color);
+			ax_assignment_free(&as);
+		}
+		ax_grouping_free(&g);
+	}
 	if (d->group < 0) {
 		fprintf(out, "  No IOMMU group: ");
 		for (k = 0; k < r->n_reasons[idx]; k++)
@@ -331,25 +235,17 @@ void ax_explain_device(FILE *out, const struct ax_machine *m,
 	{
 		const struct ax_group *g = &r->groups[d->group];
 
-		fprintf(out, "  Group: %s%d device(s)%s", col(o, C_BOLD), g->n,
-			col(o, C_RESET));
+		fprintf(out, "  Derived group: %s%d device(s)%s", col(o, C_BOLD),
+			g->n, col(o, C_RESET));
 		if (d->kernel_group >= 0)
-			fprintf(out, " (kernel group %d)", d->kernel_group);
-		fprintf(out, "%s\n", g->n == 1 ? ": alone, assignable on its own" : "");
+			fprintf(out, " (kernel group %d%s)", d->kernel_group,
+				g->kernel_group == d->kernel_group ?
+				", the same devices" : ", other devices");
+		fprintf(out, "\n");
 		for (k = 0; k < g->n; k++)
 			print_member(out, m, r, g->members[k], idx, o);
 	}
 	print_path(out, m, r, idx, o);
-	if (r->culprit[idx] >= 0) {
-		const struct ax_dev *c = &m->devs[r->culprit[idx]];
-		char b[16];
-
-		fprintf(out, "  %sAt fault:%s %s %s [%04x:%04x] %s\n",
-			col(o, C_RED), col(o, C_RESET),
-			ax_addr_str(c->addr, b), ax_pcie_type_name(c),
-			c->vendor, c->device, dname(c));
-	}
-	remedies(out, m, p, r, idx, o);
 	if (o->audit)
 		ax_explain_audit(out, m, r, d->group, o);
 	if (o->plan)
@@ -360,51 +256,12 @@ void ax_explain_all(FILE *out, const struct ax_machine *m,
 		    const struct ax_profile *p, const struct ax_result *r,
 		    const struct ax_explain_opts *o)
 {
-	char a[16], b[16];
-	int g, k;
+	struct ax_grouping g;
 
-	(void)p;
-	for (g = 0; g < r->n_groups; g++) {
-		const struct ax_group *gr = &r->groups[g];
-		int c = gr->n ? r->culprit[gr->members[0]] : -1;
-
-		for (k = 0; k < gr->n && c < 0; k++)
-			c = r->culprit[gr->members[k]];
-		fprintf(out, "\n%sGroup %d%s", col(o, C_BOLD), g,
-			col(o, C_RESET));
-		if (gr->kernel_group >= 0)
-			fprintf(out, " (kernel %d)", gr->kernel_group);
-		if (gr->n == 1)
-			fprintf(out, ": alone\n");
-		else
-			fprintf(out, ": %d devices, because of %s\n", gr->n,
-				A(m, c, b));
-		for (k = 0; k < gr->n; k++) {
-			int t = gr->members[k];
-			const struct ax_dev *d = &m->devs[t];
-
-			fprintf(out, "  %s %-40.40s %s", ax_addr_str(d->addr, a),
-				dname(d), ax_pcie_type_name(d));
-			if (gr->n > 1) {
-				/* the first reason that names a culprit */
-				int q;
-
-				for (q = 0; q < r->n_reasons[t]; q++)
-					if (r->reasons[t][q].at >= 0)
-						break;
-				if (q < r->n_reasons[t])
-					fprintf(out, "  [%s at %s]",
-						ax_reason_code_name(r->reasons[t][q].code),
-						A(m, r->reasons[t][q].at, b));
-			}
-			fprintf(out, "\n");
-		}
-	}
-	for (k = 0; k < (int)m->n; k++)
-		if (m->devs[k].group < 0)
-			fprintf(out, "\nNo group: %s %s\n",
-				ax_addr_str(m->devs[k].addr, a),
-				dname(&m->devs[k]));
+	if (ax_grouping_init(&g, m))
+		return;
+	ax_text_all_groups(out, m, p, r, &g, o->color);
+	ax_grouping_free(&g);
 	if (o->audit)
 		ax_explain_audit(out, m, r, -1, o);
 }
@@ -437,90 +294,17 @@ void ax_explain_plan(FILE *out, const struct ax_machine *m,
 		     const struct ax_result *r, int idx,
 		     const struct ax_explain_opts *o)
 {
-	const struct ax_dev *d = &m->devs[idx];
-	const struct ax_group *g;
-	char a[16];
-	int k, n_ep = 0;
-	bool viable = true;
+	struct ax_grouping g;
+	struct ax_plan pl;
 
-	if (d->group < 0) {
-		fprintf(out, "  No IOMMU group: VFIO cannot assign %s.\n",
-			ax_addr_str(d->addr, a));
+	(void)r;
+	if (ax_grouping_init(&g, m))
 		return;
+	if (!ax_plan_build(m, &g, idx, &pl)) {
+		ax_text_plan(out, m, &pl, o->color);
+		ax_plan_free(&pl);
 	}
-	g = &r->groups[d->group];
-	if (!is_endpoint(d))
-		fprintf(out,
-			"  %s is a bridge: VFIO assigns endpoints, bridges stay with their driver.\n",
-			ax_addr_str(d->addr, a));
-	fprintf(out, "  %sAssignment plan%s for group of %s:\n",
-		col(o, C_BOLD), col(o, C_RESET), ax_addr_str(d->addr, a));
-	for (k = 0; k < g->n; k++) {
-		const struct ax_dev *t = &m->devs[g->members[k]];
-		bool ok;
-
-		ax_addr_str(t->addr, a);
-		if (!is_endpoint(t)) {
-			fprintf(out,
-				"    %s %s: bridge, stays with %s (VFIO does not need it)\n",
-				a, ax_pcie_type_name(t),
-				t->driver[0] ? t->driver : "its driver");
-			continue;
-		}
-		n_ep++;
-		ok = !strcmp(t->driver, "vfio-pci") ||
-		     !strcmp(t->driver, "pci-stub") ||
-		     (t->driver_known && !t->driver[0]);
-		if (!ok)
-			viable = false;
-		fprintf(out, "    %s endpoint, now %s%s\n", a,
-			!t->driver_known ? "driver unknown" :
-			t->driver[0] ? t->driver : "no driver",
-			ok ? " (fine)" : ": must be bound to vfio-pci");
-	}
-	fprintf(out, "  Group is %s.\n", viable ?
-		"viable now (every endpoint is with vfio-pci, pci-stub or no driver)" :
-		"not viable until every endpoint is bound to vfio-pci");
-	fprintf(out, "  Commands (as root):\n    modprobe vfio-pci\n");
-	for (k = 0; k < g->n; k++) {
-		const struct ax_dev *t = &m->devs[g->members[k]];
-
-		if (!is_endpoint(t))
-			continue;
-		ax_addr_str(t->addr, a);
-		fprintf(out,
-			"    echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n",
-			a);
-		fprintf(out,
-			"    [ -e /sys/bus/pci/devices/%s/driver ] && echo %s > /sys/bus/pci/devices/%s/driver/unbind\n",
-			a, a, a);
-		fprintf(out, "    echo %s > /sys/bus/pci/drivers_probe\n", a);
-	}
-	fprintf(out, "  libvirt (<devices> of the domain):\n");
-	for (k = 0; k < g->n; k++) {
-		const struct ax_dev *t = &m->devs[g->members[k]];
-
-		if (!is_endpoint(t))
-			continue;
-		fprintf(out,
-			"    <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/></source></hostdev>\n",
-			t->addr.domain, t->addr.bus, AX_SLOT(t->addr.devfn),
-			AX_FUNC(t->addr.devfn));
-	}
-	fprintf(out, "  QEMU:\n   ");
-	for (k = 0; k < g->n; k++) {
-		const struct ax_dev *t = &m->devs[g->members[k]];
-
-		if (!is_endpoint(t))
-			continue;
-		fprintf(out, " -device vfio-pci,host=%s",
-			ax_addr_str(t->addr, a));
-	}
-	fprintf(out, "\n");
-	if (n_ep > 1)
-		fprintf(out,
-			"  All %d endpoints go to the same VM (a group cannot be split between VMs).\n",
-			n_ep);
+	ax_grouping_free(&g);
 }
 
 /* Device -> group index for a derivation (-1 when none). */
