@@ -250,6 +250,14 @@ void ax_cmdline_howto(const struct ax_machine *m, const char *param,
 const char *ax_port_location(const struct ax_machine *m, int port);
 
 /*
+ * The one reason for a group (--all): of the ports and functions whose
+ * missing isolation widens group key, the one nearest the root; -1 none.
+ * n_faults: how many there are.
+ */
+int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
+		   const struct ax_grouping *g, int key, int *n_faults);
+
+/*
  * Can a what-if comparison be trusted?  Returns how many devices' ACS
  * verdicts (before or after) rest on registers that could not be read,
  * with the reason in why; 0 when the comparison is on facts.

@@ -959,6 +959,46 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	return 0;
 }
 
+int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
+		   const struct ax_grouping *g, int key, int *n_faults)
+{
+	int j, q, best = -1, best_depth = 0, n = 0;
+	bool *seen = calloc(m->n + 1, sizeof(bool));
+
+	if (!seen)
+		return -1;
+	for (j = 0; j < (int)m->n; j++) {
+		if (g->of[j] != key)
+			continue;
+		for (q = 0; q < r->n_reasons[j]; q++) {
+			const struct ax_reason *rr = &r->reasons[j][q];
+			int depth = 0, h;
+
+			if (!fault_code(rr->code) || rr->at < 0 ||
+			    rr->at >= (int)m->n || seen[rr->at])
+				continue;
+			if ((rr->code == AX_R_MULTIFUNCTION_NO_ACS ||
+			     rr->code == AX_R_ACS_UNKNOWN ||
+			     rr->code == AX_R_ACS_CONTROLS_OFF) &&
+			    !m->devs[rr->at].is_bridge)
+				continue;
+			seen[rr->at] = true;
+			n++;
+			for (h = m->devs[rr->at].parent; h >= 0;
+			     h = m->devs[h].parent)
+				depth++;
+			if (best < 0 || depth < best_depth) {
+				best = rr->at;
+				best_depth = depth;
+			}
+		}
+	}
+	free(seen);
+	if (n_faults)
+		*n_faults = n;
+	return best;
+}
+
 int ax_what_if_unknowns(const struct ax_machine *m,
 			const struct ax_result *before,
 			const struct ax_result *after, char *why, size_t len)

@@ -334,21 +334,36 @@ int ax_text_all_groups(FILE *out, const struct ax_machine *m,
 		else
 			fprintf(out, ": assignable%s\n",
 				a.verdict == AX_V_OWN_DEVICE ? " with all its functions" : "");
-		if (a.n_at_fault) {
-			int f = a.at_fault[0], q;
+		if (a.verdict == AX_V_SHARED) {
+			int nf = 0, f = ax_group_fault(m, r, g, keys[k], &nf), q;
 			const char *why = "";
 
-			for (q = 0; q < r->n_reasons[f] && !why[0]; q++)
+			for (q = 0; f >= 0 && q < r->n_reasons[f] && !why[0]; q++)
 				if (r->reasons[f][q].at == f)
 					why = r->reasons[f][q].text;
-			snprintf(line, sizeof(line), "Why: %s%s", why[0] ? why :
-				 sa(m, f, b), why[0] ? "" : " does not isolate");
-			if (a.n_at_fault > 1)
-				snprintf(line + strlen(line), sizeof(line) - strlen(line),
-					 " (and %d more at fault: acsexplain %s names them)",
-					 a.n_at_fault - 1, sa(m, first, b));
-			fprintf(out, "  ");
-			ax_text_wrap(out, line, 2, 7, WIDTH);
+			if (f >= 0) {
+				snprintf(line, sizeof(line), "Why: %s%s", why[0] ? why :
+					 sa(m, f, b), why[0] ? "" : " does not isolate");
+				if (nf > 1) {
+					/* a member that is not of the culprit's
+					 * device: its advice lists them all
+					 */
+					int who = first;
+
+					for (q = 0; q < n; q++)
+						if (g->of[q] == keys[k] &&
+						    !ax_is_bridge_class(&m->devs[q]) &&
+						    !ax_same_device(&m->devs[q], &m->devs[f])) {
+							who = q;
+							break;
+						}
+					snprintf(line + strlen(line), sizeof(line) - strlen(line),
+						 " (and %d more at fault: acsexplain %s names them)",
+						 nf - 1, sa(m, who, b));
+				}
+				fprintf(out, "  ");
+				ax_text_wrap(out, line, 2, 7, WIDTH);
+			}
 		}
 		for (j = 0; j < n; j++)
 			if (g->of[j] == keys[k] && !ax_is_bridge_class(&m->devs[j]) &&
