@@ -168,11 +168,18 @@ enum ax_remedy_kind {
  * The groups advice rests on: the kernel's own where the facts hold them
  * (VFIO enforces those, override or not), else the derivation's.
  */
+struct ax_advice_cache;
+
 struct ax_grouping {
 	int *of;		/* per device: group key, or AX_GROUP_NONE */
 	bool kernel;		/* keys are the kernel's group numbers */
 	/* the facts list no groups and the derivation rests on them alone */
 	bool derived;
+	/* what ax_assign() computes once per machine (members by group,
+	 * slot candidates, what-if derivations): valid for the machine,
+	 * profile and result of the first ax_assign() call
+	 */
+	struct ax_advice_cache *cache;
 };
 
 #define AX_MAX_REMEDIES 8

@@ -701,6 +701,9 @@ static void test_move(void)
 	/* slot facts unknown: nothing offered, nothing invented */
 	M.devs[idx("00:01.1")].slot_known = false;
 	M.devs[idx("00:01.1")].has_slot = false;
+	ax_grouping_free(&G);	/* its cache holds the old facts */
+	if (ax_grouping_init(&G, &M))
+		abort();
 	assign("05:00.0");
 	NO_REMEDY(AX_RM_MOVE);
 }

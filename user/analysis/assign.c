@@ -77,14 +77,51 @@ bool ax_same_device(const struct ax_dev *a, const struct ax_dev *b)
 	return AX_SLOT(a->addr.devfn) == AX_SLOT(b->addr.devfn);
 }
 
+#define MAX_KV_CACHE 96
+
+struct ax_advice_cache {
+	/* devices ordered by group key, for the members of a group */
+	int *by_key;
+	int n_by_key;
+	/* slot candidates: 1 a move target, -1 its path isolation is not
+	 * known, 0 not a target; and what sits in it
+	 */
+	bool ports_done;
+	signed char *port_ok;
+	int *occupant;
+	/* derived groups under what-if profiles */
+	bool ovr_done;
+	int *ovr_group;
+	int n_kv;
+	int kv[MAX_KV_CACHE];
+	int *kv_group[MAX_KV_CACHE];
+	bool oom;
+};
+
+static const int *key_of;	/* qsort context: single-threaded tool */
+
+static int cmp_by_key(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	if (key_of[x] != key_of[y])
+		return key_of[x] < key_of[y] ? -1 : 1;
+	return x - y;
+}
+
 int ax_grouping_init(struct ax_grouping *g, const struct ax_machine *m)
 {
 	size_t i;
 
 	memset(g, 0, sizeof(*g));
 	g->of = malloc((m->n + 1) * sizeof(int));
-	if (!g->of)
+	g->cache = calloc(1, sizeof(*g->cache));
+	if (g->cache)
+		g->cache->by_key = malloc((m->n + 1) * sizeof(int));
+	if (!g->of || !g->cache || !g->cache->by_key) {
+		ax_grouping_free(g);
 		return -1;
+	}
 	g->kernel = m->kernel_groups_known && m->iommu == AX_IOMMU_ON;
 	g->derived = !m->kernel_groups_known;
 	for (i = 0; i < m->n; i++) {
@@ -96,14 +133,74 @@ int ax_grouping_init(struct ax_grouping *g, const struct ax_machine *m)
 			g->of[i] = d->kernel_group;
 		else
 			g->of[i] = d->group >= 0 ? d->group : AX_GROUP_NONE;
+		g->cache->by_key[i] = (int)i;
 	}
+	g->cache->n_by_key = (int)m->n;
+	key_of = g->of;
+	qsort(g->cache->by_key, m->n, sizeof(int), cmp_by_key);
+	key_of = NULL;
 	return 0;
 }
 
 void ax_grouping_free(struct ax_grouping *g)
 {
+	struct ax_advice_cache *c = g->cache;
+	int k;
+
+	if (c) {
+		free(c->by_key);
+		free(c->port_ok);
+		free(c->occupant);
+		free(c->ovr_group);
+		for (k = 0; k < c->n_kv; k++)
+			free(c->kv_group[k]);
+		free(c);
+	}
 	free(g->of);
 	g->of = NULL;
+	g->cache = NULL;
+}
+
+/* The members of group key: *n devices from the returned position of
+ * the key-ordered list.
+ */
+static const int *members_of(const struct ax_grouping *g, int key, int *n)
+{
+	const struct ax_advice_cache *c = g->cache;
+	int lo = 0, hi = c->n_by_key, first;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (g->of[c->by_key[mid]] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < c->n_by_key && g->of[c->by_key[lo]] == key)
+		lo++;
+	*n = lo - first;
+	return c->by_key + first;
+}
+
+/* The functions of idx's physical device lie around it in address
+ * order, on the same bus: [*lo, *hi).
+ */
+static void device_range(const struct ax_machine *m, int idx, int *lo,
+			 int *hi)
+{
+	const struct ax_dev *d = &m->devs[idx];
+	int a = idx, b = idx + 1;
+
+	while (a > 0 && m->devs[a - 1].addr.domain == d->addr.domain &&
+	       m->devs[a - 1].addr.bus == d->addr.bus)
+		a--;
+	while (b < (int)m->n && m->devs[b].addr.domain == d->addr.domain &&
+	       m->devs[b].addr.bus == d->addr.bus)
+		b++;
+	*lo = a;
+	*hi = b;
 }
 
 void ax_assignment_free(struct ax_assignment *a)
@@ -173,7 +270,10 @@ static int unknown_on_path(const struct ax_machine *m,
 	int h, k, n = 0;
 
 	for (h = idx; h >= 0; h = m->devs[h].parent) {
-		for (k = 0; k < (int)m->n; k++) {
+		int lo, hi;
+
+		device_range(m, h, &lo, &hi);
+		for (k = lo; k < hi; k++) {
 			if (k != h && !(m->devs[h].multifunction &&
 					ax_same_device(&m->devs[k],
 						       &m->devs[h])))
@@ -311,17 +411,6 @@ static int slot_port_of(const struct ax_machine *m, int idx)
 	return unknown ? -2 : -1;
 }
 
-/* A port whose secondary bus holds a switch (chipset or a card's). */
-static bool holds_switch(const struct ax_machine *m, int port)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		if (m->devs[i].parent == port && m->devs[i].is_bridge)
-			return true;
-	return false;
-}
-
 /* A downstream port of a switch that is not the chipset's, sitting in a
  * slot: that switch is on another card (or on the device's own card).
  */
@@ -373,62 +462,100 @@ static void add_remedy(struct ax_assignment *a, enum ax_remedy_kind k,
 	va_end(ap);
 }
 
-static void remedy_move(const struct ax_machine *m, const struct ax_result *r,
-			int idx, struct ax_assignment *a)
+/* Once per machine: which ports are move targets, and what they hold. */
+static int port_candidates(const struct ax_machine *m,
+			   const struct ax_result *r, struct ax_advice_cache *c)
+{
+	bool *has_switch;
+	int i;
+
+	if (c->ports_done)
+		return c->oom ? -1 : 0;
+	c->ports_done = true;
+	c->port_ok = calloc(m->n + 1, 1);
+	c->occupant = malloc((m->n + 1) * sizeof(int));
+	has_switch = calloc(m->n + 1, sizeof(bool));
+	if (!c->port_ok || !c->occupant || !has_switch) {
+		free(has_switch);
+		c->oom = true;
+		return -1;
+	}
+	for (i = 0; i < (int)m->n; i++)
+		c->occupant[i] = -1;
+	for (i = 0; i < (int)m->n; i++) {
+		int p = m->devs[i].parent;
+
+		if (p < 0)
+			continue;
+		if (m->devs[i].is_bridge)
+			has_switch[p] = true;
+		if (c->occupant[p] < 0)
+			c->occupant[p] = i;
+	}
+	for (i = 0; i < (int)m->n; i++) {
+		const struct ax_dev *p = &m->devs[i];
+
+		if (!is_port(p) || !p->slot_known || !p->has_slot ||
+		    has_switch[i] || on_card_switch(m, i))
+			continue;
+		c->port_ok[i] = (signed char)(path_isolates(m, r, i) > 0 ? 1 :
+				 path_isolates(m, r, i) < 0 ? -1 : 0);
+	}
+	free(has_switch);
+	return 0;
+}
+
+static int remedy_move(const struct ax_machine *m, const struct ax_result *r,
+		       const struct ax_grouping *g, int idx,
+		       struct ax_assignment *a)
 {
 	const struct ax_dev *d = &m->devs[idx];
+	struct ax_advice_cache *c = g->cache;
 	int sp = slot_port_of(m, idx), i, n = 0, n_unknown = 0;
-	char buf[16], list[560];
+	char buf[16], buf2[16], list[560];
 	size_t o = 0;
 	struct ax_remedy *rm;
 
 	/* integrated devices cannot move */
 	if (d->on_root_bus || (d->is_pcie && d->pcie_type == AX_EXP_RC_END) ||
 	    sp == -1 || sp == -2)
-		return;
+		return 0;
+	if (port_candidates(m, r, c))
+		return -1;
 	list[0] = '\0';
 	if (a->n_remedies >= AX_MAX_REMEDIES)
-		return;
+		return 0;
 	rm = &a->remedies[a->n_remedies];
 	memset(rm, 0, sizeof(*rm));
 	rm->kind = AX_RM_MOVE;
 	for (i = 0; i < (int)m->n; i++) {
 		const struct ax_dev *p = &m->devs[i];
 		const char *loc;
-		int iso, t, occupant = -1;
+		int occupant = c->occupant[i];
 
-		if (!is_port(p) || !p->slot_known || !p->has_slot)
+		if (!c->port_ok[i])
 			continue;
 		if (is_ancestor(m, i, idx) || is_ancestor(m, sp, i) ||
 		    i == sp)
 			continue;	/* own path, or the device's own card */
-		if (holds_switch(m, i) || on_card_switch(m, i))
-			continue;
-		iso = path_isolates(m, r, i);
-		if (iso < 0)
+		if (c->port_ok[i] < 0) {
 			n_unknown++;
-		if (iso <= 0)
 			continue;
-		for (t = 0; t < (int)m->n; t++)
-			if (m->devs[t].parent == i) {
-				occupant = t;
-				break;
-			}
+		}
 		if (rm->n_slots < AX_MAX_MOVE_SLOTS)
 			rm->slots[rm->n_slots++] = i;
 		n++;
 		loc = ax_port_location(m, i);
 		if (o + 120 < sizeof(list))
 			o += (size_t)snprintf(list + o, sizeof(list) - o,
-					      "%s%s%s%s%s (%s%s%s)",
+					      "%s%s%sport %s (%s%s%s)",
 					      n > 1 ? "; " : "",
 					      p->board_slot[0] ? p->board_slot : "",
 					      p->board_slot[0] ? " at " : "",
-					      "port ",
 					      A(m, i, buf) + (p->addr.domain ? 0 : 5),
 					      loc[0] ? loc : "port",
 					      occupant >= 0 ? ", now holds " : ", free",
-					      occupant >= 0 ? A(m, occupant, buf) +
+					      occupant >= 0 ? A(m, occupant, buf2) +
 					      (m->devs[occupant].addr.domain ? 0 : 5) : "");
 	}
 	if (n) {
@@ -442,6 +569,7 @@ static void remedy_move(const struct ax_machine *m, const struct ax_result *r,
 			 n_unknown);
 		a->n_remedies++;
 	}
+	return 0;
 }
 
 /* --- the ACS override patch --- */
@@ -521,19 +649,20 @@ void ax_cmdline_howto(const struct ax_machine *m, const char *param,
 			 param, param);
 }
 
-/* Verdict of idx on derived groups (for what-ifs). */
-static enum ax_verdict derived_verdict(const struct ax_machine *m, int idx)
+/* Verdict of idx in a grouping grp[] (a what-if derivation's). */
+static enum ax_verdict verdict_in(const struct ax_machine *m, const int *grp,
+				  int idx)
 {
 	const struct ax_dev *d = &m->devs[idx];
 	bool other = false, own = false;
 	size_t j;
 
-	if (d->group < 0)
+	if (grp[idx] < 0)
 		return AX_V_NO_GROUPS;
 	for (j = 0; j < m->n; j++) {
 		const struct ax_dev *t = &m->devs[j];
 
-		if ((int)j == idx || t->group != d->group)
+		if ((int)j == idx || grp[j] != grp[idx])
 			continue;
 		if (ax_is_bridge_class(t))
 			continue;
@@ -545,74 +674,110 @@ static enum ax_verdict derived_verdict(const struct ax_machine *m, int idx)
 	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
 }
 
-/* What idx would be under profile p2: a verdict, or -1 out of memory.
- * The derivation writes the groups into the machine: work on a copy.
+/* The groups under profile p2, as a new array.  The derivation writes
+ * the groups into the machine: it works on a copy.
  */
-static int what_if(const struct ax_machine *m, const struct ax_profile *p2,
-		   int idx)
+static int *what_if_groups(const struct ax_machine *m,
+			   const struct ax_profile *p2)
 {
 	struct ax_machine c = *m;
 	struct ax_result r2;
-	int v;
+	int *grp = malloc((m->n + 1) * sizeof(int));
+	size_t i;
 
 	c.devs = malloc((m->n + 1) * sizeof(*c.devs));
-	if (!c.devs)
-		return -1;
+	if (!c.devs || !grp) {
+		free(c.devs);
+		free(grp);
+		return NULL;
+	}
 	memcpy(c.devs, m->devs, m->n * sizeof(*c.devs));
 	c.cap = m->n + 1;
 	if (ax_derive(&c, p2, &r2)) {
 		free(c.devs);
-		return -1;
+		free(grp);
+		return NULL;
 	}
-	v = (int)derived_verdict(&c, idx);
+	for (i = 0; i < m->n; i++)
+		grp[i] = c.devs[i].group;
 	ax_result_free(&r2);
 	free(c.devs);
-	return v;
+	return grp;
 }
 
 static int override_what_if(const struct ax_machine *m,
-			    const struct ax_profile *p, int idx)
+			    const struct ax_profile *p,
+			    const struct ax_grouping *g, int idx)
+{
+	struct ax_advice_cache *c = g->cache;
+
+	if (!c->ovr_done) {
+		struct ax_profile p2 = *p;
+
+		p2.ovr_downstream = p2.ovr_multifunction = true;
+		p2.hypothetical = true;
+		c->ovr_done = true;
+		c->ovr_group = what_if_groups(m, &p2);
+	}
+	if (!c->ovr_group)
+		return -1;
+	return (int)verdict_in(m, c->ovr_group, idx);
+}
+
+/* The groups of kernel release kv, derived once. */
+static const int *kv_groups(const struct ax_machine *m,
+			    const struct ax_profile *p,
+			    struct ax_advice_cache *c, int kv)
 {
 	struct ax_profile p2 = *p;
+	int k;
 
-	p2.ovr_downstream = p2.ovr_multifunction = true;
+	for (k = 0; k < c->n_kv; k++)
+		if (c->kv[k] == kv)
+			return c->kv_group[k];
+	if (c->n_kv >= MAX_KV_CACHE)
+		return NULL;
 	p2.hypothetical = true;
-	return what_if(m, &p2, idx);
+	p2.kver = kv;
+	c->kv[c->n_kv] = kv;
+	c->kv_group[c->n_kv] = what_if_groups(m, &p2);
+	return c->kv_group[c->n_kv++];
 }
 
 /* The first kernel release after p's in which idx is no longer shared
  * (quirks added, regressions fixed); 0 none; -1 out of memory.
  */
 static int kernel_what_if(const struct ax_machine *m,
-			  const struct ax_profile *p, int idx)
+			  const struct ax_profile *p,
+			  const struct ax_grouping *g, int idx)
 {
-	struct ax_profile p2 = *p;
-	int v, kv;
+	const int *grp;
+	int kv;
 
 	if (!p->kver || p->kver >= axq_db_newest)
 		return 0;
-	p2.hypothetical = true;
-	p2.kver = axq_db_newest;
-	v = what_if(m, &p2, idx);
-	if (v < 0 || v == AX_V_SHARED)
-		return v < 0 ? -1 : 0;
+	grp = kv_groups(m, p, g->cache, axq_db_newest);
+	if (!grp)
+		return -1;
+	if (verdict_in(m, grp, idx) == AX_V_SHARED)
+		return 0;
 	for (kv = p->kver + 1; kv <= axq_db_newest; kv++) {
 		if (kv % 1000 > 20) {	/* 3.19 -> 4.0, 4.20 -> 5.0 ... */
 			kv = (kv / 1000 + 1) * 1000 - 1;
 			continue;
 		}
-		p2.kver = kv;
-		v = what_if(m, &p2, idx);
-		if (v < 0)
+		grp = kv_groups(m, p, g->cache, kv);
+		if (!grp)
 			return -1;
-		if (v != AX_V_SHARED)
+		if (verdict_in(m, grp, idx) != AX_V_SHARED)
 			return kv;
 	}
 	return axq_db_newest;
 }
 
 static int remedy_override(const struct ax_machine *m,
-			   const struct ax_profile *p, int idx,
+			   const struct ax_profile *p,
+			   const struct ax_grouping *g, int idx,
 			   struct ax_assignment *a, bool facts_unknown)
 {
 	const char *distro = "";
@@ -650,7 +815,7 @@ static int remedy_override(const struct ax_machine *m,
 		snprintf(wi, sizeof(wi),
 			 " What it would split is unknown: the ACS registers could not be read.");
 	} else {
-		v = override_what_if(m, p, idx);
+		v = override_what_if(m, p, g, idx);
 		if (v < 0)
 			return -1;
 		if (v == AX_V_SHARED)
@@ -690,15 +855,15 @@ static int classify(const struct ax_machine *m, const struct ax_result *r,
 		    struct ax_assignment *a, int *members, int *n_members)
 {
 	const struct ax_dev *d = &m->devs[idx];
-	int key = g->of[idx], j, n_bridges = 0, n = 0;
+	int key = g->of[idx], k, n_bridges = 0, n = 0, nm;
+	const int *mem = members_of(g, key, &nm);
 	char lbl[40];
 
 	(void)r;
-	for (j = 0; j < (int)m->n; j++) {
+	for (k = 0; k < nm; k++) {
+		int j = mem[k];
 		const struct ax_dev *t = &m->devs[j];
 
-		if (g->of[j] != key)
-			continue;
 		members[n++] = j;
 		if (j == idx)
 			continue;
@@ -779,7 +944,8 @@ static void find_at_fault(const struct ax_machine *m,
 
 static int remedies_shared(const struct ax_machine *m,
 			   const struct ax_profile *p,
-			   const struct ax_result *r, int idx,
+			   const struct ax_result *r,
+			   const struct ax_grouping *g, int idx,
 			   struct ax_assignment *a, bool facts_unknown)
 {
 	int k, q, rel;
@@ -787,7 +953,7 @@ static int remedies_shared(const struct ax_machine *m,
 	char buf[16], l[200], quirk[200] = "";
 	bool controls_off = false, redir = false;
 
-	rel = facts_unknown ? 0 : kernel_what_if(m, p, idx);
+	rel = facts_unknown ? 0 : kernel_what_if(m, p, g, idx);
 	if (rel < 0)
 		return -1;
 	for (k = 0; rel && k < a->n_at_fault; k++) {
@@ -842,7 +1008,7 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	      struct ax_assignment *a)
 {
 	const struct ax_dev *d = &m->devs[idx];
-	int *blk, *members, n_members = 0, j, nu;
+	int *blk, *members, n_members = 0, j, nu, lo, hi;
 	size_t n = m->n + 1;
 
 	memset(a, 0, sizeof(*a));
@@ -858,7 +1024,8 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	members = blk + 4 * n;
 
 	/* companions: its own functions elsewhere, whatever the verdict */
-	for (j = 0; j < (int)m->n; j++)
+	device_range(m, idx, &lo, &hi);
+	for (j = lo; j < hi; j++)
 		if (j != idx && ax_same_device(&m->devs[j], d) &&
 		    !ax_is_bridge_class(&m->devs[j]) &&
 		    (g->of[j] != g->of[idx] || g->of[idx] < 0))
@@ -951,10 +1118,9 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 			   host ? host : "", host ? "): it would lose it" : "");
 	}
 	nu = unsure_in_group(m, r, members, n_members);
-	if (remedies_shared(m, p, r, idx, a, nu > 0))
-		return -1;
-	remedy_move(m, r, idx, a);
-	if (remedy_override(m, p, idx, a, nu > 0))
+	if (remedies_shared(m, p, r, g, idx, a, nu > 0) ||
+	    remedy_move(m, r, g, idx, a) ||
+	    remedy_override(m, p, g, idx, a, nu > 0))
 		return -1;
 	return 0;
 }
@@ -962,14 +1128,15 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
 		   const struct ax_grouping *g, int key, int *n_faults)
 {
-	int j, q, best = -1, best_depth = 0, n = 0;
+	int k, q, best = -1, best_depth = 0, n = 0, nm;
+	const int *mem = members_of(g, key, &nm);
 	bool *seen = calloc(m->n + 1, sizeof(bool));
 
 	if (!seen)
 		return -1;
-	for (j = 0; j < (int)m->n; j++) {
-		if (g->of[j] != key)
-			continue;
+	for (k = 0; k < nm; k++) {
+		int j = mem[k];
+
 		for (q = 0; q < r->n_reasons[j]; q++) {
 			const struct ax_reason *rr = &r->reasons[j][q];
 			int depth = 0, h;
