@@ -195,7 +195,7 @@ struct ax_remedy {
 struct ax_assignment {
 	int dev;
 	enum ax_verdict verdict;
-	char why[400];		/* the verdict in one sentence */
+	char why[512];		/* the verdict in one sentence */
 	int group;		/* key in the grouping, AX_GROUP_NONE if none */
 	/* non-bridge members of other physical devices in the group */
 	int *assign_with;

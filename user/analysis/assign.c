@@ -1032,8 +1032,30 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 			a->companions[a->n_companions++] = j;
 
 	if (m->iommu == AX_IOMMU_OFF) {
+		int *grp = members;	/* scratch: the derived groups */
+		size_t l;
+
 		a->verdict = AX_V_NO_GROUPS;
 		no_groups_why(m, a);
+		for (j = 0; j < (int)m->n; j++)
+			grp[j] = m->devs[j].group;
+		l = strlen(a->why);
+		switch (verdict_in(m, grp, idx)) {
+		case AX_V_ALONE:
+			snprintf(a->why + l, sizeof(a->why) - l,
+				 " Once it is on, this kernel would put the device alone in its group.");
+			break;
+		case AX_V_OWN_DEVICE:
+			snprintf(a->why + l, sizeof(a->why) - l,
+				 " Once it is on, this kernel would group the device with its own functions only.");
+			break;
+		case AX_V_SHARED:
+			snprintf(a->why + l, sizeof(a->why) - l,
+				 " Once it is on, this kernel would group the device with other devices.");
+			break;
+		default:
+			break;
+		}
 		add_remedy(a, AX_RM_BIOS,
 			   "Enable the IOMMU: VT-d (Intel) or AMD-Vi / IOMMU (AMD) in the firmware setup; Intel kernels built without CONFIG_INTEL_IOMMU_DEFAULT_ON also need intel_iommu=on on the command line. acsexplain shows the groups the kernel would make then.");
 		return 0;
