@@ -138,7 +138,7 @@ uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 			       const struct ax_profile *p);
 
 /*
- * assign.h - what a VFIO user can do with a device, as an expert would
+ * The advice (analysis/assign.c): what a VFIO user can do with a device, as an expert would
  * answer: the verdict first (can it be passed through, with what), the
  * device's functions elsewhere, who is at fault when the group is shared,
  * and the remedies that can actually be done on this machine.  Pure: it
@@ -274,7 +274,7 @@ int ax_what_if_unknowns(const struct ax_machine *m,
 			const struct ax_result *after, char *why, size_t len);
 
 /*
- * plan.h - the vfio-pci plan for passing a device through: the whole set
+ * The vfio-pci plan (analysis/vfio_plan.c) for passing a device through: the whole set
  * VFIO needs (the device, its own functions, the devices sharing their
  * groups), what stays with the host, and the lines Proxmox, modprobe,
  * libvirt and QEMU take, with the warnings an expert would give.  Pure:
@@ -283,7 +283,7 @@ int ax_what_if_unknowns(const struct ax_machine *m,
 
 #define AX_PLAN_MAX_MSGS 16
 
-struct ax_plan {
+struct ax_vfio_plan {
 	int dev;
 	/* VFIO can open the groups now: 1 yes, 0 no, -1 drivers not known */
 	int viable;
@@ -305,9 +305,9 @@ struct ax_plan {
 };
 
 /* 0, or -1 out of memory. */
-int ax_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
-		  int idx, struct ax_plan *pl);
-void ax_plan_free(struct ax_plan *pl);
+int ax_vfio_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
+		  int idx, struct ax_vfio_plan *pl);
+void ax_vfio_plan_free(struct ax_vfio_plan *pl);
 
 /* Module name for a driver name (xhci_hcd -> xhci_pci); "" if none. */
 const char *ax_driver_module(const char *driver);

@@ -96,7 +96,7 @@ int ax_json_print_advice(FILE *out, const struct ax_machine *m,
 			 int plan_dev);
 
 /*
- * advice_text.h - the advice for people: the verdict first, companions,
+ * render/advice_text.c: the advice for people: the verdict first, companions,
  * who is at fault, what can be done, the plan, and a readable --all.
  */
 
@@ -111,8 +111,8 @@ void ax_text_assignment(FILE *out, const struct ax_machine *m,
 			const struct ax_result *r,
 			const struct ax_grouping *g,
 			const struct ax_assignment *a, bool color);
-void ax_text_plan(FILE *out, const struct ax_machine *m,
-		  const struct ax_plan *pl, bool color);
+void ax_text_vfio_plan(FILE *out, const struct ax_machine *m,
+		  const struct ax_vfio_plan *pl, bool color);
 /* Every group, kernel numbers where known, one reason per group, host
  * bridges and uncore functions folded.  -1 out of memory.
  */
@@ -121,7 +121,7 @@ int ax_text_all_groups(FILE *out, const struct ax_machine *m,
 		       const struct ax_grouping *g, bool color);
 
 /*
- * advice_json.h - the advice as JSON objects of the result schema
+ * render/advice_json.c: the advice as JSON objects of the result schema
  * (Documentation/json-schema.md: "assignment" per device, "plan").
  */
 
@@ -129,8 +129,8 @@ int ax_text_all_groups(FILE *out, const struct ax_machine *m,
 json_object *ax_assignment_json(const struct ax_machine *m,
 				const struct ax_grouping *g,
 				const struct ax_assignment *a);
-json_object *ax_plan_json(const struct ax_machine *m,
-			  const struct ax_plan *pl);
+json_object *ax_vfio_plan_json(const struct ax_machine *m,
+			  const struct ax_vfio_plan *pl);
 
 
 #endif

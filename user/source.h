@@ -212,7 +212,7 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 bool ax_snapshot_detect(const char *buf, size_t len);
 
 /*
- * dmi_slots.h - the board's physical slots: SMBIOS type 9 "System Slots"
+ * src/dmi_slots.c: the board's physical slots: SMBIOS type 9 "System Slots"
  * structures (from /sys/firmware/dmi/tables/DMI) and /sys/bus/pci/slots,
  * matched to the PCIe ports they hang off, so advice can name a slot as
  * the board does ("PCIEX16_1") and offer moves only to real slots.
@@ -255,7 +255,7 @@ int ax_sysfs_slot_apply(struct ax_machine *m, const char *name,
 			const char *address);
 
 /*
- * hostfacts.h - what only the running machine shows and the advice needs:
+ * src/hostfacts.c: what only the running machine shows and the advice needs:
  * its physical slots (/sys/bus/pci/slots, SMBIOS type 9 in
  * /sys/firmware/dmi/tables/DMI, Slot Implemented bits in config space),
  * the boot GPU (boot_vga), the modules of bound drivers, the NICs that

@@ -22,7 +22,7 @@ static struct ax_machine M;
 static struct ax_profile P;
 static struct ax_result R;
 static struct ax_grouping G;
-static struct ax_plan PL;
+static struct ax_vfio_plan PL;
 static bool have;
 
 static void clear(void)
@@ -32,7 +32,7 @@ static void clear(void)
 		ax_result_free(&R);
 		have = false;
 	}
-	ax_plan_free(&PL);
+	ax_vfio_plan_free(&PL);
 	ax_machine_free(&M);
 	ax_machine_init(&M);
 	ax_profile_init(&P);
@@ -120,12 +120,12 @@ static bool plan(const char *addr)
 {
 	int i = idx(addr);
 
-	ax_plan_free(&PL);
+	ax_vfio_plan_free(&PL);
 	if (i < 0) {
 		CHECK(0, "no %s", addr);
 		return false;
 	}
-	if (ax_plan_build(&M, &G, i, &PL))
+	if (ax_vfio_plan_build(&M, &G, i, &PL))
 		abort();
 	if (getenv("ACSX_DUMP"))
 		printf("== plan %s viable %d ids %s\n%s%s%s%s%s", addr, PL.viable,

@@ -102,8 +102,8 @@ json_object *ax_assignment_json(const struct ax_machine *m,
 	return o;
 }
 
-json_object *ax_plan_json(const struct ax_machine *m,
-			  const struct ax_plan *pl)
+json_object *ax_vfio_plan_json(const struct ax_machine *m,
+			  const struct ax_vfio_plan *pl)
 {
 	struct jb b = { false };
 	json_object *o = chk(&b, json_object_new_object());

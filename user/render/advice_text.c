@@ -159,8 +159,8 @@ static void block(FILE *out, const char *title, const char *text)
 	}
 }
 
-void ax_text_plan(FILE *out, const struct ax_machine *m,
-		  const struct ax_plan *pl, bool color)
+void ax_text_vfio_plan(FILE *out, const struct ax_machine *m,
+		  const struct ax_vfio_plan *pl, bool color)
 {
 	char b[16], line[1024];
 	int k;

@@ -469,18 +469,18 @@ static json_object *build(struct jctx *c, const int *selected, int n_sel)
 		push(c, arr, jstr(c, m->notes[k]));
 	put(c, root, "notes", arr);
 	if (c->plan_dev >= 0 && !c->oom) {
-		struct ax_plan pl;
+		struct ax_vfio_plan pl;
 
-		if (ax_plan_build(m, &c->g, c->plan_dev, &pl)) {
+		if (ax_vfio_plan_build(m, &c->g, c->plan_dev, &pl)) {
 			c->oom = true;
 		} else {
-			json_object *pj = ax_plan_json(m, &pl);
+			json_object *pj = ax_vfio_plan_json(m, &pl);
 
 			if (pj)
 				put(c, root, "plan", pj);
 			else
 				c->oom = true;
-			ax_plan_free(&pl);
+			ax_vfio_plan_free(&pl);
 		}
 	} else {
 		put(c, root, "plan", NULL);

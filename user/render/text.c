@@ -295,14 +295,14 @@ void ax_explain_plan(FILE *out, const struct ax_machine *m,
 		     const struct ax_explain_opts *o)
 {
 	struct ax_grouping g;
-	struct ax_plan pl;
+	struct ax_vfio_plan pl;
 
 	(void)r;
 	if (ax_grouping_init(&g, m))
 		return;
-	if (!ax_plan_build(m, &g, idx, &pl)) {
-		ax_text_plan(out, m, &pl, o->color);
-		ax_plan_free(&pl);
+	if (!ax_vfio_plan_build(m, &g, idx, &pl)) {
+		ax_text_vfio_plan(out, m, &pl, o->color);
+		ax_vfio_plan_free(&pl);
 	}
 	ax_grouping_free(&g);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * plan.c - the vfio-pci plan (plan.h).  What passthrough users are told
- * to do (REFERENCE section 9): Proxmox `qm set VMID -hostpci0
- * 0000:01:00,pcie=1,x-vga=1` (no function: every function of the
- * device), persistent binding in /etc/modprobe.d/vfio.conf (ids= and
+ * vfio_plan.c - the vfio-pci plan (struct ax_vfio_plan in analysis.h).
+ * What passthrough users are told to do (REFERENCE section 9): Proxmox
+ * `qm set VMID -hostpci0 0000:01:00,pcie=1,x-vga=1` (no function: every
+ * function of the device), persistent binding in /etc/modprobe.d/vfio.conf (ids= and
  * softdep) then update-initramfs, the one-shot driver_override sequence,
  * libvirt <hostdev managed='yes'> and QEMU -device vfio-pci.
  */
@@ -44,9 +44,9 @@ const char *ax_driver_module(const char *driver)
 	return driver;
 }
 
-static void warn(struct ax_plan *pl, const char *fmt, ...)
+static void warn(struct ax_vfio_plan *pl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static void warn(struct ax_plan *pl, const char *fmt, ...)
+static void warn(struct ax_vfio_plan *pl, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -58,9 +58,9 @@ static void warn(struct ax_plan *pl, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void note(struct ax_plan *pl, const char *fmt, ...)
+static void note(struct ax_vfio_plan *pl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static void note(struct ax_plan *pl, const char *fmt, ...)
+static void note(struct ax_vfio_plan *pl, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -85,7 +85,7 @@ static bool in_list(const int *l, int n, int x)
  * non-bridge member of their groups, until nothing is added.
  */
 static void closure(const struct ax_machine *m, const struct ax_grouping *g,
-		    struct ax_plan *pl)
+		    struct ax_vfio_plan *pl)
 {
 	int k, j;
 
@@ -123,7 +123,7 @@ static const char *short_addr(const struct ax_dev *d, char *buf)
 /* ids= entries; a vendor:device the host keeps elsewhere is narrowed to
  * its subsystem or left out (then driver_override binds it).
  */
-static void build_ids(const struct ax_machine *m, struct ax_plan *pl)
+static void build_ids(const struct ax_machine *m, struct ax_vfio_plan *pl)
 {
 	size_t o = 0;
 	int k, j;
@@ -200,7 +200,7 @@ static void add_modules(const char *list, char mods[][48], int *n, int max)
 	}
 }
 
-static void build_modprobe(const struct ax_machine *m, struct ax_plan *pl,
+static void build_modprobe(const struct ax_machine *m, struct ax_vfio_plan *pl,
 			   struct ax_sb *b)
 {
 	char mods[32][48], a[16];
@@ -236,7 +236,7 @@ static void build_modprobe(const struct ax_machine *m, struct ax_plan *pl,
 	}
 }
 
-static void build_commands(const struct ax_machine *m, struct ax_plan *pl,
+static void build_commands(const struct ax_machine *m, struct ax_vfio_plan *pl,
 			   struct ax_sb *b)
 {
 	char a[16];
@@ -259,7 +259,7 @@ static void build_commands(const struct ax_machine *m, struct ax_plan *pl,
 }
 
 /* Every non-bridge function of d's physical device is in the set. */
-static bool whole_device(const struct ax_machine *m, const struct ax_plan *pl,
+static bool whole_device(const struct ax_machine *m, const struct ax_vfio_plan *pl,
 			 int x)
 {
 	int j;
@@ -272,7 +272,7 @@ static bool whole_device(const struct ax_machine *m, const struct ax_plan *pl,
 	return true;
 }
 
-static void build_proxmox(const struct ax_machine *m, struct ax_plan *pl,
+static void build_proxmox(const struct ax_machine *m, struct ax_vfio_plan *pl,
 			  struct ax_sb *b)
 {
 	int k, q, n = 0;
@@ -320,7 +320,7 @@ static void build_proxmox(const struct ax_machine *m, struct ax_plan *pl,
 	}
 }
 
-static void build_libvirt(const struct ax_machine *m, struct ax_plan *pl,
+static void build_libvirt(const struct ax_machine *m, struct ax_vfio_plan *pl,
 			  struct ax_sb *b, struct ax_sb *q)
 {
 	int k;
@@ -344,7 +344,7 @@ static void build_libvirt(const struct ax_machine *m, struct ax_plan *pl,
 		ax_sb_printf(q, "\n");
 }
 
-static void host_warnings(const struct ax_machine *m, struct ax_plan *pl)
+static void host_warnings(const struct ax_machine *m, struct ax_vfio_plan *pl)
 {
 	char a[16], full[16];
 	int k;
@@ -372,8 +372,8 @@ static void host_warnings(const struct ax_machine *m, struct ax_plan *pl)
 		     "Offline facts: whether one of these carries the host's network (default route, a bridge such as vmbr0) or its root filesystem is not known; run acsexplain on the machine itself to check.");
 }
 
-int ax_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
-		  int idx, struct ax_plan *pl)
+int ax_vfio_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
+		  int idx, struct ax_vfio_plan *pl)
 {
 	const struct ax_dev *d = &m->devs[idx];
 	struct ax_sb mp = { 0 }, cmd = { 0 }, px = { 0 }, lv = { 0 }, qe = { 0 };
@@ -437,13 +437,13 @@ text:
 	if (mp.oom || cmd.oom || px.oom || lv.oom || qe.oom ||
 	    !pl->modprobe_conf || !pl->commands || !pl->proxmox ||
 	    !pl->libvirt || !pl->qemu) {
-		ax_plan_free(pl);
+		ax_vfio_plan_free(pl);
 		return -1;
 	}
 	return 0;
 }
 
-void ax_plan_free(struct ax_plan *pl)
+void ax_vfio_plan_free(struct ax_vfio_plan *pl)
 {
 	free(pl->bind);
 	free(pl->modprobe_conf);
