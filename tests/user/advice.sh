@@ -27,12 +27,12 @@ X470=$(report Desktop__ASRock__X470)
 if grep -q "unknown: the ACS registers of" "$W/o" && ! grep -q "no group changes" "$W/o"; then ok; else
 	ko "what-if on a report without root:"; tail -n 5 "$W/o"; fi
 "$T" --from "$X470" --json --what-if acs-override=downstream >"$W/o.json" 2>&1
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["what_if_unknown"] else 1)' "$W/o.json"; then ok; else
-	ko "JSON what_if_unknown on a report without root"; fi
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["what_if"]["unknown"] else 1)' "$W/o.json"; then ok; else
+	ko "JSON what_if.unknown on a report without root"; fi
 # On facts that are all readable the what-if answers
 "$T" --from "$F/c5-peg-gpu.txt" --json --what-if acs-override=downstream,multifunction >"$W/o.json" 2>&1
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["what_if_unknown"] is None else 1)' "$W/o.json"; then ok; else
-	ko "JSON what_if_unknown on readable facts"; fi
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["what_if"]["unknown"] is None else 1)' "$W/o.json"; then ok; else
+	ko "JSON what_if.unknown on readable facts"; fi
 
 # The whole-device form Proxmox uses is accepted
 if "$T" --from "$F/c5-peg-gpu.txt" --no-color 0000:01:00 >"$W/o" 2>&1 &&
@@ -82,7 +82,7 @@ if grep -A1 "^0000:01:00.0 " "$W/o" | tail -n 1 | grep -q "^  Verdict: own-devic
 if python3 - "$W/j" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-p = d["plan"]
+p = d["explained"][0]["plan"]
 assert p["device"] == "0000:c1:00.0"
 assert "0000:c1:00.1" in p["bind"] and "0000:c1:00.6" in p["bind"]
 assert p["proxmox"].startswith("qm set <vmid> -hostpci0 0000:c1:00,pcie=1")
@@ -92,7 +92,7 @@ assert a["verdict"] == "alone" and "0000:c1:00.1" in a["companions"] and not a["
 PY
 then ok; else ko "--plan --json on the Framework report"; fi
 "$T" --from "$F/c5-peg-gpu.txt" --json 01:00.0 >"$W/j" 2>&1
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["plan"] is None else 1)' "$W/j"; then ok; else
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["explained"][0]["plan"] is None else 1)' "$W/j"; then ok; else
 	ko "plan is null without --plan"; fi
 
 echo "advice: $pass passed, $fail failed"

@@ -80,7 +80,7 @@ static void run(void)
 	if (ax_derive(&M, &P, &R))
 		abort();
 	have_r = true;
-	if (ax_grouping_init(&G, &M))
+	if (ax_grouping_init(&G, &M, &R))
 		abort();
 	have_g = true;
 	(void)err;
@@ -702,7 +702,7 @@ static void test_move(void)
 	M.devs[idx("00:01.1")].slot_known = false;
 	M.devs[idx("00:01.1")].has_slot = false;
 	ax_grouping_free(&G);	/* its cache holds the old facts */
-	if (ax_grouping_init(&G, &M))
+	if (ax_grouping_init(&G, &M, &R))
 		abort();
 	assign("05:00.0");
 	NO_REMEDY(AX_RM_MOVE);

@@ -49,7 +49,7 @@ static void run(void)
 				M.iommu = AX_IOMMU_ON;
 	}
 	P.kver = ax_kver_parse(M.kernel_release);
-	if (ax_derive(&M, &P, &R) || ax_grouping_init(&G, &M))
+	if (ax_derive(&M, &P, &R) || ax_grouping_init(&G, &M, &R))
 		abort();
 	have = true;
 }

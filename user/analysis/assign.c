@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "render.h"
 #include "quirks.h"
 
 static const char *const verdict_names[] = {
@@ -61,6 +60,18 @@ bool ax_is_bridge_class(const struct ax_dev *d)
 		return true;
 	/* no class in the facts: the header says bridge */
 	return !d->class && d->is_bridge;
+}
+
+bool ax_host_function(const struct ax_dev *d)
+{
+	unsigned int base = d->class >> 16, cls = d->class >> 8;
+
+	if (cls == 0x0600)
+		return true;
+	if (base != 0x08 && cls != 0x1101 && base != 0x13)
+		return false;
+	return !d->driver[0] || strstr(d->driver, "uncore") ||
+	       !strcmp(d->driver, "k10temp");
 }
 
 bool ax_same_device(const struct ax_dev *a, const struct ax_dev *b)
@@ -109,7 +120,8 @@ static int cmp_by_key(const void *a, const void *b)
 	return x - y;
 }
 
-int ax_grouping_init(struct ax_grouping *g, const struct ax_machine *m)
+int ax_grouping_init(struct ax_grouping *g, const struct ax_machine *m,
+		     const struct ax_result *r)
 {
 	size_t i;
 
@@ -132,7 +144,8 @@ int ax_grouping_init(struct ax_grouping *g, const struct ax_machine *m)
 		else if (g->kernel)
 			g->of[i] = d->kernel_group;
 		else
-			g->of[i] = d->group >= 0 ? d->group : AX_GROUP_NONE;
+			g->of[i] = r->dev[i].group >= 0 ? r->dev[i].group :
+							  AX_GROUP_NONE;
 		g->cache->by_key[i] = (int)i;
 	}
 	g->cache->n_by_key = (int)m->n;
@@ -278,7 +291,7 @@ static int unknown_on_path(const struct ax_machine *m,
 					ax_same_device(&m->devs[k],
 						       &m->devs[h])))
 				continue;
-			if (r->acs[k].basis == AX_ACS_BY_UNKNOWN)
+			if (r->dev[k].acs.basis == AX_ACS_BY_UNKNOWN)
 				n++;
 		}
 	}
@@ -296,8 +309,8 @@ static int unsure_in_group(const struct ax_machine *m,
 
 	for (k = 0; k < n_members; k++)
 		for (h = members[k]; h >= 0; h = m->devs[h].parent)
-			if (r->acs[h].basis == AX_ACS_BY_UNKNOWN ||
-			    r->acs[h].basis == AX_ACS_BY_INFERRED)
+			if (r->dev[h].acs.basis == AX_ACS_BY_UNKNOWN ||
+			    r->dev[h].acs.basis == AX_ACS_BY_INFERRED)
 				n++;
 	return n;
 }
@@ -317,7 +330,7 @@ static void list_addrs(const struct ax_machine *m, const int *l, int n,
 		       char *buf, size_t len)
 {
 	size_t o = 0;
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 	int k;
 
 	buf[0] = '\0';
@@ -435,9 +448,9 @@ static int path_isolates(const struct ax_machine *m,
 	int h;
 
 	for (h = port; h >= 0; h = m->devs[h].parent) {
-		if (r->acs[h].basis == AX_ACS_BY_UNKNOWN)
+		if (r->dev[h].acs.basis == AX_ACS_BY_UNKNOWN)
 			return -1;
-		if (!r->acs[h].isolated)
+		if (!r->dev[h].acs.isolated)
 			return 0;
 	}
 	return 1;
@@ -512,7 +525,7 @@ static int remedy_move(const struct ax_machine *m, const struct ax_result *r,
 	const struct ax_dev *d = &m->devs[idx];
 	struct ax_advice_cache *c = g->cache;
 	int sp = slot_port_of(m, idx), i, n = 0, n_unknown = 0;
-	char buf[16], buf2[16], list[560];
+	char buf[AX_ADDR_STRLEN], buf2[AX_ADDR_STRLEN], list[560];
 	size_t o = 0;
 	struct ax_remedy *rm;
 
@@ -570,6 +583,53 @@ static int remedy_move(const struct ax_machine *m, const struct ax_result *r,
 		a->n_remedies++;
 	}
 	return 0;
+}
+
+/* First release after kver (or any, kver 0) in which an ACS quirk entry
+ * and its ID lists cover this device.
+ */
+int ax_quirk_release_for(const struct ax_dev *d, int kver,
+			 const char **callback)
+{
+	size_t i, k;
+	int best = 0;
+
+	for (i = 0; i < axq_acs_table_len; i++) {
+		const struct axq_acs_entry *q = &axq_acs_table[i];
+		int first = q->first;
+
+		if (q->vendor != 0xffff && q->vendor != d->vendor)
+			continue;
+		if (q->device != AXQ_ANY && q->device != d->device)
+			continue;
+		if (q->device == AXQ_ANY) {
+			/* any-device entries decide only through ID lists */
+			bool listed = false;
+
+			for (k = 0; k < axq_id_ranges_len; k++) {
+				const struct axq_id_range *r =
+					&axq_id_ranges[k];
+
+				if (r->kind == q->kind &&
+				    r->vendor == d->vendor &&
+				    d->device >= r->lo && d->device <= r->hi) {
+					listed = true;
+					if (r->first > first)
+						first = r->first;
+				}
+			}
+			if (!listed)
+				continue;
+		}
+		if (kver && first <= kver)
+			continue;
+		if (!best || first < best) {
+			best = first;
+			if (callback)
+				*callback = q->callback;
+		}
+	}
+	return best;
 }
 
 /* --- the ACS override patch --- */
@@ -680,28 +740,17 @@ static enum ax_verdict verdict_in(const struct ax_machine *m, const int *grp,
 static int *what_if_groups(const struct ax_machine *m,
 			   const struct ax_profile *p2)
 {
-	struct ax_machine c = *m;
 	struct ax_result r2;
 	int *grp = malloc((m->n + 1) * sizeof(int));
 	size_t i;
 
-	c.devs = malloc((m->n + 1) * sizeof(*c.devs));
-	if (!c.devs || !grp) {
-		free(c.devs);
-		free(grp);
-		return NULL;
-	}
-	memcpy(c.devs, m->devs, m->n * sizeof(*c.devs));
-	c.cap = m->n + 1;
-	if (ax_derive(&c, p2, &r2)) {
-		free(c.devs);
+	if (!grp || ax_derive(m, p2, &r2)) {
 		free(grp);
 		return NULL;
 	}
 	for (i = 0; i < m->n; i++)
-		grp[i] = c.devs[i].group;
+		grp[i] = r2.dev[i].group;
 	ax_result_free(&r2);
-	free(c.devs);
 	return grp;
 }
 
@@ -917,8 +966,8 @@ static void find_at_fault(const struct ax_machine *m,
 	for (k = 0; k < n_members; k++) {
 		int t = members[k];
 
-		for (q = 0; q < r->n_reasons[t]; q++) {
-			const struct ax_reason *rr = &r->reasons[t][q];
+		for (q = 0; q < r->dev[t].n_reasons; q++) {
+			const struct ax_reason *rr = &r->dev[t].reasons[q];
 
 			if (!fault_code(rr->code) || rr->at < 0 ||
 			    rr->at >= (int)m->n)
@@ -950,7 +999,7 @@ static int remedies_shared(const struct ax_machine *m,
 {
 	int k, q, rel;
 	const char *cb = NULL;
-	char buf[16], l[200], quirk[200] = "";
+	char buf[AX_ADDR_STRLEN], l[200], quirk[200] = "";
 	bool controls_off = false, redir = false;
 
 	rel = facts_unknown ? 0 : kernel_what_if(m, p, g, idx);
@@ -976,8 +1025,8 @@ static int remedies_shared(const struct ax_machine *m,
 	for (k = 0; k < (int)m->n; k++) {
 		int t;
 
-		for (q = 0; q < r->n_reasons[k]; q++) {
-			const struct ax_reason *rr = &r->reasons[k][q];
+		for (q = 0; q < r->dev[k].n_reasons; q++) {
+			const struct ax_reason *rr = &r->dev[k].reasons[q];
 
 			t = rr->at;
 			if (t < 0 || !in_list(a->at_fault, a->n_at_fault, t))
@@ -1038,7 +1087,7 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 		a->verdict = AX_V_NO_GROUPS;
 		no_groups_why(m, a);
 		for (j = 0; j < (int)m->n; j++)
-			grp[j] = m->devs[j].group;
+			grp[j] = r->dev[j].group;
 		l = strlen(a->why);
 		switch (verdict_in(m, grp, idx)) {
 		case AX_V_ALONE:
@@ -1159,8 +1208,8 @@ int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
 	for (k = 0; k < nm; k++) {
 		int j = mem[k];
 
-		for (q = 0; q < r->n_reasons[j]; q++) {
-			const struct ax_reason *rr = &r->reasons[j][q];
+		for (q = 0; q < r->dev[j].n_reasons; q++) {
+			const struct ax_reason *rr = &r->dev[j].reasons[q];
 			int depth = 0, h;
 
 			if (!fault_code(rr->code) || rr->at < 0 ||
@@ -1196,9 +1245,9 @@ int ax_what_if_unknowns(const struct ax_machine *m,
 	int n = 0;
 
 	for (i = 0; i < m->n; i++) {
-		enum ax_acs_basis b = before ? before->acs[i].basis :
+		enum ax_acs_basis b = before ? before->dev[i].acs.basis :
 					       AX_ACS_BY_REGISTERS;
-		enum ax_acs_basis a = after ? after->acs[i].basis :
+		enum ax_acs_basis a = after ? after->dev[i].acs.basis :
 					      AX_ACS_BY_REGISTERS;
 
 		/* inferred from the kernel's groups: says nothing of a
@@ -1215,4 +1264,85 @@ int ax_what_if_unknowns(const struct ax_machine *m,
 	else if (len)
 		why[0] = '\0';
 	return n;
+}
+
+int ax_advise(const struct ax_machine *m, const struct ax_profile *p,
+	      const struct ax_result *r, const bool *listed,
+	      const struct ax_result *before, struct ax_advice *adv)
+{
+	int i, k;
+
+	memset(adv, 0, sizeof(*adv));
+	if (ax_grouping_init(&adv->g, m, r))
+		return -1;
+	adv->assign = calloc(m->n + 1, sizeof(*adv->assign));
+	adv->groups = calloc(m->n + 1, sizeof(*adv->groups));
+	if (!adv->assign || !adv->groups)
+		goto nomem;
+	for (i = 0; i < (int)m->n; i++)
+		if ((!listed || listed[i]) &&
+		    ax_assign(m, p, r, &adv->g, i, &adv->assign[i]))
+			goto nomem;
+	/* the groups' lines, in key order (by_key is sorted) */
+	for (k = 0; k < adv->g.cache->n_by_key; k++) {
+		int j = adv->g.cache->by_key[k], key = adv->g.of[j], nm, q;
+		const int *mem;
+		struct ax_group_advice *ga;
+
+		if (key < 0 || (listed && !listed[j]) ||
+		    (adv->n_groups && adv->groups[adv->n_groups - 1].key == key))
+			continue;
+		ga = &adv->groups[adv->n_groups++];
+		ga->key = key;
+		ga->first = ga->fault = ga->ask = -1;
+		mem = members_of(&adv->g, key, &nm);
+		for (q = 0; q < nm; q++) {
+			const struct ax_dev *d = &m->devs[mem[q]];
+			int o;
+			bool seen = false;
+
+			if (ax_is_bridge_class(d) || ax_host_function(d))
+				continue;
+			if (ga->first < 0)
+				ga->first = mem[q];
+			for (o = 0; o < q && !seen; o++)
+				seen = !ax_is_bridge_class(&m->devs[mem[o]]) &&
+				       !ax_host_function(&m->devs[mem[o]]) &&
+				       ax_same_device(&m->devs[mem[o]], d);
+			ga->n_devices += !seen;
+		}
+		if (ga->first < 0)
+			continue;
+		ga->verdict = adv->assign[ga->first].verdict;
+		if (ga->verdict != AX_V_SHARED)
+			continue;
+		ga->fault = ax_group_fault(m, r, &adv->g, key, &ga->n_faults);
+		ga->ask = ga->first;
+		for (q = 0; ga->fault >= 0 && q < nm; q++)
+			if (!ax_is_bridge_class(&m->devs[mem[q]]) &&
+			    !ax_same_device(&m->devs[mem[q]],
+					    &m->devs[ga->fault])) {
+				ga->ask = mem[q];
+				break;
+			}
+	}
+	if (before)
+		ax_what_if_unknowns(m, before, r, adv->unknown,
+				    sizeof(adv->unknown));
+	return 0;
+nomem:
+	ax_advice_free(adv);
+	return -1;
+}
+
+void ax_advice_free(struct ax_advice *adv)
+{
+	int i;
+
+	for (i = 0; adv->assign && i < adv->g.cache->n_by_key; i++)
+		ax_assignment_free(&adv->assign[i]);
+	free(adv->assign);
+	free(adv->groups);
+	ax_grouping_free(&adv->g);
+	memset(adv, 0, sizeof(*adv));
 }

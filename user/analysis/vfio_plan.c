@@ -239,7 +239,7 @@ static void build_modprobe(const struct ax_machine *m, struct ax_vfio_plan *pl,
 static void build_commands(const struct ax_machine *m, struct ax_vfio_plan *pl,
 			   struct ax_sb *b)
 {
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 	int k, n = 0;
 
 	for (k = 0; k < pl->n_bind; k++) {
@@ -277,7 +277,7 @@ static void build_proxmox(const struct ax_machine *m, struct ax_vfio_plan *pl,
 {
 	int k, q, n = 0;
 	bool vga_done = false;
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 
 	for (k = 0; k < pl->n_bind; k++) {
 		const struct ax_dev *d = &m->devs[pl->bind[k]];
@@ -304,7 +304,7 @@ static void build_proxmox(const struct ax_machine *m, struct ax_vfio_plan *pl,
 		}
 		ax_addr_str(d->addr, a);
 		if (whole)
-			a[10] = '\0';	/* "0000:01:00": all functions */
+			a[strlen(a) - 2] = '\0';	/* "0000:01:00": all functions */
 		ax_sb_printf(b, "%s-hostpci%d %s,pcie=1%s", n ? " " : "qm set <vmid> ",
 			     n, a, vga && !vga_done ? ",x-vga=1" : "");
 		if (vga && !vga_done) {
@@ -324,7 +324,7 @@ static void build_libvirt(const struct ax_machine *m, struct ax_vfio_plan *pl,
 			  struct ax_sb *b, struct ax_sb *q)
 {
 	int k;
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 
 	for (k = 0; k < pl->n_bind; k++) {
 		const struct ax_dev *d = &m->devs[pl->bind[k]];
@@ -346,7 +346,7 @@ static void build_libvirt(const struct ax_machine *m, struct ax_vfio_plan *pl,
 
 static void host_warnings(const struct ax_machine *m, struct ax_vfio_plan *pl)
 {
-	char a[16], full[16];
+	char a[AX_ADDR_STRLEN], full[AX_ADDR_STRLEN];
 	int k;
 
 	for (k = 0; k < pl->n_bind; k++) {
@@ -377,7 +377,7 @@ int ax_vfio_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
 {
 	const struct ax_dev *d = &m->devs[idx];
 	struct ax_sb mp = { 0 }, cmd = { 0 }, px = { 0 }, lv = { 0 }, qe = { 0 };
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 	int k, n_unknown = 0, n_busy = 0, n_bound = 0;
 
 	memset(pl, 0, sizeof(*pl));

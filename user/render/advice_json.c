@@ -43,7 +43,7 @@ static json_object *addrs(struct jb *b, const struct ax_machine *m,
 			  const int *l, int n)
 {
 	json_object *arr = chk(b, json_object_new_array());
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 	int k;
 
 	for (k = 0; k < n; k++)

@@ -77,18 +77,6 @@ static void group_name(const struct ax_grouping *g, int key, char *buf,
 		snprintf(buf, len, "derived group %d", key);
 }
 
-/* The heading form: "IOMMU group 14" (the kernel's number) or
- * "Derived group 3" (acsexplain's own numbering).
- */
-static void group_heading(const struct ax_grouping *g, int key, char *buf,
-			  size_t len)
-{
-	if (g->kernel)
-		snprintf(buf, len, "IOMMU group %d", key);
-	else
-		snprintf(buf, len, "Derived group %d", key);
-}
-
 void ax_text_assignment(FILE *out, const struct ax_machine *m,
 			const struct ax_result *r,
 			const struct ax_grouping *g,
@@ -121,9 +109,9 @@ void ax_text_assignment(FILE *out, const struct ax_machine *m,
 		const char *why = "";
 
 		/* the reason that names it, once */
-		for (q = 0; q < r->n_reasons[a->at_fault[k]] && !why[0]; q++)
-			if (r->reasons[a->at_fault[k]][q].at == a->at_fault[k])
-				why = r->reasons[a->at_fault[k]][q].text;
+		for (q = 0; q < r->dev[a->at_fault[k]].n_reasons && !why[0]; q++)
+			if (r->dev[a->at_fault[k]].reasons[q].at == a->at_fault[k])
+				why = r->dev[a->at_fault[k]].reasons[q].text;
 		snprintf(line, sizeof(line), "%s %s [%04x:%04x] %s%s%s",
 			 sa(m, a->at_fault[k], b), ax_pcie_type_name(d),
 			 d->vendor, d->device, d->name,
@@ -162,7 +150,7 @@ static void block(FILE *out, const char *title, const char *text)
 void ax_text_vfio_plan(FILE *out, const struct ax_machine *m,
 		  const struct ax_vfio_plan *pl, bool color)
 {
-	char b[16], line[1024];
+	char b[AX_ADDR_STRLEN], line[1024];
 	int k;
 
 	fprintf(out, "  %sPlan%s for %s: ", col(color, C_BOLD),
@@ -205,30 +193,10 @@ void ax_text_vfio_plan(FILE *out, const struct ax_machine *m,
 	}
 }
 
-/* Host bridges, and chipset/uncore functions no driver wants or only a
- * performance-counter driver holds: folded into one line per group.
- */
-static bool foldable(const struct ax_dev *d)
-{
-	unsigned int base = d->class >> 16, cls = d->class >> 8;
-
-	if (cls == 0x0600)
-		return true;
-	if (base != 0x08 && cls != 0x1101 && base != 0x13)
-		return false;
-	return !d->driver[0] || strstr(d->driver, "uncore") ||
-	       !strcmp(d->driver, "k10temp");
-}
-
-static int cmp_key(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 static void print_member(FILE *out, const struct ax_machine *m, int i)
 {
 	const struct ax_dev *d = &m->devs[i];
-	char line[512], b[16];
+	char line[512], b[AX_ADDR_STRLEN];
 
 	snprintf(line, sizeof(line), "%s [%04x:%04x] %s%s%s",
 		 sa(m, i, b), d->vendor, d->device,
@@ -242,14 +210,14 @@ static void print_member(FILE *out, const struct ax_machine *m, int i)
 static void print_list(FILE *out, const char *title,
 		       const struct ax_machine *m, const int *l, int n)
 {
-	char line[4096], b[16];
+	char line[4096], b[AX_ADDR_STRLEN];
 	size_t o;
 	int k;
 
 	if (!n)
 		return;
 	o = (size_t)snprintf(line, sizeof(line), "%s:", title);
-	for (k = 0; k < n && o < sizeof(line) - 20; k++)
+	for (k = 0; k < n && o < sizeof(line) - 24; k++)
 		o += (size_t)snprintf(line + o, sizeof(line) - o, " %s",
 				      sa(m, l[k], b));
 	fprintf(out, "  + ");
@@ -257,121 +225,77 @@ static void print_list(FILE *out, const char *title,
 }
 
 int ax_text_all_groups(FILE *out, const struct ax_machine *m,
-		       const struct ax_profile *p, const struct ax_result *r,
-		       const struct ax_grouping *g, bool color)
+		       const struct ax_result *r, const bool *listed,
+		       const struct ax_advice *adv, bool color)
 {
-	int n = (int)m->n, *keys = malloc(((size_t)n + 1) * sizeof(int));
+	const struct ax_grouping *g = &adv->g;
+	int n = (int)m->n, k, j, n_idle = 0;
 	int *lst = malloc(3 * ((size_t)n + 1) * sizeof(int));
-	int nk = 0, k, j, *idle, n_idle = 0;
+	int *bridges, *folded, *idle;
 
-	if (!keys || !lst) {
-		free(keys);
-		free(lst);
+	if (!lst)
 		return -1;
-	}
-	for (j = 0; j < n; j++) {
-		bool seen = false;
-
-		if (g->of[j] < 0)
-			continue;
-		for (k = 0; k < nk && !seen; k++)
-			seen = keys[k] == g->of[j];
-		if (!seen)
-			keys[nk++] = g->of[j];
-	}
-	qsort(keys, (size_t)nk, sizeof(int), cmp_key);
+	bridges = lst;
+	folded = lst + n + 1;
 	idle = lst + 2 * (n + 1);
-	for (k = 0; k < nk; k++) {
-		int *bridges = lst, *folded = lst + n + 1, nb = 0, nf = 0;
-		int first = -1, nmem = 0, ndev = 0;
-		struct ax_assignment a;
-		char gn[40], line[600], b[16];
+	for (k = 0; k < adv->n_groups; k++) {
+		const struct ax_group_advice *ga = &adv->groups[k];
+		int nb = 0, nf = 0;
+		char gn[48], line[700], b[AX_ADDR_STRLEN];
 
+		if (ga->first < 0) {
+			/* bridges and host functions only: one line for all */
+			idle[n_idle++] = ga->key;
+			continue;
+		}
+		if (g->kernel)
+			snprintf(gn, sizeof(gn), "IOMMU group %d", ga->key);
+		else
+			snprintf(gn, sizeof(gn), "Derived group %d", ga->key);
+		fprintf(out, "\n%s%s%s: %s%s%s", col(color, C_BOLD), gn,
+			col(color, C_RESET), col(color, verdict_color(ga->verdict)),
+			ax_verdict_name(ga->verdict), col(color, C_RESET));
+		if (ga->verdict == AX_V_SHARED)
+			fprintf(out, ", %d devices: assignable only together, to one VM\n",
+				ga->n_devices);
+		else if (ga->verdict == AX_V_UNKNOWN)
+			fprintf(out, ": ACS not readable, the group is a guess\n");
+		else if (ga->verdict == AX_V_NO_GROUPS)
+			fprintf(out, ": no IOMMU group now; the kernel would make this one\n");
+		else
+			fprintf(out, ": assignable%s\n",
+				ga->verdict == AX_V_OWN_DEVICE ?
+				" with all its functions" : "");
+		if (ga->fault >= 0) {
+			const char *why = "";
+			int q;
+
+			for (q = 0; q < r->dev[ga->fault].n_reasons && !why[0]; q++)
+				if (r->dev[ga->fault].reasons[q].at == ga->fault)
+					why = r->dev[ga->fault].reasons[q].text;
+			snprintf(line, sizeof(line), "Why: %s%s", why[0] ? why :
+				 sa(m, ga->fault, b), why[0] ? "" : " does not isolate");
+			if (ga->n_faults > 1)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line),
+					 " (and %d more at fault: acsexplain %s names them)",
+					 ga->n_faults - 1, sa(m, ga->ask, b));
+			fprintf(out, "  ");
+			ax_text_wrap(out, line, 2, 7, WIDTH);
+		}
 		for (j = 0; j < n; j++) {
 			const struct ax_dev *d = &m->devs[j];
 
-			if (g->of[j] != keys[k])
+			if (g->of[j] != ga->key || (listed && !listed[j]))
 				continue;
-			nmem++;
-			if (ax_is_bridge_class(d) && (d->class >> 8) != 0x0600)
+			if (ax_is_bridge_class(d) && !ax_host_function(d))
 				bridges[nb++] = j;
-			else if (foldable(d))
+			else if (ax_host_function(d))
 				folded[nf++] = j;
-			else if (first < 0)
-				first = j;
-		}
-		group_heading(g, keys[k], gn, sizeof(gn));
-		if (first < 0) {
-			/* bridges and host functions only: one line for all */
-			idle[n_idle++] = keys[k];
-			continue;
-		}
-		if (ax_assign(m, p, r, g, first, &a)) {
-			free(keys);
-			free(lst);
-			return -1;
-		}
-		for (j = 0; j < n; j++)
-			if (g->of[j] == keys[k] && !ax_is_bridge_class(&m->devs[j]) &&
-			    !foldable(&m->devs[j])) {
-				int q;
-				bool seen = false;
-
-				for (q = 0; q < j && !seen; q++)
-					seen = g->of[q] == keys[k] &&
-					       !ax_is_bridge_class(&m->devs[q]) &&
-					       !foldable(&m->devs[q]) &&
-					       ax_same_device(&m->devs[q], &m->devs[j]);
-				ndev += !seen;
-			}
-		fprintf(out, "\n%s%s%s: %s%s%s", col(color, C_BOLD), gn,
-			col(color, C_RESET), col(color, verdict_color(a.verdict)),
-			ax_verdict_name(a.verdict), col(color, C_RESET));
-		if (a.verdict == AX_V_SHARED)
-			fprintf(out, ", %d devices: assignable only together, to one VM\n", ndev);
-		else if (a.verdict == AX_V_UNKNOWN)
-			fprintf(out, ": ACS not readable, the group is a guess\n");
-		else
-			fprintf(out, ": assignable%s\n",
-				a.verdict == AX_V_OWN_DEVICE ? " with all its functions" : "");
-		if (a.verdict == AX_V_SHARED) {
-			int nf = 0, f = ax_group_fault(m, r, g, keys[k], &nf), q;
-			const char *why = "";
-
-			for (q = 0; f >= 0 && q < r->n_reasons[f] && !why[0]; q++)
-				if (r->reasons[f][q].at == f)
-					why = r->reasons[f][q].text;
-			if (f >= 0) {
-				snprintf(line, sizeof(line), "Why: %s%s", why[0] ? why :
-					 sa(m, f, b), why[0] ? "" : " does not isolate");
-				if (nf > 1) {
-					/* a member that is not of the culprit's
-					 * device: its advice lists them all
-					 */
-					int who = first;
-
-					for (q = 0; q < n; q++)
-						if (g->of[q] == keys[k] &&
-						    !ax_is_bridge_class(&m->devs[q]) &&
-						    !ax_same_device(&m->devs[q], &m->devs[f])) {
-							who = q;
-							break;
-						}
-					snprintf(line + strlen(line), sizeof(line) - strlen(line),
-						 " (and %d more at fault: acsexplain %s names them)",
-						 nf - 1, sa(m, who, b));
-				}
-				fprintf(out, "  ");
-				ax_text_wrap(out, line, 2, 7, WIDTH);
-			}
-		}
-		for (j = 0; j < n; j++)
-			if (g->of[j] == keys[k] && !ax_is_bridge_class(&m->devs[j]) &&
-			    !foldable(&m->devs[j]))
+			else
 				print_member(out, m, j);
+		}
 		print_list(out, "bridges, with their driver", m, bridges, nb);
 		print_list(out, "host bridges and uncore functions", m, folded, nf);
-		ax_assignment_free(&a);
 	}
 	if (n_idle) {
 		char line[4096];
@@ -390,7 +314,7 @@ int ax_text_all_groups(FILE *out, const struct ax_machine *m,
 		int nn = 0;
 
 		for (j = 0; j < n; j++)
-			if (g->of[j] < 0)
+			if (g->of[j] < 0 && (!listed || listed[j]))
 				lst[nn++] = j;
 		if (nn) {
 			fprintf(out, "\n%sNo IOMMU group%s:\n", col(color, C_BOLD),
@@ -399,7 +323,6 @@ int ax_text_all_groups(FILE *out, const struct ax_machine *m,
 				print_member(out, m, lst[j]);
 		}
 	}
-	free(keys);
 	free(lst);
 	return 0;
 }

@@ -304,7 +304,7 @@ int ax_host_facts(struct ax_machine *m, const char *root)
 		return -1;
 	for (i = 0; i < m->n; i++) {
 		struct ax_dev *d = &m->devs[i];
-		char a[16], base[PATH_MAX / 2];
+		char a[AX_ADDR_STRLEN], base[PATH_MAX / 2];
 
 		snprintf(base, sizeof(base), "%s/sys/bus/pci/devices/%s", root,
 			 ax_addr_str(d->addr, a));
