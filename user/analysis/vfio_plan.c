@@ -419,7 +419,7 @@ int ax_vfio_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
 		note(pl, "Functions already bound to vfio-pci get no commands.");
 	if (n_unknown)
 		note(pl, "The facts do not show which drivers are bound (lspci -k or -v shows them): whether VFIO can open the group now is not known.");
-	note(pl, "Proxmox (qm start) and libvirt with managed='yes' bind the devices to vfio-pci by themselves when the VM starts; the binding below keeps host drivers off them from boot (needed when a host driver will not let go, as GPU drivers often will not), and the one-shot commands are for QEMU by hand.");
+	note(pl, "Proxmox (qm start) and libvirt with managed='yes' bind the devices to vfio-pci by themselves when the VM starts; binding at boot keeps host drivers off them from the start (needed when a host driver will not let go, as GPU drivers often will not), and the one-shot commands are for QEMU by hand.");
 	build_ids(m, pl);
 	host_warnings(m, pl);
 	build_modprobe(m, pl, &mp);
