@@ -79,6 +79,7 @@ static void run(void)
 		P.assume_acs_requested = true;
 	if (ax_derive(&M, &P, &R))
 		abort();
+	ax_find_mismatch_cause(&M, &P, &R);
 	have_r = true;
 	if (ax_grouping_init(&G, &M, &R))
 		abort();
@@ -446,6 +447,20 @@ static void test_c5_c12(void)
 	HAS_REMEDY(AX_RM_ASSIGN_GROUP);
 	VERDICT("01:00.1", AX_V_OWN_DEVICE);
 	check_invariants();
+}
+
+/* A Proxmox kernel with the override on: the kernel's groups are what
+ * VFIO enforces, but the answer says the isolation is simulated.
+ */
+static void test_override_active(void)
+{
+	if (!load(fixture("c5-proxmox-override.txt"), 0, NULL))
+		return;
+	VERDICT("01:00.0", AX_V_ALONE);
+	CHECK(strstr(A.why, "simulated") && strstr(A.why, "own-device"),
+	      "says the override makes it so: %s", A.why);
+	COMPANION("01:00.1");
+	NO_REMEDY(AX_RM_OVERRIDE);
 }
 
 static void test_c2(void)
@@ -924,6 +939,7 @@ int main(void)
 	test_ser_apu();
 	test_all_reports();
 	test_c5_c12();
+	test_override_active();
 	test_c2();
 	test_c3();
 	test_c1_vfs();

@@ -1140,6 +1140,28 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 			 nu);
 		return 0;
 	}
+	if (g->kernel && (strstr(r->mismatch_cause, "override") ||
+			  strstr(m->cmdline, "pcie_acs_override="))) {
+		/* the kernel's groups are the override's: say what the
+		 * hardware gives
+		 */
+		int *grp;
+		enum ax_verdict hw;
+		size_t l;
+
+		grp = malloc((m->n + 1) * sizeof(int));
+		if (!grp)
+			return -1;
+		for (j = 0; j < (int)m->n; j++)
+			grp[j] = r->dev[j].group;
+		hw = verdict_in(m, grp, idx);
+		free(grp);
+		l = strlen(a->why);
+		if (hw != a->verdict)
+			snprintf(a->why + l, sizeof(a->why) - l,
+				 " Only through the ACS override: that isolation is simulated; by the hardware it would be %s.",
+				 ax_verdict_name(hw));
+	}
 	if (g->derived) {
 		size_t l = strlen(a->why);
 
