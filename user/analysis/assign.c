@@ -139,9 +139,8 @@ int ax_grouping_init(struct ax_grouping *g, const struct ax_machine *m,
 	for (i = 0; i < m->n; i++) {
 		const struct ax_dev *d = &m->devs[i];
 
-		if (m->iommu == AX_IOMMU_OFF)
-			g->of[i] = AX_GROUP_NONE;
-		else if (g->kernel)
+		/* IOMMU off: the groups the kernel would make once on */
+		if (g->kernel)
 			g->of[i] = d->kernel_group;
 		else
 			g->of[i] = r->dev[i].group >= 0 ? r->dev[i].group :

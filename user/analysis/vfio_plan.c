@@ -392,6 +392,11 @@ int ax_vfio_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
 		pl->viable = 0;
 		goto text;
 	}
+	if (m->iommu == AX_IOMMU_OFF) {
+		warn(pl, "No IOMMU groups: VFIO can assign nothing until the IOMMU is on (see the verdict).");
+		pl->viable = 0;
+		goto text;
+	}
 	if (g->of[idx] < 0) {
 		warn(pl, "%s has no IOMMU group: VFIO cannot assign it (see the verdict).",
 		     short_addr(d, a));
