@@ -1056,23 +1056,31 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	      struct ax_assignment *a)
 {
 	const struct ax_dev *d = &m->devs[idx];
-	int *blk, *members, n_members = 0, j, nu, lo, hi;
-	size_t n = m->n + 1;
+	int *blk, *members, n_members = 0, j, nu, lo, hi, nm = 0, k;
+	const int *mem = g->of[idx] >= 0 ? members_of(g, g->of[idx], &nm) :
+					   NULL;
+	size_t n, n_faults = 1;
 
 	memset(a, 0, sizeof(*a));
 	a->dev = idx;
 	a->group = g->of[idx];
-	blk = calloc(5 * n, sizeof(int));
+	/* sized by what this device can name: its group, its bus, the
+	 * reasons of its group (--all asks this for every device)
+	 */
+	device_range(m, idx, &lo, &hi);
+	for (k = 0; k < nm; k++)
+		n_faults += (size_t)r->dev[mem[k]].n_reasons;
+	n = (size_t)nm + (size_t)(hi - lo) + 1;
+	blk = calloc(4 * n + n_faults, sizeof(int));
 	if (!blk)
 		return -1;
 	a->assign_with = blk;
 	a->own = blk + n;
 	a->companions = blk + 2 * n;
-	a->at_fault = blk + 3 * n;
-	members = blk + 4 * n;
+	members = blk + 3 * n;
+	a->at_fault = blk + 4 * n;
 
 	/* companions: its own functions elsewhere, whatever the verdict */
-	device_range(m, idx, &lo, &hi);
 	for (j = lo; j < hi; j++)
 		if (j != idx && ax_same_device(&m->devs[j], d) &&
 		    !ax_is_bridge_class(&m->devs[j]) &&
@@ -1080,15 +1088,22 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 			a->companions[a->n_companions++] = j;
 
 	if (m->iommu == AX_IOMMU_OFF) {
-		int *grp = members;	/* scratch: the derived groups */
+		int *grp = malloc((m->n + 1) * sizeof(int));
+		enum ax_verdict once;
 		size_t l;
 
+		if (!grp) {
+			ax_assignment_free(a);
+			return -1;
+		}
 		a->verdict = AX_V_NO_GROUPS;
 		no_groups_why(m, a);
 		for (j = 0; j < (int)m->n; j++)
 			grp[j] = r->dev[j].group;
+		once = verdict_in(m, grp, idx);
+		free(grp);
 		l = strlen(a->why);
-		switch (verdict_in(m, grp, idx)) {
+		switch (once) {
 		case AX_V_ALONE:
 			snprintf(a->why + l, sizeof(a->why) - l,
 				 " Once it is on, this kernel would put the device alone in its group.");
