@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/pci_regs.h>
 #include <uapi/linux/acs_inspect.h>
+#include <uapi/linux/acs_inspect_addr.h>
 #include "compat.h"
 
 struct pci_dev;

@@ -12,7 +12,10 @@
 
 #include "acs_core.h"
 
-#define ACSI_MODULE_VERSION "1.0"
+/* The project's one version number: VERSION, passed in by kmod/Kbuild. */
+#ifndef ACSI_MODULE_VERSION
+#error "ACSI_MODULE_VERSION is set by kmod/Kbuild from the top-level VERSION file"
+#endif
 
 struct pci_dev;
 

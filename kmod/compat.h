@@ -3,8 +3,9 @@
  * compat.h - the one place where acs_inspect adapts to the kernel it is
  * built for.
  *
- * Each difference between the kernels the module supports (6.1 and 6.12,
- * and what is known of later ones) is a named capability here; the rest of
+ * Each difference between the kernels the module supports (Debian's 6.1
+ * and 6.12, mainline 7.2 as scripts/build-mainline.sh builds it, and what
+ * is known of others) is a named capability here; the rest of
  * the module tests only these names.  Capabilities that a header macro
  * shows are tested here; the others are probed in the kernel's headers by
  * kmod/compat.mk at build time (never by version number: distribution

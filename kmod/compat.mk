@@ -8,9 +8,9 @@
 # KUnit suites' Kbuild.
 acsi_probe = $(shell grep -qsE '$(1)' $(srctree)/$(2) && echo -DACSI_HAVE_$(3)=1)
 
-# struct genl_split_ops: do and dump of a command described separately (6.2)
+# struct genl_split_ops, separate do/dump ops (6.2+): 6.12, 7.2 have it; 6.1 not
 ccflags-y += $(call acsi_probe,^struct genl_split_ops,include/net/genetlink.h,GENL_SPLIT_OPS)
-# PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS: bridge forwards requester IDs (7.0)
+# PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS, bridge keeps requester IDs (7.0+): 7.2 only
 ccflags-y += $(call acsi_probe,PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS,include/linux/pci.h,PCI_BRIDGE_NO_ALIAS)
-# pdev->acs_capabilities: the ACS capability word cached, maybe masked (7.0)
+# pdev->acs_capabilities, ACS cap word cached, maybe masked (7.0+): 7.2 only
 ccflags-y += $(call acsi_probe,u16[[:space:]]+acs_capabilities,include/linux/pci.h,CACHED_ACS_CAPS)

@@ -5,8 +5,9 @@
 # and with the tables in shared/data/kernel-quirks, and do its C tables
 # compile?  Usage: quirks-db/check.sh [KERNEL-TREE-OR-ARCHIVE...]
 #
-# Without arguments it checks /usr/src/linux-source-6.1.tar.xz and
-# /usr/src/linux-source-6.12.tar.xz (those that exist) and the trees in
+# Without arguments it checks /usr/src/linux-source-6.1.tar.xz,
+# /usr/src/linux-source-6.12.tar.xz, Debian unstable's linux-source-7.2
+# as scripts/fetch-sid.sh leaves it (those that exist) and the trees in
 # $QUIRKS_TREES (default $QUIRKS_CACHE/trees, see export-tree.sh).  The
 # few files needed are extracted once into $QUIRKS_CACHE
 # (/var/cache/acsexplain/quirks-db).
@@ -38,8 +39,10 @@ tally() {
 }
 
 if [ $# -eq 0 ]; then
+	sid=${ACSX_SID_CACHE:-/var/cache/acsexplain/sid}/root/linux-source-7.2
 	for t in /usr/src/linux-source-6.1.tar.xz \
-		 /usr/src/linux-source-6.12.tar.xz; do
+		 /usr/src/linux-source-6.12.tar.xz \
+		 "$sid/usr/src/linux-source-7.2.tar.xz"; do
 		if [ -e "$t" ]; then
 			set -- "$@" "$t"
 		else

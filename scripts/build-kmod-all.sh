@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build kmod/acs_inspect.ko with W=1 for every Debian kernel whose headers
-# are installed (/usr/src/linux-headers-*-amd64), or for the releases given
-# as arguments.  Each build runs in its own copy of the sources
+# are installed (/usr/src/linux-headers-*-amd64) and for the mainline kernel
+# of scripts/build-mainline.sh once it is built, or for the releases given
+# as arguments ("mainline" names the latter).  Each build runs in its own copy of the sources
 # (build/kmod-src/<release>/) so builds never clobber each other; the result
 # goes to build/kmod/<release>/acs_inspect.ko for the VM test bed.
 # Any compiler or modpost warning fails the build.
@@ -14,14 +15,30 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-2}
 
+# The mainline kernel is built here, not installed: its build tree serves
+# as headers.
+mainline_rel=$("$top/scripts/build-mainline.sh" --release 2>/dev/null) || mainline_rel=
+mainline_kdir=${ACSX_MAINLINE_CACHE:-/var/cache/acsexplain/mainline}/build
+
 if [ $# -gt 0 ]; then
-	releases="$*"
+	releases=
+	for rel in "$@"; do
+		if [ "$rel" = mainline ]; then
+			[ -n "$mainline_rel" ] || {
+				echo "build-kmod-all: mainline: no kernel built (scripts/build-mainline.sh)" >&2
+				exit 2
+			}
+			rel=$mainline_rel
+		fi
+		releases="$releases $rel"
+	done
 else
 	releases=
 	for d in /usr/src/linux-headers-*-amd64; do
 		[ -f "$d/Makefile" ] || continue
 		releases="$releases ${d#/usr/src/linux-headers-}"
 	done
+	releases="$releases $mainline_rel"
 fi
 if [ -z "$releases" ]; then
 	echo "build-kmod-all: no /usr/src/linux-headers-*-amd64 found (apt-get install linux-headers-amd64)" >&2
@@ -32,6 +49,7 @@ status=0
 for rel in $releases; do
 	kdir=/lib/modules/$rel/build
 	[ -f "$kdir/Makefile" ] || kdir=/usr/src/linux-headers-$rel
+	[ "$rel" != "$mainline_rel" ] || kdir=$mainline_kdir
 	if [ ! -f "$kdir/Makefile" ]; then
 		echo "build-kmod-all: $rel: no kernel headers" >&2
 		status=1
@@ -45,7 +63,8 @@ for rel in $releases; do
 	rm -f "$out/acs_inspect.ko"
 	mkdir -p "$src/kmod" "$src/include/uapi/linux" "$out"
 	cp "$top"/kmod/Kbuild "$top"/kmod/compat.mk "$top"/kmod/*.c "$top"/kmod/*.h "$src/kmod/"
-	cp "$top/include/uapi/linux/acs_inspect.h" "$src/include/uapi/linux/"
+	cp "$top"/include/uapi/linux/*.h "$src/include/uapi/linux/"
+	cp "$top/VERSION" "$src/"
 	echo 'obj-m += kmod/' > "$src/Kbuild"
 
 	log=$src/build.log

@@ -38,17 +38,24 @@ part() { # part NAME COMMAND...
 # run a command and keep its exit status where part() can read it
 st() { "$@"; echo $? >"$L/.rc"; }
 
+# The mainline test kernel (7.2) first: the module, the bed and KUnit use it.
+part mainline st sh -c 'scripts/build-mainline.sh && echo "mainline: 1 passed, 0 failed"'
 part build st sh -c 'make -s user && scripts/build-kmod-all.sh && echo "build: 1 passed, 0 failed"'
 part checkpatch st scripts/checkpatch.sh
+part ynl st scripts/ynl-gen.sh
 part user st tests/user/run.sh
 part quirks st quirks-db/check.sh
 part realhw st tests/user/realhw.sh
 part fuzz st tests/user/fuzz/run.sh 0
-part kunit st tests/kunit/run.sh
+part kunit st tests/kunit/kernels.sh
 part vm st tests/vm/run.sh --all
 part vm-selftest st tests/vm/selftest.sh
+part install st tests/install/run.sh
+part packages st tests/install/packages.sh
 part bench st sh -c 'tests/user/bench.sh && echo "bench: 1 passed, 0 failed"'
 
+# What ran on which kernel: the parts' "NAME[KERNEL]: ..." lines.
+grep -hE '^[a-z-]+\[[^]]+\]: [0-9]+ passed, [0-9]+ failed' "$L"/*.log 2>/dev/null
 echo "make check took $(( $(date +%s) - start )) s"
 [ -n "$parts_failed" ] && echo "failed parts:$parts_failed"
 echo "check: $tp passed, $tf failed"

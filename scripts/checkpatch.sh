@@ -29,7 +29,7 @@ fi
 
 cd "$top"
 # Sources only: an in-tree build leaves the generated acs_inspect.mod.c.
-files=$(ls kmod/*.c kmod/*.h include/uapi/linux/acs_inspect.h |
+files=$(ls kmod/*.c kmod/*.h include/uapi/linux/acs_inspect.h include/uapi/linux/acs_inspect_addr.h |
 	grep -v -e '\.mod\.c$')
 cp="perl $tree/scripts/checkpatch.pl --strict --no-tree --terse --show-types"
 

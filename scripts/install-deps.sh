@@ -8,11 +8,12 @@
 # whose headers are also in the archive.
 set -eu
 
-PKGS="build-essential pkg-config python3 python3-yaml kmod cpio xz-utils
+PKGS="build-essential pkg-config python3 python3-yaml python3-jsonschema kmod cpio xz-utils
  rsync bc flex bison libelf-dev libssl-dev dwarves
  libnl-genl-3-dev libnl-3-dev libpci-dev libjson-c-dev pciutils
  qemu-system-x86 busybox-static clang-14 libclang-rt-14-dev libvirt-clients
- linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12"
+ linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
+ dkms dh-dkms debhelper lintian bash-completion"
 
 missing() {
 	for p in $PKGS; do

@@ -75,6 +75,7 @@ static int usage(void)
 	       "  -a, --all            explain every group\n"
 	       "  -j, --json           JSON output (schema %s)\n"
 	       "      --no-color       no colours (default: colours on a terminal)\n"
+	       "      --color          colours even when not on a terminal\n"
 	       "  -s, --source SRC     auto (default), netlink (acs_inspect module), sysfs\n"
 	       "  -f, --from FILE      facts from a snapshot, lspci -xxxx dump or lspci -vvv text\n"
 	       "  -g, --groups FILE    a group listing to compare with (find /sys/kernel/iommu_groups -type l)\n"

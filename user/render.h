@@ -14,7 +14,7 @@
 #include "analysis.h"
 
 #ifndef ACSEXPLAIN_VERSION
-#define ACSEXPLAIN_VERSION "0.1.0"
+#error "ACSEXPLAIN_VERSION is set by user/Makefile from the top-level VERSION file"
 #endif
 
 /* The --json schema (Documentation/json-schema.md). */

@@ -220,8 +220,12 @@ int ax_gather(struct ax_machine *m, const char *source, const char *path,
 		 */
 		ax_machine_note(m, "%s; facts from sysfs instead", err);
 	} else {
+		char hint[256];
+
+		ax_module_hint("/lib/modules", NULL, hint, sizeof(hint));
 		ax_machine_note(m,
-				"acs_inspect module not loaded (modprobe acs_inspect): facts from sysfs, DMA aliases inferred");
+				"acs_inspect module not loaded (%s): facts from sysfs, DMA aliases inferred",
+				hint);
 	}
 	return load_sysfs(m, NULL, err, errlen);
 }

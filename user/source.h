@@ -220,7 +220,7 @@ const char *ax_nl_origin_name(int origin);
  */
 
 #ifndef ACSEXPLAIN_VERSION
-#define ACSEXPLAIN_VERSION "0.1.0"
+#error "ACSEXPLAIN_VERSION is set by user/Makefile from the top-level VERSION file"
 #endif
 
 #define AX_SNAP_FORMAT "acsexplain-snapshot"
@@ -315,5 +315,16 @@ int ax_sysfs_slot_apply(struct ax_machine *m, const char *name,
  */
 int ax_host_facts(struct ax_machine *m, const char *root);
 
+/*
+ * src/module_hint.c: what to tell a user whose acs_inspect module is not
+ * loaded.  "modprobe acs_inspect" works only once the module is installed
+ * for the running kernel (DKMS puts it in /lib/modules/REL/updates/dkms).
+ * Writes the hint for kernel release rel into buf: "modprobe acs_inspect"
+ * when moddir/rel/modules.dep lists acs_inspect.ko (what modprobe reads),
+ * otherwise how to install it.  moddir is "/lib/modules" except in tests;
+ * rel NULL means the running kernel.  Returns true when it is installed.
+ */
+bool ax_module_hint(const char *moddir, const char *rel, char *buf,
+		    size_t len);
 
 #endif

@@ -28,6 +28,7 @@
 #include <netlink/netlink.h>
 
 #include <linux/acs_inspect.h>
+#include <linux/acs_inspect_addr.h>
 #include <linux/netlink.h>
 
 #ifndef SOL_NETLINK

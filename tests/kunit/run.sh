@@ -165,6 +165,7 @@ for f in "$TOP"/kmod/Kbuild "$TOP"/kmod/*.c "$TOP"/kmod/*.h "$TOP"/kmod/*.mk; do
 	[ -e "$f" ] && ln -s "$f" "$STRESSDIR/kmod/"
 done
 ln -sfn "$TOP/include" "$STRESSDIR/include"
+ln -sfn "$TOP/VERSION" "$STRESSDIR/VERSION"
 (cd "$SRC" && "${KMAKE[@]}" M="$STRESSDIR/kmod" modules \
 	>"$CACHE/acs_inspect-build.log" 2>&1) || {
 	cat "$CACHE/acs_inspect-build.log" >&2

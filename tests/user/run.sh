@@ -17,6 +17,7 @@ make -s -C user SAN=1 lib >/dev/null || { echo "user: sanitizer build failed"; e
 make -s -C user SAN=1 >/dev/null || { echo "user: sanitizer build failed"; exit 1; }
 
 CFLAGS="-std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iuser -Iinclude
+ -DACSEXPLAIN_VERSION=\"$(cat VERSION)\"
  -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
  $(pkg-config --cflags libnl-genl-3.0 libpci json-c)"
 LIBS="build/user-san/libacsexplain.a $(pkg-config --libs libnl-genl-3.0 libpci json-c)"

@@ -33,8 +33,14 @@ TOPO_DIR = os.path.join(HERE, "topologies")
 BUILD = os.path.join(ROOT, "build", "vm")
 FIXTURES = os.path.join(ROOT, "tests", "user", "fixtures", "vm")
 
-# Short kernel names the bed knows, mapped to installed Debian releases.
-KERNELS = {"6.1": "6.1.0-*-amd64", "6.12": "6.12.*+deb12-amd64"}
+# Short kernel names the bed knows, mapped to installed Debian releases;
+# MAINLINE is the kernel scripts/build-mainline.sh builds from Debian
+# unstable's linux-source-7.2 into its cache.
+MAINLINE = "mainline"
+KERNELS = {"6.1": "6.1.0-*-amd64", "6.12": "6.12.*+deb12-amd64",
+           "7.2": MAINLINE}
+MAINLINE_CACHE = os.environ.get("ACSX_MAINLINE_CACHE",
+                                "/var/cache/acsexplain/mainline")
 
 # Capture name in the log -> fixture file name.
 FIXTURE_FILES = {
@@ -51,7 +57,18 @@ GUEST_EXPECTATIONS = {"expect-same-group", "expect-own-group",
                       "expect-diff-group", "expect-exists",
                       "expect-no-groups", "expect-has-groups"}
 GUEST_KEYS = {"sriov_vfs", "name", "demo", "bench-min-ratio",
-              "stress"} | GUEST_EXPECTATIONS
+              "stress", "ynl-cli", "ynl-spec"} | GUEST_EXPECTATIONS
+
+# The kernel's YNL CLI and the family's spec, run in guests that get the
+# host's root (topology key host-root).
+# From the tree scripts/build-mainline.sh extracts, or the YNL tools alone
+# that scripts/ynl-gen.sh extracts without it.
+YNL_CLI = next((p for p in (
+    os.path.join(MAINLINE_CACHE, d, "linux-source-7.2", "tools", "net",
+                 "ynl", "pyynl", "cli.py") for d in ("", "ynl-tools"))
+    if os.path.exists(p)), None)
+YNL_SPEC = os.path.join(ROOT, "Documentation", "netlink", "specs",
+                        "acs_inspect.yaml")
 
 print_lock = threading.Lock()
 
@@ -90,6 +107,7 @@ class Topology:
         self.expect_reasons = []
         self.groups_as = None
         self.kernels = None
+        self.host_root = False
         self.extra = ""     # lines the runner adds for the guest (demo)
         with open(path) as f:
             self.text = f.read()
@@ -125,6 +143,11 @@ class Topology:
                 self.devices.append(val)
             elif key == "kernels":
                 self.kernels = val.split()
+            elif key == "host-root":
+                if val != "ro":
+                    raise UsageError("%s:%d: host-root: ro (the only mode)"
+                                     % (path, n))
+                self.host_root = True
             elif key == "hotplug":
                 parts = val.split()
                 if len(parts) != 3:
@@ -163,7 +186,10 @@ class Topology:
                     continue
                 line = m.group(1) + ":" + m.group(3)
             out.append(line)
-        return "\n".join(out) + "\nname: %s\n%s" % (self.name, self.extra)
+        extra = self.extra
+        if self.host_root:
+            extra += "ynl-cli: %s\nynl-spec: %s\n" % (YNL_CLI, YNL_SPEC)
+        return "\n".join(out) + "\nname: %s\n%s" % (self.name, extra)
 
     def qemu_args(self, log, monitor):
         machine = "q35"
@@ -182,6 +208,10 @@ class Topology:
             args += ["-device", "amd-iommu"]
         for d in self.devices:
             args += ["-device", d]
+        if self.host_root:
+            # virtio-9p-pci on the root bus: one more device in the guest.
+            args += ["-virtfs", "local,path=/,mount_tag=hostroot,"
+                     "security_model=none,readonly=on"]
         return args
 
     def cmdline(self):
@@ -209,12 +239,22 @@ def load_topologies(names):
 
 
 def resolve_kernel(short):
+    """(release, kernel image) of short name SHORT."""
+    if KERNELS[short] == MAINLINE:
+        p = subprocess.run([os.path.join(ROOT, "scripts", "build-mainline.sh"),
+                            "--release"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise HostError(p.stderr.strip() or "no %s kernel" % short)
+        rel = p.stdout.strip()
+        return rel, os.path.join(MAINLINE_CACHE, "build", "arch", "x86",
+                                 "boot", "bzImage")
     rels = sorted(os.path.basename(p)[len("vmlinuz-"):] for p in
                   glob.glob("/boot/vmlinuz-" + KERNELS[short]))
     if not rels:
         raise HostError("no installed kernel matches %s (/boot/vmlinuz-%s)"
                         % (short, KERNELS[short]))
-    return rels[-1]
+    return rels[-1], "/boot/vmlinuz-" + rels[-1]
 
 
 def build_initramfs(rel):
@@ -274,12 +314,13 @@ def monitor_cmd(sock_path, cmd):
 
 class Run:
     def __init__(self, topo, kshort, rel, initramfs, timeout, keep, workdir,
-                 demo=False):
+                 demo=False, image=None):
         self.demo = demo
         self.write_fixtures = True
         self.topo = topo
         self.kshort = kshort
         self.rel = rel
+        self.image = image or "/boot/vmlinuz-" + rel
         self.initramfs = initramfs
         self.timeout = timeout
         self.keep = keep
@@ -330,7 +371,7 @@ class Run:
                 pass
         mon = os.path.join(self.dir, "monitor.sock")
         args = self.topo.qemu_args(self.log, mon)
-        args += ["-kernel", "/boot/vmlinuz-" + self.rel, "-initrd", run_cpio,
+        args += ["-kernel", self.image, "-initrd", run_cpio,
                  "-append", self.topo.cmdline()]
         with open(os.path.join(self.dir, "qemu-cmd.txt"), "w") as f:
             f.write(" ".join(shlex.quote(a) for a in args) + "\n")
@@ -429,6 +470,8 @@ class Run:
             return
         if self.save_fixtures(self.write_fixtures):
             self.check_tool()
+            if self.topo.host_root:
+                self.check_ynl()
 
     def save_fixtures(self, write):
         missing = [c for c in FIXTURE_FILES if c not in self.captures]
@@ -469,6 +512,100 @@ class Run:
                 self.add("snapshot", "PASS", "snapshot-module.json saved")
         self.add("capture", "PASS", "fixtures in " + os.path.relpath(d, ROOT))
         return True
+
+    def ynl_json(self, cap):
+        """The parsed output of the guest's YNL CLI run CAP, or None (and a
+        failure) when it did not run or printed no JSON."""
+        if cap not in self.captures:
+            self.add(cap, "FAIL", "the guest did not run the YNL CLI")
+            return None
+        body, rc = self.captures[cap]
+        if rc != 0:
+            self.add(cap, "FAIL", "cli.py exited %d: %s" % (
+                rc, " ".join(body.strip().splitlines()[-2:])))
+            return None
+        try:
+            return json.loads(body)
+        except ValueError as e:
+            self.add(cap, "FAIL", "no JSON from cli.py: %s" % e)
+            return None
+
+    def check_ynl(self):
+        """The family driven by the kernel's YNL CLI from the spec: its
+        answers must be the kernel's (sysfs groups, lspci's devices)."""
+        kgroups = self.kernel_groups()
+        devices = self.devices_seen()
+
+        def addr(m):
+            return "%04x:%02x:%02x.%d" % (m["domain"], m["bus"],
+                                          m["devfn"] >> 3, m["devfn"] & 7)
+
+        info = self.ynl_json("ynl-info")
+        if info is not None:
+            if info.get("device-count") == len(devices):
+                self.add("ynl-info", "PASS", "get-info: %d devices, "
+                         "module %s" % (len(devices),
+                                        info.get("module-version")))
+            else:
+                self.add("ynl-info", "FAIL", "device-count %s, lspci lists "
+                         "%d" % (info.get("device-count"), len(devices)))
+        dump = self.ynl_json("ynl-dump")
+        if dump is not None:
+            problems = []
+            try:
+                got = {addr(m): m.get("iommu-group") for m in dump}
+            except (KeyError, TypeError) as e:
+                got = {}
+                problems.append("reply without address: %s" % e)
+            if set(got) != devices:
+                problems.append("devices differ from lspci: missing %s, "
+                                "extra %s" % (sorted(devices - set(got)),
+                                              sorted(set(got) - devices)))
+            for a, g in sorted(got.items()):
+                if g != kgroups.get(a):
+                    problems.append("%s iommu-group %s, sysfs %s"
+                                    % (a, g, kgroups.get(a)))
+            if problems:
+                self.add("ynl-dump", "FAIL", "; ".join(problems[:4]))
+            else:
+                self.add("ynl-dump", "PASS", "dump get-device: %d devices, "
+                         "groups as in sysfs" % len(got))
+        m = re.search(r"^ACSX-YNL-ADDR (\S+)", self.read_log(), re.M)
+        want = m.group(1) if m else None
+        one = self.ynl_json("ynl-get")
+        if one is not None:
+            if want and addr(one) == want and \
+                    one.get("iommu-group") == kgroups.get(want):
+                self.add("ynl-get", "PASS", "do get-device %s: group %s"
+                         % (want, one.get("iommu-group")))
+            else:
+                self.add("ynl-get", "FAIL", "asked %s, got %s group %s "
+                         "(sysfs %s)" % (want, addr(one),
+                                         one.get("iommu-group"),
+                                         kgroups.get(want)))
+        path = self.ynl_json("ynl-path")
+        if path is not None:
+            hops = path.get("hop") or []
+            if path.get("hop-count") == len(hops) and hops and \
+                    addr(hops[0]) == want:
+                self.add("ynl-path", "PASS", "do get-path %s: %s" % (
+                    want, " -> ".join(addr(h) for h in hops)))
+            else:
+                self.add("ynl-path", "FAIL", "hop-count %s, %d hops, first "
+                         "%s (asked %s)" % (path.get("hop-count"), len(hops),
+                                            addr(hops[0]) if hops else None,
+                                            want))
+        pol = self.ynl_json("ynl-policy")
+        if pol is not None:
+            # The attributes the kernel accepts for do get-device are
+            # exactly those the spec's request lists.
+            names = sorted(pol) if isinstance(pol, dict) else pol
+            if sorted(names) == ["bus", "devfn", "domain"]:
+                self.add("ynl-policy", "PASS", "kernel policy of "
+                         "get-device: %s" % ", ".join(names))
+            else:
+                self.add("ynl-policy", "FAIL", "kernel policy of "
+                         "get-device: %s, spec: bus, devfn, domain" % names)
 
     def kernel_groups(self, body=None):
         groups = {}
@@ -604,8 +741,9 @@ class Run:
                 ", %d reasons right" % len(reasons) if reasons else ""))
 
 
-def demo(topo, kshort, rel, img, a, logdir):
-    r = Run(topo, kshort, rel, img, a.timeout, a.keep, logdir, demo=True)
+def demo(topo, kshort, rel, img, a, logdir, image):
+    r = Run(topo, kshort, rel, img, a.timeout, a.keep, logdir, demo=True,
+            image=image)
     r.boot()
     for check, verdict, detail in r.results:
         if verdict == "FAIL":
@@ -629,7 +767,7 @@ def main():
         description="Boot Debian kernels in QEMU (TCG) on the topologies in "
         "tests/vm/topologies and run the checks inside the guest.")
     ap.add_argument("--kernel", default="all",
-                    help="6.1, 6.12 or all (default all)")
+                    help="%s or all (default all)" % ", ".join(KERNELS))
     ap.add_argument("--all", action="store_true",
                     help="every topology (the default when none is named)")
     ap.add_argument("--keep", action="store_true",
@@ -656,20 +794,25 @@ def main():
         elif a.kernel in KERNELS:
             kshorts = [a.kernel]
         else:
-            raise UsageError("unknown kernel '%s' (6.1, 6.12 or all)" % a.kernel)
+            raise UsageError("unknown kernel '%s' (%s or all)"
+                             % (a.kernel, ", ".join(KERNELS)))
         if a.all and a.topology:
             raise UsageError("--all and topology names exclude each other")
         if a.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         topos = load_topologies(a.topology)
+        if any(t.host_root for t in topos) and YNL_CLI is None:
+            raise HostError("no YNL CLI in %s (scripts/build-mainline.sh or "
+                            "scripts/ynl-gen.sh extracts it)" % MAINLINE_CACHE)
         if a.demo is not None:
             if len(topos) != 1 or len(kshorts) != 1:
                 raise UsageError("--demo needs one topology and one --kernel")
             topos[0].extra = "demo: %s\n" % a.demo
-        rels = {k: resolve_kernel(k) for k in kshorts}
+        rels, images = {}, {}
         for k in kshorts:
-            if not os.path.exists("/boot/vmlinuz-" + rels[k]):
-                raise HostError("missing /boot/vmlinuz-" + rels[k])
+            rels[k], images[k] = resolve_kernel(k)
+            if not os.path.exists(images[k]):
+                raise HostError("missing " + images[k])
         imgs = {k: build_initramfs(rels[k]) for k in kshorts}
     except UsageError as e:
         print("vm: %s" % e, file=sys.stderr)
@@ -681,8 +824,9 @@ def main():
     logdir = os.path.join(BUILD, "runs")
     if a.demo is not None:
         return demo(topos[0], kshorts[0], rels[kshorts[0]],
-                    imgs[kshorts[0]], a, logdir)
-    runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir)
+                    imgs[kshorts[0]], a, logdir, images[kshorts[0]])
+    runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir,
+                image=images[k])
             for k in kshorts for t in topos
             if t.kernels is None or k in t.kernels]
     for r in runs:
@@ -728,6 +872,14 @@ def main():
     allv = [x[1] for r in runs for x in r.results]
     npass, nfail, nskip = (allv.count(v) for v in ("PASS", "FAIL", "SKIP"))
     say("(%.0f s)" % (time.time() - start))
+    # Per kernel, for make check's summary.
+    for k in kshorts:
+        kv = [x[1] for r in runs if r.kshort == k for x in r.results]
+        nb = len([r for r in runs if r.kshort == k])
+        say("vm[%s]: %d passed, %d failed%s (%s, %d boots)" % (
+            k, kv.count("PASS"), kv.count("FAIL"),
+            ", %d skipped" % kv.count("SKIP") if kv.count("SKIP") else "",
+            rels[k], nb))
     say("vm: %d passed, %d failed%s" % (
         npass, nfail, ", %d skipped" % nskip if nskip else ""))
     return 1 if nfail else 0

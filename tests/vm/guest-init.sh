@@ -314,6 +314,45 @@ if [ $client = yes ]; then
 	fi
 fi
 
+# The module driven from its YAML spec by the kernel's own YNL CLI
+# (tools/net/ynl/pyynl/cli.py), run by the host's python3: the host's root
+# is shared read-only over virtio-9p (topology key host-root).  The host
+# compares the answers with the kernel's groups.
+ynl_cli=$(topo_lines ynl-cli)
+if [ -n "$ynl_cli" ]; then
+	if [ $module = no ]; then
+		result ynl SKIP "acs_inspect not loaded"
+	elif mkdir -p /host && mount -t 9p -o trans=virtio,version=9p2000.L,ro \
+		hostroot /host 2>/tmp/9p.err; then
+		# The guest's own /proc and /dev, not the host's seen through 9p.
+		mount -t proc proc /host/proc
+		mount -t devtmpfs devtmpfs /host/dev
+		ynl() {
+			chroot /host /usr/bin/python3 "$ynl_cli" --no-schema \
+				--spec "$(topo_lines ynl-spec)" "$@"
+		}
+		capture ynl-info ynl --do get-info --output-json
+		capture ynl-dump ynl --dump get-device --output-json
+		# One device by address, and the path up from the last device
+		# (an endpoint: q35 puts the host bridge first).
+		last=$(ls /sys/bus/pci/devices | tail -n 1)
+		dom=$((0x${last%%:*}))
+		rest=${last#*:}
+		bus=$((0x${rest%%:*}))
+		dev=${rest#*:}
+		devfn=$(((0x${dev%.*} << 3) | ${dev#*.}))
+		addr="{\"domain\": $dom, \"bus\": $bus, \"devfn\": $devfn}"
+		echo "ACSX-YNL-ADDR $last"
+		capture ynl-get ynl --do get-device --json "$addr" --output-json
+		capture ynl-path ynl --do get-path --json "$addr" --output-json
+		# The kernel's policy for get-device, as the family reports it.
+		capture ynl-policy ynl --policy --do get-device --output-json
+		umount /host/dev /host/proc /host
+	else
+		result ynl FAIL "mount 9p hostroot: $(cat /tmp/9p.err)"
+	fi
+fi
+
 # Captures: the offline inputs of the tool's tests, saved by the host.
 capture uname uname -r
 capture cmdline cat /proc/cmdline

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh RELEASE - build the test bed's guest initramfs for one
-# Debian kernel release into build/vm/initramfs-RELEASE.cpio.gz and print
+# Debian kernel release (or the mainline kernel of scripts/build-mainline.sh,
+# whose drivers are built in) into build/vm/initramfs-RELEASE.cpio.gz and print
 # its path.  The image holds busybox, the /init that runs the checks
 # (guest-init.sh), the driver modules the topologies need (decompressed, with
 # their dependencies, in load order), the host's lspci with its libraries and
 # pci.ids, and, when they have been built, build/kmod/RELEASE/acs_inspect.ko
-# and user/acsexplain.  The image is rebuilt only when one of those inputs
+# and user/acsexplain (ACSI_KO and ACSEXPLAIN pick others, see below).  The image is rebuilt only when one of those inputs
 # changed (a hash of them is kept next to it).
 #
 # Exit codes: 0 built or up to date, 2 usage error, 3 missing host input.
@@ -28,28 +29,53 @@ stamp="$out/initramfs-$rel.inputs"
 
 # Drivers the topologies use; everything else the bed needs is built in.
 DRIVERS="nvme e1000e e1000"
+# For the host's root over virtio-9p (topology key host-root); loaded too,
+# but only topologies that use them check for them.
+HOSTFS="virtio_pci 9pnet_virtio 9p"
 
 die() {
 	echo "mkinitramfs: $*" >&2
 	exit 3
 }
 
-[ -d "/lib/modules/$rel/kernel" ] || die "no modules for $rel in /lib/modules/$rel"
+# The mainline kernel (scripts/build-mainline.sh) has the drivers built in.
+builtin=no
+if [ ! -d "/lib/modules/$rel/kernel" ]; then
+	[ "$rel" = "$("$root/scripts/build-mainline.sh" --release 2>/dev/null)" ] ||
+		die "no modules for $rel in /lib/modules/$rel"
+	builtin=yes
+fi
 [ -x /bin/busybox ] || die "busybox-static is not installed (/bin/busybox)"
 LSPCI=$(command -v lspci) || die "lspci (pciutils) is not installed"
 PCIIDS=/usr/share/misc/pci.ids
 [ -r "$PCIIDS" ] || die "$PCIIDS missing (pciutils/pci.ids)"
 
-kmod_ko="$root/build/kmod/$rel/acs_inspect.ko"
+# ACSI_KO=installed takes the module modprobe would load for RELEASE (e.g.
+# the one DKMS installed in /lib/modules/RELEASE/updates/dkms); ACSI_KO=path
+# another build, with %r standing for the release.
+case ${ACSI_KO:-} in
+"") kmod_ko="$root/build/kmod/$rel/acs_inspect.ko" ;;
+installed)
+	kmod_ko=$(modinfo -k "$rel" -n acs_inspect 2>/dev/null) ||
+		die "ACSI_KO=installed: acs_inspect is not installed for $rel"
+	;;
+*)
+	kmod_ko=$(printf '%s' "$ACSI_KO" | sed "s/%r/$rel/g")
+	[ -f "$kmod_ko" ] || die "ACSI_KO: no $kmod_ko"
+	;;
+esac
 # ACSEXPLAIN=path tests another build of the tool (e.g. the ASan one).
 tool=${ACSEXPLAIN:-$root/user/acsexplain}
 uapi="$root/include/uapi/linux/acs_inspect.h"
 client="$out/acsi-client"
 
 # Modules in load order, dependencies first, each once.
-modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS |
-	awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
-	die "modprobe cannot resolve $DRIVERS for $rel"
+modlist=
+if [ $builtin = no ]; then
+	modlist=$(modprobe -S "$rel" --show-depends -a $DRIVERS $HOSTFS |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
+		die "modprobe cannot resolve $DRIVERS $HOSTFS for $rel"
+fi
 
 # The inputs whose change must rebuild the image.
 inputs() {
@@ -119,7 +145,13 @@ done
 echo $DRIVERS >"$r/lib/modules/$rel/drivers"
 
 if [ -f "$kmod_ko" ]; then
-	cp "$kmod_ko" "$r/lib/modules/$rel/extra/acs_inspect.ko"
+	# decompressed like the drivers (DKMS compresses for some kernels)
+	case $kmod_ko in
+	*.ko.xz) xz -dc "$kmod_ko" ;;
+	*.ko.zst) zstd -qdc "$kmod_ko" ;;
+	*.ko.gz) gzip -dc "$kmod_ko" ;;
+	*) cat "$kmod_ko" ;;
+	esac >"$r/lib/modules/$rel/extra/acs_inspect.ko"
 fi
 if [ -f "$kmod_ko" ] && [ -x "$client" ]; then
 	copy_prog "$client"

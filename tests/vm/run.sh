@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel 6.1|6.12|all] [--all | TOPOLOGY...] [--keep] [-v]
-# Boot Debian's kernels under QEMU (TCG) on the topologies in
+# run.sh [--kernel 6.1|6.12|7.2|all] [--all | TOPOLOGY...] [--keep] [-v]
+# Boot Debian's kernels and the mainline kernel (scripts/build-mainline.sh)
+# under QEMU (TCG) on the topologies in
 # tests/vm/topologies and check the IOMMU groups, acs_inspect and acsexplain
 # inside the guest.  Prints "vm: N passed, N failed[, N skipped]"; exits 1
 # on any failure, 2 on a usage error, 3 when a host input is missing.

@@ -23,6 +23,7 @@
 #include <netlink/netlink.h>
 
 #include <uapi/linux/acs_inspect.h>
+#include <uapi/linux/acs_inspect_addr.h>
 
 #include "source.h"
 
@@ -204,13 +205,18 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 		return AX_NL_EPERM;
 	}
 	if (c->family < 0) {
-		if (c->family == -NLE_OBJ_NOTFOUND)
+		char hint[256];
+
+		if (c->family == -NLE_OBJ_NOTFOUND) {
+			ax_module_hint("/lib/modules", NULL, hint, sizeof(hint));
 			snprintf(err, errlen,
-				 "acs_inspect: generic netlink family not found: module not loaded (modprobe acs_inspect)");
-		else
+				 "acs_inspect: generic netlink family not found: module not loaded (%s)",
+				 hint);
+		} else {
 			snprintf(err, errlen,
 				 "acs_inspect: resolving the family: %s",
 				 nl_geterror(c->family));
+		}
 		ctx_close(c);
 		return c->family == -NLE_OBJ_NOTFOUND ? AX_NL_ENOMODULE :
 							 AX_NL_EIO;

@@ -41,7 +41,7 @@ fi
 PKGS="libnl-genl-3.0 libpci json-c"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CFLAGS="-O1 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
--DACSEXPLAIN_VERSION=\"0.1.0\" -I$TOP/include -I$TOP/user \
+-DACSEXPLAIN_VERSION=\"$(cat "$TOP/VERSION")\" -I$TOP/include -I$TOP/user \
 $(pkg-config --cflags $PKGS)"
 LIBS=$(pkg-config --libs $PKGS)
 OBJ=$WORK/obj

@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check's kunit part: the suites on Debian's 6.1 (run.sh: module
+# loaded in a busybox VM, with the acsi-stress stage) and on mainline 7.2
+# (mainline.sh: kunit.py).  Prints "kunit[KERNEL]: N passed, N failed" per
+# kernel and the sum as "kunit: N passed, N failed"; exits 1 if either
+# failed.
+here=$(cd "$(dirname "$0")" && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+
+"$here/run.sh" 2>&1 | tee "$log"
+grep -q "^kunit: [0-9]* passed" "$log" || echo "kunit: 0 passed, 1 failed" >>"$log"
+grep -q '^kunit: [0-9]* passed, 0 failed' "$log" || status=1
+l61=$(grep '^kunit: [0-9]* passed' "$log" | tail -n 1 | sed 's/^kunit:/kunit[6.1]:/')
+
+"$here/mainline.sh" 2>&1 | tee "$log"
+grep -q '^kunit\[7.2\]: [0-9]* passed, 0 failed' "$log" || status=1
+l72=$(grep '^kunit\[7.2\]: [0-9]* passed' "$log" | tail -n 1)
+[ -n "$l72" ] || l72="kunit[7.2]: 0 passed, 1 failed"
+
+echo "$l61"
+echo "$l72"
+p=0 f=0
+for l in "$l61" "$l72"; do
+	p=$((p + $(echo "$l" | sed -E 's/.*: ([0-9]+) passed.*/\1/')))
+	f=$((f + $(echo "$l" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+done
+echo "kunit: $p passed, $f failed"
+exit $status
