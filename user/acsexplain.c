@@ -199,7 +199,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->target) {
 		if (ax_selector_parse(o->target, &o->rq.target))
 			return fail(AX_EXIT_USAGE,
-				    "malformed device '%s': use 0000:07:00.1, 07:00.1 or vendor:device like 8086:15b7",
+				    "malformed device '%s': use 0000:07:00.1, 07:00.1, a whole device 0000:07:00, or vendor:device like 8086:15b7",
 				    o->target);
 		o->rq.has_target = true;
 		o->rq.target_text = o->target;
@@ -269,6 +269,11 @@ static int facts(struct ax_machine *m, const struct opts *o)
 		return fail(AX_EXIT_INPUT, "%s", err);
 	ax_fill_names(m);
 	ax_machine_infer_ports(m);
+	/* what only the machine itself shows: its slots, the console GPU,
+	 * what the host runs on (network, root filesystem)
+	 */
+	if (!o->from)
+		ax_host_facts(m, NULL);
 	if (o->groups) {
 		ret = ax_apply_groups_file(m, o->groups, err, sizeof(err));
 		if (ret)

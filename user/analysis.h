@@ -170,6 +170,219 @@ uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 			       const struct ax_dev *d,
 			       const struct ax_profile *p);
 
+/*
+ * The advice (analysis/assign.c): what a VFIO user can do with a device, as an expert would
+ * answer: the verdict first (can it be passed through, with what), the
+ * device's functions elsewhere, who is at fault when the group is shared,
+ * and the remedies that can actually be done on this machine.  Pure: it
+ * reads the facts, the derivation and the groups, and prints nothing.
+ */
+
+/* The verdict vocabulary, the same in text and JSON (ax_verdict_name). */
+enum ax_verdict {
+	AX_V_ALONE,		/* the group holds only this device */
+	AX_V_OWN_DEVICE,	/* else only its own functions (and bridges) */
+	AX_V_WITH_BRIDGES,	/* else only bridges */
+	AX_V_SHARED,		/* another device's function is in it */
+	AX_V_NO_GROUPS,		/* IOMMU off, or no groups listed or derivable */
+	AX_V_UNKNOWN,		/* facts missing (e.g. report taken without root) */
+};
+
+enum ax_remedy_kind {
+	AX_RM_MOVE,		/* another slot, behind ports that isolate */
+	AX_RM_BIOS,		/* a firmware setup option */
+	AX_RM_CONFIG_ACS,	/* pci=config_acs= (6.11+) / drop disable_acs_redir */
+	AX_RM_KERNEL,		/* a kernel release with the quirk */
+	AX_RM_OVERRIDE,		/* the out-of-tree ACS override patch */
+	AX_RM_ASSIGN_GROUP,	/* pass every member of the group together */
+};
+
+/*
+ * The groups advice rests on: the kernel's own where the facts hold them
+ * (VFIO enforces those, override or not), else the derivation's.
+ */
+struct ax_advice_cache;
+
+struct ax_grouping {
+	int *of;		/* per device: group key, or AX_GROUP_NONE */
+	bool kernel;		/* keys are the kernel's group numbers */
+	/* the facts list no groups and the derivation rests on them alone */
+	bool derived;
+	/* what ax_assign() computes once per machine (members by group,
+	 * slot candidates, what-if derivations): valid for the machine,
+	 * profile and result of the first ax_assign() call
+	 */
+	struct ax_advice_cache *cache;
+};
+
+#define AX_MAX_REMEDIES 8
+#define AX_MAX_MOVE_SLOTS 16
+
+struct ax_remedy {
+	enum ax_remedy_kind kind;
+	int slots[AX_MAX_MOVE_SLOTS];	/* move: the ports, device indices */
+	int n_slots;
+	char text[1024];
+};
+
+struct ax_assignment {
+	int dev;
+	enum ax_verdict verdict;
+	char why[512];		/* the verdict in one sentence */
+	int group;		/* key in the grouping, AX_GROUP_NONE if none */
+	/* non-bridge members of other physical devices in the group */
+	int *assign_with;
+	int n_assign_with;
+	/* the device's own functions in the group */
+	int *own;
+	int n_own;
+	/* the device's own functions in other groups: they go along */
+	int *companions;
+	int n_companions;
+	/* ports or functions whose missing isolation widens a shared group:
+	 * never the device itself or its own functions
+	 */
+	int *at_fault;
+	int n_at_fault;
+	struct ax_remedy remedies[AX_MAX_REMEDIES];
+	int n_remedies;
+};
+
+/* One group's line in --all: its verdict and its one reason. */
+struct ax_group_advice {
+	int key;		/* the group (kernel number or derived id) */
+	int first;		/* its first member to assign, -1: only bridges
+				 * and host functions
+				 */
+	enum ax_verdict verdict;	/* of that member */
+	int n_devices;		/* physical devices to assign in it */
+	int fault;		/* the culprit nearest the root, -1 none */
+	int n_faults;
+	int ask;		/* a member whose advice names every culprit */
+};
+
+/* The advice for every listed device of one derivation (ax_advise()). */
+struct ax_advice {
+	struct ax_grouping g;
+	struct ax_assignment *assign;	/* [m->n]: filled where listed */
+	struct ax_group_advice *groups;	/* the listed devices' groups, by key */
+	int n_groups;
+	/* a what-if on facts nobody could read: why it is no answer */
+	char unknown[400];
+};
+
+/* Can the running kernel take pcie_acs_override=? */
+enum ax_override_support {
+	AX_OVR_UNKNOWN,
+	AX_OVR_YES,		/* Proxmox -pve, Unraid, linux-zen, Liquorix */
+	AX_OVR_NO,		/* stock Debian, Ubuntu, Fedora, RHEL, Arch */
+};
+
+const char *ax_verdict_name(enum ax_verdict v);
+const char *ax_remedy_kind_name(enum ax_remedy_kind k);
+
+/* 0, or -1 out of memory. */
+int ax_grouping_init(struct ax_grouping *g, const struct ax_machine *m,
+		     const struct ax_result *r);
+void ax_grouping_free(struct ax_grouping *g);
+
+/*
+ * The advice for every device listed (listed NULL: all): grouping,
+ * assignments, the groups' lines, and whether a what-if against
+ * before (NULL: none) rests on facts.  0, or -1 out of memory.
+ */
+int ax_advise(const struct ax_machine *m, const struct ax_profile *p,
+	      const struct ax_result *r, const bool *listed,
+	      const struct ax_result *before, struct ax_advice *adv);
+void ax_advice_free(struct ax_advice *adv);
+
+/* Same physical device (domain:bus:device; a VF is a device of its own). */
+bool ax_same_device(const struct ax_dev *a, const struct ax_dev *b);
+/* Host bridges and chipset/uncore functions no driver wants (or only a
+ * performance-counter or temperature driver holds): folded in --all.
+ */
+bool ax_host_function(const struct ax_dev *d);
+/* PCI bridge (class 0x0604) or host bridge (0x0600): VFIO leaves them. */
+bool ax_is_bridge_class(const struct ax_dev *d);
+
+/*
+ * The assignment of device idx.  p is the profile the result was derived
+ * with (for what-ifs of the remedies).  0, or -1 out of memory.
+ */
+int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
+	      const struct ax_result *r, const struct ax_grouping *g, int idx,
+	      struct ax_assignment *out);
+void ax_assignment_free(struct ax_assignment *a);
+
+/* The override patch for a kernel release; distro: who ships it. */
+enum ax_override_support ax_override_support(const char *release,
+					     const char **distro);
+/* How to put param on the kernel command line of that machine. */
+void ax_cmdline_howto(const struct ax_machine *m, const char *param,
+		      char *buf, size_t len);
+
+/*
+ * Where the slot holding a port hangs off: "CPU root port", "chipset",
+ * "switch behind a CPU root port", ... or "" when not known.
+ */
+const char *ax_port_location(const struct ax_machine *m, int port);
+
+/*
+ * The one reason for a group (--all): of the ports and functions whose
+ * missing isolation widens group key, the one nearest the root; -1 none.
+ * n_faults: how many there are.
+ */
+int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
+		   const struct ax_grouping *g, int key, int *n_faults);
+
+/*
+ * Can a what-if comparison be trusted?  Returns how many devices' ACS
+ * verdicts (before or after) rest on registers that could not be read,
+ * with the reason in why; 0 when the comparison is on facts.
+ */
+int ax_what_if_unknowns(const struct ax_machine *m,
+			const struct ax_result *before,
+			const struct ax_result *after, char *why, size_t len);
+
+/*
+ * The vfio-pci plan (analysis/vfio_plan.c) for passing a device through: the whole set
+ * VFIO needs (the device, its own functions, the devices sharing their
+ * groups), what stays with the host, and the lines Proxmox, modprobe,
+ * libvirt and QEMU take, with the warnings an expert would give.  Pure:
+ * built from the facts and the groups, printed by the renderers.
+ */
+
+#define AX_PLAN_MAX_MSGS 16
+
+struct ax_vfio_plan {
+	int dev;
+	/* VFIO can open the groups now: 1 yes, 0 no, -1 drivers not known */
+	int viable;
+	int *bind;		/* every function that goes to vfio-pci */
+	int n_bind;
+	int *keep;		/* bridges of those groups: stay as they are */
+	int n_keep;
+	char vfio_ids[512];	/* ids= of vfio-pci, "" when none to add */
+	/* text blocks, "" when there is nothing to do (malloc'd) */
+	char *modprobe_conf;	/* /etc/modprobe.d/vfio.conf */
+	char *commands;		/* one-shot driver_override sequence */
+	char *proxmox;		/* qm set <vmid> -hostpci0 ... */
+	char *libvirt;		/* <hostdev> elements */
+	char *qemu;		/* -device vfio-pci,host=... */
+	char warnings[AX_PLAN_MAX_MSGS][400];
+	int n_warnings;
+	char notes[AX_PLAN_MAX_MSGS][400];
+	int n_notes;
+};
+
+/* 0, or -1 out of memory. */
+int ax_vfio_plan_build(const struct ax_machine *m, const struct ax_grouping *g,
+		  int idx, struct ax_vfio_plan *pl);
+void ax_vfio_plan_free(struct ax_vfio_plan *pl);
+
+/* Module name for a driver name (xhci_hcd -> xhci_pci); "" if none. */
+const char *ax_driver_module(const char *driver);
+
 /* ---- the complete analysis: what was asked in, everything to print out ---- */
 
 #define AX_MAX_WHAT_IF 8
@@ -189,38 +402,6 @@ struct ax_request {
 	const struct ax_ql_callback *quirk_callback;	/* @CALLBACK, or NULL */
 	const char *what_if[AX_MAX_WHAT_IF];	/* --what-if SPECs */
 	int n_what_if;
-};
-
-/* What the user can do about one device's group (remedies.c). */
-struct ax_remedies {
-	int quirk_dev;		/* culprit a newer kernel has a quirk for, -1 */
-	int quirk_release;	/* that release (AX_KVER) */
-	const char *quirk_callback;
-	bool port_problem;	/* a port or bridge without ACS widens it */
-	int ports[AX_MAX_PORTS_SHOWN];	/* ports whose whole path isolates */
-	bool port_free[AX_MAX_PORTS_SHOWN];	/* nothing below it */
-	int n_ports;
-	bool ports_more;	/* the list stopped at AX_MAX_PORTS_SHOWN */
-	bool controls_off;	/* a port has ACS switched off */
-	bool whole_group;	/* others share the group: assign all of it */
-};
-
-/* The vfio-pci assignment plan for one device's group (plan.c). */
-struct ax_plan_member {
-	int dev;
-	bool endpoint;		/* VFIO assigns it; bridges stay */
-	bool ok;		/* endpoint already with vfio-pci, pci-stub,
-				 * or no driver
-				 */
-};
-
-struct ax_plan {
-	int dev;		/* the device asked about */
-	int group;		/* its group, AX_GROUP_NONE: cannot assign */
-	bool viable;		/* every endpoint ok */
-	int n_endpoints;
-	struct ax_plan_member *members;
-	int n_members;
 };
 
 /* --validate-quirk VENDOR:DEVICE[@CALLBACK]: analysis/quirklab.h. */
@@ -250,13 +431,13 @@ struct ax_whatif {
 	bool *listed;		/* [machine.n]: printed in scope */
 	struct ax_group_change *changes;	/* not when moved */
 	int n_changes;
+	struct ax_advice advice;	/* the changed machine's verdicts */
 };
 
 /* One device asked about, with everything said about it. */
 struct ax_selected {
 	int dev;
-	struct ax_remedies remedies;
-	struct ax_plan plan;	/* when the request asked for it */
+	struct ax_vfio_plan plan;	/* --plan (vfio_plan.c) */
 	int *audit;		/* --audit: entries of res.audit that touch
 				 * its group
 				 */
@@ -274,6 +455,7 @@ struct ax_analysis {
 	bool *listed;		/* [m->n]: in scope (all, or the named
 				 * devices' groups)
 				 */
+	struct ax_advice advice;	/* the verdicts (assign.c) */
 	struct ax_ql *quirk;	/* --validate-quirk, or NULL */
 	struct ax_whatif *what_if;	/* --what-if, or NULL */
 };
@@ -289,11 +471,6 @@ int ax_analyse(const struct ax_machine *m, const struct ax_request *rq,
 void ax_analysis_free(struct ax_analysis *a);
 
 /* The parts, for ax_analyse() and the tests. */
-void ax_remedies(const struct ax_machine *m, const struct ax_profile *p,
-		 const struct ax_result *r, int idx, struct ax_remedies *out);
-int ax_plan(const struct ax_machine *m, const struct ax_result *r, int idx,
-	    struct ax_plan *out);
-void ax_plan_free(struct ax_plan *p);
 /* whatif.c: apply the SPECs to a copy of m and derive again. */
 int ax_what_if(const struct ax_machine *m, const struct ax_profile *p,
 	       const struct ax_result *before, const char *const *specs,

@@ -387,6 +387,38 @@ int ax_addr_parse(const char *s, struct ax_addr *a)
 	return 0;
 }
 
+int ax_dev_addr_parse(const char *s, struct ax_addr *a)
+{
+	unsigned int dom = 0, bus, dev;
+	size_t len;
+	char tail;
+
+	if (!s)
+		return -1;
+	len = strlen(s);
+	for (const char *p = s; *p; p++)
+		if (!isxdigit((unsigned char)*p) && *p != ':')
+			return -1;
+	/* "0000:01:00" or "01:00", as Proxmox's hostpci takes them; the
+	 * widths keep "8086:15b7" (vendor:device) apart
+	 */
+	if (len == 10 && s[4] == ':' && s[7] == ':' &&
+	    sscanf(s, "%4x:%2x:%2x%c", &dom, &bus, &dev, &tail) == 3) {
+		/* domain:bus:device */
+	} else if (len == 5 && s[2] == ':' &&
+		   sscanf(s, "%2x:%2x%c", &bus, &dev, &tail) == 2) {
+		dom = 0;
+	} else {
+		return -1;
+	}
+	if (dev > 0x1f)
+		return -1;
+	a->domain = (uint16_t)dom;
+	a->bus = (uint8_t)bus;
+	a->devfn = AX_DEVFN(dev, 0);
+	return 0;
+}
+
 int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
 {
 	unsigned int a, b;
@@ -407,6 +439,10 @@ int ax_selector_parse(const char *s, struct ax_selector *sel)
 		sel->by_id = true;
 		return 0;
 	}
+	if (!ax_dev_addr_parse(s, &sel->addr)) {
+		sel->whole = true;	/* 0000:01:00, as Proxmox takes it */
+		return 0;
+	}
 	return ax_addr_parse(s, &sel->addr);
 }
 
@@ -414,6 +450,10 @@ bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d)
 {
 	if (sel->by_id)
 		return d->vendor == sel->vendor && d->device == sel->device;
+	if (sel->whole)
+		return !d->is_virtfn && d->addr.domain == sel->addr.domain &&
+		       d->addr.bus == sel->addr.bus &&
+		       AX_SLOT(d->addr.devfn) == AX_SLOT(sel->addr.devfn);
 	return !ax_addr_cmp(d->addr, sel->addr);
 }
 

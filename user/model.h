@@ -138,6 +138,24 @@ struct ax_dev {
 	char domain_type[16];	/* "DMA", "identity", ... or "" */
 	char name[128];		/* human name from pci.ids, may be "" */
 	char slot_name[32];	/* physical slot label from sysfs, or "" */
+	/* Ports: the PCIe capability's Slot Implemented bit ("Slot+" in
+	 * lspci), and the board's name for that slot (SMBIOS type 9, e.g.
+	 * "PCIEX16_1", or /sys/bus/pci/slots) when the firmware gives one.
+	 */
+	bool slot_known;
+	bool has_slot;
+	char board_slot[32];
+	/* Kernel modules that can drive it ("Kernel modules:" of lspci -k,
+	 * live: the bound driver's module), comma-separated; "" unknown.
+	 */
+	char modules[96];
+	/* Live host facts: the GPU the firmware booted the console on
+	 * (sysfs boot_vga), and what the host itself runs on the device
+	 * ("root filesystem /dev/nvme0n1p2", "default route via eno1").
+	 */
+	bool boot_vga_known;
+	bool boot_vga;
+	char host_use[96];
 
 	/* Topology, filled by ax_machine_link(). */
 	int parent;		/* index of bus->self, -1 on a root bus */
@@ -159,6 +177,12 @@ struct ax_machine {
 	bool acs_requested_known;
 	bool kernel_groups_known;	/* kernel_group fields are meaningful */
 	bool module_facts;	/* facts came from acs_inspect */
+	/* boot_vga and host_use were read on the machine itself */
+	bool host_facts_known;
+	/* where the kernel command line is set on that machine: "grub",
+	 * "proxmox-boot-tool", "unraid", "" unknown
+	 */
+	char boot_loader[24];
 	bool order_known;	/* devs[].order is the kernel's probe order
 				 * (a snapshot): linking keeps it
 				 */
@@ -207,11 +231,14 @@ void ax_note(char (*notes)[160], int *n, int max, const char *fmt, ...)
 /* A device named on the command line: an address, or vendor:device. */
 struct ax_selector {
 	bool by_id;
+	bool whole;		/* a whole device, dddd:bb:dd: all functions */
 	struct ax_addr addr;
 	uint16_t vendor, device;
 };
 
-/* "0000:07:00.1", "07:00.1" or "8086:15b7"; 0, or -1 malformed. */
+/* "0000:07:00.1", "07:00.1", a whole device "0000:07:00" / "07:00", or
+ * "8086:15b7"; 0, or -1 malformed.
+ */
 int ax_selector_parse(const char *s, struct ax_selector *sel);
 bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d);
 /* "8086:15b7": exactly four hex digits each; 0, or -1 malformed. */
@@ -219,6 +246,10 @@ int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device);
 
 /* "0000:07:00.1", "07:00.1" (domain 0); 0 on success, -1 malformed. */
 int ax_addr_parse(const char *s, struct ax_addr *a);
+/* A whole device, "0000:01:00" or "01:00" (Proxmox's form): function 0
+ * in a; 0 on success, -1 malformed.
+ */
+int ax_dev_addr_parse(const char *s, struct ax_addr *a);
 /* Room for any address string, "ffffffff:ff:1f.7" and the NUL. */
 #define AX_ADDR_STRLEN 20
 /* Room for ax_dev_name(). */

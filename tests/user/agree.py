@@ -12,12 +12,18 @@ import re
 import sys
 
 ADDR = r"[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]"
+# the advice prints domain 0 addresses short ("01:00.0")
+SHORT = r"(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]"
+
+
+def full(a):
+    return a if a.count(":") == 2 else "0000:" + a
 ESC = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def parse_text(lines):
     """The facts a reader takes from the text output."""
-    t = {"notes": [], "devices": {}, "groups": [], "nogroup": [],
+    t = {"notes": [], "devices": {}, "groups": {}, "idle": [], "nogroup": [],
          "audit_all": None, "quirk": None, "what_if": None,
          "warning": None, "matches": None, "cause": None}
     cur = None          # the device section being read
@@ -117,33 +123,54 @@ def parse_text(lines):
                 continue
             if line.startswith("  ") or re.match(r"[1-5]\. ", line) or not line:
                 continue
-        # a device section: "ADDR NAME [vvvv:dddd] (type)"
-        m = re.match(r"(%s) .* \[[0-9a-f]{4}:[0-9a-f]{4}\] \([a-z-]+\)$" % ADDR, line)
+        # a device section: "ADDR NAME [vvvv:dddd] (type)[, driver X]"
+        m = re.match(r"(%s) .* \[[0-9a-f]{4}:[0-9a-f]{4}\] \([a-z-]+\)(, driver \S+)?$" % ADDR, line)
         if m:
             cur = t["devices"][m.group(1)] = {
-                "members": [], "culprit": None, "ports": [], "whole": False,
-                "switched_off": False, "quirk": None, "audit": [],
-                "plan": None, "nogroup": False}
+                "members": [], "verdict": None, "at_fault": [],
+                "remedies": 0, "audit": [], "plan": None, "nogroup": False}
             part = "device"
             continue
-        m = re.match(r"(Group \d+)(?: \(kernel \d+\))?: (alone|(\d+) devices, because of (\S+))$", line)
+        # --all: "IOMMU group 14: shared, ..." / "Derived group 3: alone: ..."
+        m = re.match(r"(?:IOMMU|Derived) group (\d+): ([a-z-]+)", line)
         if m:
-            grp = []
+            grp = {"verdict": m.group(2), "members": []}
             if part == "what_if" and wi["moved"]:
-                wi["groups"].append(grp)
+                wi["groups"][int(m.group(1))] = grp
             else:
-                t["groups"].append(grp)
+                t["groups"][int(m.group(1))] = grp
                 part = "groups"
             continue
-        m = re.match(r"No group: (%s) " % ADDR, line)
+        m = re.match(r"Nothing to assign .* in (?:IOMMU|derived) groups (.*)", line)
         if m:
-            t["nogroup"].append(m.group(1))
+            idle = [int(x) for x in re.findall(r"\d+", m.group(1))]
+            if part == "what_if" and wi["moved"]:
+                wi["idle"] = idle
+            else:
+                t["idle"] = idle
+                part = "idle"
             continue
+        if part in ("idle", "what_if_idle") and re.match(r"  [\d, ]+$", line):
+            (wi["idle"] if part == "what_if_idle" else t["idle"]).extend(
+                int(x) for x in re.findall(r"\d+", line))
+            continue
+        if line == "No IOMMU group:":
+            part = "nogroup"
+            continue
+        if part in ("idle", "nogroup") and line.startswith("  Isolation audit"):
+            t["audit_all"] = []
+            part = "audit_all"
+            continue
+        if part == "nogroup":
+            m = re.match(r"  (%s) \[" % SHORT, line)
+            if m:
+                t["nogroup"].append(full(m.group(1)))
+                continue
         m = re.match(r"What if (.*?)( \(addresses changed\))?:$", line)
         if m:
             wi = t["what_if"] = {"what": m.group(1), "changes": [],
-                                 "simulated": [], "groups": [],
-                                 "moved": bool(m.group(2))}
+                                 "simulated": [], "groups": {}, "idle": [],
+                                 "moved": bool(m.group(2)), "unknown": None}
             part = "what_if"
             continue
         if line == "Isolation audit: no group promises more isolation than the hardware gives.":
@@ -161,10 +188,22 @@ def parse_text(lines):
             if m:
                 wi["simulated"].append(m.group(1))
                 continue
-        if part == "groups" or (part == "what_if" and wi["moved"]):
-            m = re.match(r"  (%s) " % ADDR, line)
+            m = re.match(r"  (?:unknown|uncertain): (.*)\.$", line)
             if m:
-                grp.append(m.group(1))
+                wi["unknown"] = m.group(1)
+                continue
+        if part == "groups" or (part == "what_if" and wi["moved"]):
+            m = re.match(r"  (%s) \[" % SHORT, line)
+            if m:
+                grp["members"].append(full(m.group(1)))
+                continue
+            m = re.match(r"  \+ [a-z ,]+: (.*)", line)
+            if m:
+                grp["members"] += [full(x) for x in re.findall(SHORT, m.group(1))]
+                continue
+            m = re.match(r"      (%s(?: %s)*)$" % (SHORT, SHORT), line)
+            if m:   # a folded list wrapped
+                grp["members"] += [full(x) for x in m.group(1).split()]
                 continue
             m = re.match(r"  Isolation audit", line)
             if m:
@@ -177,67 +216,75 @@ def parse_text(lines):
                 t["audit_all"].append(m.group(1))
                 continue
         if part in ("device", "remedies", "audit", "plan"):
-            if line.startswith("  No IOMMU group: ") and part == "device":
-                cur["nogroup"] = True
-                continue
-            m = re.match(r"    (%s) .* \[[0-9a-f]{4}:[0-9a-f]{4}\] " % ADDR, line)
-            if m and part == "device":
-                cur["members"].append(m.group(1))
-                continue
-            m = re.match(r"  At fault: (%s) " % ADDR, line)
+            m = re.match(r"  Verdict: ([a-z-]+)\. ", line)
             if m:
-                cur["culprit"] = m.group(1)
+                cur["verdict"] = m.group(1)
+                continue
+            m = re.match(r"  At fault: (%s) " % SHORT, line)
+            if m:
+                cur["at_fault"].append(full(m.group(1)))
                 continue
             if line.startswith("  What you can do:"):
                 part = "remedies"
                 continue
+            m = re.match(r"  Plan for (%s): (.*)" % SHORT, line)
+            if m:
+                part = "plan"
+                v = m.group(2)
+                cur["plan"] = {"bind": [], "keep": [],
+                               "viable": True if v.startswith("VFIO can take it now") else
+                               None if v.startswith("whether") else False}
+                continue
+            if line.startswith("  Derived group:") or line.startswith("  Upstream path"):
+                part = "device"
+                continue
             if line.startswith("  Isolation audit"):
                 part = "audit"
                 continue
-            if re.match(r"  (Assignment plan for group of|No IOMMU group: VFIO cannot assign)", line):
-                part = "plan"
-                cur["plan"] = {"members": {}, "viable": None,
-                               "group": not line.startswith("  No IOMMU")}
+        if part == "device":
+            if line.startswith("  No IOMMU group: "):
+                cur["nogroup"] = True
+                continue
+            m = re.match(r"    (%s) .* \[[0-9a-f]{4}:[0-9a-f]{4}\] " % ADDR, line)
+            if m:
+                cur["members"].append(m.group(1))
                 continue
         if part == "remedies":
-            m = re.match(r"    - Move the card to a slot behind a port that isolates:(.*)\.$", line)
-            if m:
-                cur["ports"] = re.findall(ADDR, m.group(1))
-                continue
-            if line.startswith("    - Assign the whole group"):
-                cur["whole"] = True
-                continue
-            if line.startswith("    - A port implements ACS but it is switched off"):
-                cur["switched_off"] = True
-                continue
-            m = re.match(r"    - Kernel \S+ and later .* have the quirk (\S+) for", line)
-            if m:
-                cur["quirk"] = m.group(1)
+            if line.startswith("    - "):
+                cur["remedies"] += 1
                 continue
         if part == "audit":
             m = re.match(r"    - (.*)", line)
             if m:
                 cur["audit"].append(m.group(1))
                 continue
-            if re.match(r"  (Assignment plan|No IOMMU group: VFIO)", line):
-                part = "plan"
-                cur["plan"] = {"members": {}, "viable": None,
-                               "group": not line.startswith("  No IOMMU")}
-                continue
         if part == "plan":
-            m = re.match(r"    (%s) endpoint, now .*?(: must be bound to vfio-pci| \(fine\))$" % ADDR, line)
+            m = re.match(r"    (bind|keep) (%s) " % SHORT, line)
             if m:
-                cur["plan"]["members"][m.group(1)] = "bind" if "must" in m.group(2) else "none"
-                continue
-            m = re.match(r"    (%s) \S+: bridge, stays with" % ADDR, line)
-            if m:
-                cur["plan"]["members"][m.group(1)] = "keep"
-                continue
-            m = re.match(r"  Group is (viable now|not viable)", line)
-            if m:
-                cur["plan"]["viable"] = m.group(1) == "viable now"
+                cur["plan"][m.group(1)].append(full(m.group(2)))
                 continue
     return t
+
+
+def check_groups(want, tgroups, idle, nogroup, jdevs, what):
+    """--all: the groups the advice rests on, their verdicts, members."""
+    byg = {}
+    for d in jdevs:
+        g = d["assignment"]["group"]
+        byg.setdefault(g, []).append(d)
+    keys = sorted(k for k in byg if k is not None)
+    want(sorted(list(tgroups) + idle) == keys,
+         "%sgroups differ: %s vs %s" % (what, sorted(list(tgroups) + idle), keys))
+    for k, g in tgroups.items():
+        js = byg.get(k, [])
+        want(sorted(g["members"]) == sorted(d["address"] for d in js),
+             "%sgroup %d members differ" % (what, k))
+        first = [d for d in js if d["address"] in g["members"]]
+        want(any(d["assignment"]["verdict"] == g["verdict"] for d in first),
+             "%sgroup %d verdict %s not in JSON" % (what, k, g["verdict"]))
+    if nogroup is not None:
+        jn = sorted(d["address"] for d in byg.get(None, []))
+        want(sorted(nogroup) == jn, "%sno-group devices %s vs %s" % (what, nogroup, jn))
 
 
 def check(text_lines, j):
@@ -262,11 +309,7 @@ def check(text_lines, j):
         want(t["cause"] == cmp["cause"], "cause %s vs %s" % (t["cause"], cmp["cause"]))
 
     if j["scope"] == "all":
-        tg = sorted(sorted(g) for g in t["groups"])
-        jg = sorted(sorted(g["members"]) for g in j["groups"])
-        want(tg == jg, "groups differ: %d vs %d" % (len(tg), len(jg)))
-        jn = sorted(a for a, d in devs.items() if d["predicted_group"] is None)
-        want(sorted(t["nogroup"]) == jn, "no-group devices %s vs %s" % (t["nogroup"], jn))
+        check_groups(want, t["groups"], t["idle"], t["nogroup"], j["devices"], "")
         if j["audit"] is not None:
             want(t["audit_all"] == [a["text"] for a in j["audit"]], "--all audit differs")
         else:
@@ -284,13 +327,11 @@ def check(text_lines, j):
             continue
         want(sorted(td["members"]) == sorted(groups[d["predicted_group"]]["members"]),
              "%s: group members differ" % a)
-        want(td["culprit"] == d["culprit"], "%s: culprit %s vs %s" % (a, td["culprit"], d["culprit"]))
-        r = e["remedies"]
-        want(td["ports"] == [p["address"] for p in r["isolating_ports"]], "%s: ports differ" % a)
-        want(td["whole"] == r["assign_whole_group"], "%s: whole group differs" % a)
-        want(td["switched_off"] == r["acs_switched_off"], "%s: ACS switched off differs" % a)
-        nq = r["newer_kernel_quirk"]
-        want(td["quirk"] == (nq["callback"] if nq else None), "%s: newer quirk differs" % a)
+        asg = d["assignment"]
+        want(td["verdict"] == asg["verdict"], "%s: verdict %s vs %s" % (a, td["verdict"], asg["verdict"]))
+        want(td["at_fault"] == asg["at_fault"], "%s: at fault %s vs %s" % (a, td["at_fault"], asg["at_fault"]))
+        want(td["remedies"] == len(asg["remedies"]),
+             "%s: %d remedies vs %d" % (a, td["remedies"], len(asg["remedies"])))
         if e["audit"] is None:
             want(not td["audit"], "%s: audit without --audit" % a)
         else:
@@ -300,10 +341,11 @@ def check(text_lines, j):
             want(td["plan"] is None, "%s: plan without --plan" % a)
         else:
             want(td["plan"] is not None, "%s: --plan missing in text" % a)
-            if td["plan"] is not None and p["group"] is not None:
-                want(td["plan"]["members"] == {x["address"]: x["action"] for x in p["members"]},
-                     "%s: plan members differ" % a)
-                want(td["plan"]["viable"] == p["viable"], "%s: plan viability differs" % a)
+            if td["plan"] is not None:
+                want(td["plan"]["bind"] == p["bind"], "%s: plan bind %s vs %s" % (a, td["plan"]["bind"], p["bind"]))
+                want(td["plan"]["keep"] == p["keep"], "%s: plan keep differs" % a)
+                want(td["plan"]["viable"] == p["viable"] or (not p["bind"] and not td["plan"]["viable"]),
+                     "%s: plan viability %s vs %s" % (a, td["plan"]["viable"], p["viable"]))
     jq = j["quirk_validation"]
     want((t["quirk"] is None) == (jq is None), "quirk validation in one only")
     if jq and t["quirk"]:
@@ -351,13 +393,12 @@ def check(text_lines, j):
         want(tw["what"] == jw["scenarios"], "what-if scenarios differ")
         want(tw["moved"] == jw["moved"], "what-if moved differs")
         if jw["moved"]:
-            tg = sorted(sorted(g) for g in tw["groups"])
-            jg = sorted(sorted(g["members"]) for g in jw["groups"])
-            want(tg == jg, "what-if groups differ")
+            check_groups(want, tw["groups"], tw["idle"], None, jw["devices"], "what-if ")
         else:
             want(tw["changes"] == [(c["kind"], c["from"], c["members"]) for c in jw["changes"]],
                  "what-if changes differ: %s vs %s" % (tw["changes"], jw["changes"]))
         want(tw["simulated"] == jw["simulated"], "what-if simulated differs")
+        want(tw["unknown"] == jw["unknown"], "what-if unknown %s vs %s" % (tw["unknown"], jw["unknown"]))
     return bad
 
 

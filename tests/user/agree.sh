@@ -69,16 +69,16 @@ agree --from "$F/vm/rp-noacs-6.12/snapshot-module.json" -- --validate-quirk 1b36
 	--patch "$W/agree.patch" --linux-src "$F/quirklab/linux-7.2"
 agree --from "$C5" -- --validate-quirk 10de:1e87 --kernel 5.10
 
-# --plan --json carries the plan: one entry per member, the GPU's
-# endpoints to bind, the root port kept
+# --plan --json carries the plan: the GPU's four functions to bind, the
+# root port kept, the Proxmox line for the whole device
 "$T" --from "$C5" --plan 01:00.0 --json >"$W/p.json" 2>"$W/e"
 if python3 - "$W/p.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 p = d["explained"][0]["plan"]
-acts = {m["address"]: m["action"] for m in p["members"]}
-assert p["viable"] is False and p["endpoints"] == 4, p
-assert acts["0000:00:01.0"] == "keep" and acts["0000:01:00.0"] == "bind", acts
+assert p["viable"] is False and len(p["bind"]) == 4, p
+assert p["keep"] == ["0000:00:01.0"] and "0000:01:00.0" in p["bind"], p
+assert p["proxmox"].startswith("qm set <vmid> -hostpci0 0000:01:00,pcie=1"), p
 PY
 then pass=$((pass + 1)); else echo "FAIL --plan --json carries no plan"; fail=$((fail + 1)); fi
 

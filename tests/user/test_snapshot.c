@@ -83,6 +83,8 @@ static void build_machine(struct ax_machine *m)
 	m->acs_requested_known = true;
 	m->kernel_groups_known = true;
 	m->module_facts = true;
+	m->host_facts_known = true;
+	snprintf(m->boot_loader, sizeof(m->boot_loader), "proxmox-boot-tool");
 	ax_machine_note(m, "note one: DMA aliases read from the kernel");
 	ax_machine_note(m, "note two \xc3\xa9\xe2\x9c\x93 unicode");
 
@@ -120,6 +122,13 @@ static void build_machine(struct ax_machine *m)
 	snprintf(d->domain_type, sizeof(d->domain_type), "DMA");
 	snprintf(d->name, sizeof(d->name), "PEX 8747 48-Lane PCI Express Gen 3 Switch");
 	snprintf(d->slot_name, sizeof(d->slot_name), "SLOT 4");
+	d->slot_known = true;
+	d->has_slot = true;
+	snprintf(d->board_slot, sizeof(d->board_slot), "PCIEX16_2");
+	snprintf(d->modules, sizeof(d->modules), "shpchp, pcieport");
+	d->boot_vga_known = true;
+	d->boot_vga = true;
+	snprintf(d->host_use, sizeof(d->host_use), "root filesystem /dev/nvme0n1p2");
 
 	/* root port, Intel dword layout */
 	d = ax_machine_add(m);
@@ -238,6 +247,8 @@ static void compare_dev(const struct ax_dev *a, const struct ax_dev *b,
 	      "%s: alias_mask differs", where);
 	EQ(kernel_group); EQS(driver); EQ(driver_known); EQS(domain_type);
 	EQS(name); EQS(slot_name);
+	EQ(slot_known); EQ(has_slot); EQS(board_slot); EQS(modules);
+	EQ(boot_vga_known); EQ(boot_vga); EQS(host_use);
 	EQ(parent); EQ(on_root_bus); EQ(order);
 #undef EQ
 #undef EQS
@@ -263,6 +274,9 @@ static void compare_machine(const struct ax_machine *a,
 	CHECK(a->kernel_groups_known == b->kernel_groups_known,
 	      "kernel_groups_known differs");
 	CHECK(a->module_facts == b->module_facts, "module_facts differs");
+	CHECK(a->host_facts_known == b->host_facts_known,
+	      "host_facts_known differs");
+	CHECK(!strcmp(a->boot_loader, b->boot_loader), "boot_loader differs");
 	CHECK(a->n_notes == b->n_notes, "n_notes %d vs %d", a->n_notes,
 	      b->n_notes);
 	for (k = 0; k < a->n_notes && k < b->n_notes; k++)
@@ -637,11 +651,11 @@ static void test_model_unchanged(void)
 {
 	if (sizeof(void *) != 8)
 		return;
-	CHECK(sizeof(struct ax_dev) == 336,
-	      "struct ax_dev is %zu bytes, snapshot.c knows 336: save the new field",
+	CHECK(sizeof(struct ax_dev) == 564,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 564: save the new field",
 	      sizeof(struct ax_dev));
-	CHECK(sizeof(struct ax_machine) == 3728,
-	      "struct ax_machine is %zu bytes, snapshot.c knows 3728: save the new field",
+	CHECK(sizeof(struct ax_machine) == 3752,
+	      "struct ax_machine is %zu bytes, snapshot.c knows 3752: save the new field",
 	      sizeof(struct ax_machine));
 }
 
@@ -1032,17 +1046,19 @@ static void make_analysis(const struct ax_machine *m, struct ax_result *res,
 	a->all = !sel;
 	a->listed = calloc(m->n + 1, sizeof(bool));
 	a->sel = calloc((size_t)n_sel + 1, sizeof(*a->sel));
-	for (k = 0; sel && k < n_sel; k++) {
-		a->sel[a->n_sel].dev = sel[k];
-		ax_remedies(m, &a->profile, res, sel[k],
-			    &a->sel[a->n_sel++].remedies);
-	}
+	ax_profile_init(&a->profile);
+	for (k = 0; sel && k < n_sel; k++)
+		a->sel[a->n_sel++].dev = sel[k];
 	ax_mark_listed(res, sel, n_sel, a->listed);
+	/* the advice on the hand-made result, as ax_analyse() makes it */
+	if (ax_advise(m, &a->profile, &a->res, a->listed, NULL, &a->advice))
+		abort();
 }
 
 /* The parts make_analysis() allocated (the result is the test's own). */
 static void drop_analysis(struct ax_analysis *a)
 {
+	ax_advice_free(&a->advice);
 	free(a->listed);
 	free(a->sel);
 }
@@ -1337,6 +1353,9 @@ static void test_json(void)
 		w.listed = calloc(m.n + 1, sizeof(bool));
 		ax_mark_listed(&w.res, NULL, 0, w.listed);
 		make_analysis(&m, &f->res, NULL, 0, &a);
+		if (ax_advise(&w.machine, &a.profile, &w.res, w.listed,
+			      &f->res, &w.advice))
+			abort();
 		a.what_if = &w;
 		ret = ax_render_json(mf, &a, &ro);
 		fclose(mf);
@@ -1349,6 +1368,7 @@ static void test_json(void)
 		json_object_put(root);
 		free(buf);
 		drop_analysis(&a);
+		ax_advice_free(&w.advice);
 		free(w.listed);
 		ax_machine_free(&w.machine);
 	}

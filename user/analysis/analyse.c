@@ -95,7 +95,11 @@ static int select_devices(const struct ax_machine *m,
 	if (!a->sel || !a->listed)
 		return AX_EXIT_INTERNAL;
 	for (i = 0; rq->has_target && i < (int)m->n; i++)
-		if (ax_selector_match(&rq->target, &m->devs[i]))
+		/* a whole device (0000:01:00): its first function, whose
+		 * advice covers the others
+		 */
+		if (ax_selector_match(&rq->target, &m->devs[i]) &&
+		    !(rq->target.whole && a->n_sel))
 			a->sel[a->n_sel++].dev = i;
 	if (rq->has_target && !a->n_sel) {
 		snprintf(err, errlen, "no device %s in %s", rq->target_text,
@@ -105,9 +109,6 @@ static int select_devices(const struct ax_machine *m,
 	for (i = 0; i < a->n_sel; i++) {
 		struct ax_selected *s = &a->sel[i];
 
-		ax_remedies(m, &a->profile, &a->res, s->dev, &s->remedies);
-		if (rq->plan && ax_plan(m, &a->res, s->dev, &s->plan))
-			return AX_EXIT_INTERNAL;
 		if (rq->audit && audit_of(&a->res, s))
 			return AX_EXIT_INTERNAL;
 	}
@@ -150,6 +151,14 @@ int ax_analyse(const struct ax_machine *m, const struct ax_request *rq,
 	for (i = 0; i < a->n_sel; i++)
 		ax_mark_listed(&a->res, &a->sel[i].dev, 1, a->listed);
 
+	/* the advice: every listed device's verdict, the plans asked for */
+	if (ax_advise(m, &a->profile, &a->res, a->listed, NULL, &a->advice))
+		goto nomem;
+	for (i = 0; rq->plan && i < a->n_sel; i++)
+		if (ax_vfio_plan_build(m, &a->advice.g, a->sel[i].dev,
+				       &a->sel[i].plan))
+			goto nomem;
+
 	if (rq->validate) {
 		a->quirk = calloc(1, sizeof(*a->quirk));
 		if (!a->quirk ||
@@ -174,6 +183,10 @@ int ax_analyse(const struct ax_machine *m, const struct ax_request *rq,
 			a->what_if = NULL;
 			goto fail;
 		}
+		if (ax_advise(&a->what_if->machine, &a->what_if->profile,
+			      &a->what_if->res, a->what_if->listed, &a->res,
+			      &a->what_if->advice))
+			goto nomem;
 	}
 	return AX_EXIT_OK;
 nomem:
@@ -190,7 +203,7 @@ void ax_analysis_free(struct ax_analysis *a)
 	int i;
 
 	for (i = 0; a->sel && i < a->n_sel; i++) {
-		ax_plan_free(&a->sel[i].plan);
+		ax_vfio_plan_free(&a->sel[i].plan);
 		free(a->sel[i].audit);
 	}
 	free(a->sel);
@@ -198,8 +211,11 @@ void ax_analysis_free(struct ax_analysis *a)
 	if (a->quirk)
 		ax_ql_free(a->quirk);
 	free(a->quirk);
-	if (a->what_if)
+	ax_advice_free(&a->advice);
+	if (a->what_if) {
+		ax_advice_free(&a->what_if->advice);
 		ax_whatif_free(a->what_if);
+	}
 	free(a->what_if);
 	ax_result_free(&a->res);
 	memset(a, 0, sizeof(*a));

@@ -26,6 +26,7 @@ struct jctx {
 	 */
 	const struct ax_machine *m;
 	const struct ax_result *res;
+	const struct ax_advice *adv;	/* the advice of that derivation */
 	bool oom;
 };
 
@@ -183,6 +184,14 @@ static json_object *reasons_json(struct jctx *c, int idx)
 	return a;
 }
 
+/* A finished object from advice_json.c, or out of memory. */
+static json_object *adopt(struct jctx *c, json_object *o)
+{
+	if (!o)
+		c->oom = true;
+	return o;
+}
+
 static json_object *dev_json(struct jctx *c, int idx)
 {
 	const struct ax_dev *d = &c->m->devs[idx];
@@ -204,6 +213,10 @@ static json_object *dev_json(struct jctx *c, int idx)
 	put(c, o, "driver", d->driver_known ? jstr_or_null(c, d->driver) : NULL);
 	put(c, o, "driver_known", jbool(c, d->driver_known));
 	put(c, o, "reasons", reasons_json(c, idx));
+	/* the advice: what a VFIO user can do with it */
+	put(c, o, "assignment", c->oom ? NULL :
+	    adopt(c, ax_assignment_json(c->m, &c->adv->g,
+					&c->adv->assign[idx])));
 	return o;
 }
 
@@ -343,62 +356,6 @@ static json_object *audit_json(struct jctx *c, const int *which, int n)
 	return arr;
 }
 
-static json_object *remedies_json(struct jctx *c, const struct ax_remedies *r)
-{
-	json_object *o = jobj(c), *q = NULL, *ports = jarr(c, 0);
-	int k;
-
-	if (r->quirk_dev >= 0) {
-		q = jobj(c);
-		put(c, q, "release", jkver(c, r->quirk_release));
-		put(c, q, "callback", jstr(c, r->quirk_callback));
-		put(c, q, "device", jdev(c, r->quirk_dev));
-	}
-	put(c, o, "newer_kernel_quirk", q);
-	put(c, o, "port_problem", jbool(c, r->port_problem));
-	for (k = 0; ports && k < r->n_ports; k++) {
-		json_object *p = jobj(c);
-
-		put(c, p, "address", jdev(c, r->ports[k]));
-		put(c, p, "slot_name",
-		    jstr_or_null(c, c->m->devs[r->ports[k]].slot_name));
-		put(c, p, "free", jbool(c, r->port_free[k]));
-		push(c, ports, p);
-	}
-	put(c, o, "isolating_ports", ports);
-	put(c, o, "more_ports", jbool(c, r->ports_more));
-	put(c, o, "acs_switched_off", jbool(c, r->controls_off));
-	put(c, o, "assign_whole_group", jbool(c, r->whole_group));
-	return o;
-}
-
-static json_object *plan_json(struct jctx *c, const struct ax_plan *p)
-{
-	json_object *o = jobj(c), *mem = jarr(c, (size_t)p->n_members);
-	int k;
-
-	put(c, o, "group", jgroup(c, p->group));
-	put(c, o, "device_is_bridge", jbool(c, c->m->devs[p->dev].is_bridge));
-	put(c, o, "viable", p->group >= 0 ? jbool(c, p->viable) : NULL);
-	put(c, o, "endpoints", jint(c, p->n_endpoints));
-	for (k = 0; mem && k < p->n_members && !c->oom; k++) {
-		const struct ax_plan_member *pm = &p->members[k];
-		const struct ax_dev *d = &c->m->devs[pm->dev];
-		json_object *x = jobj(c);
-
-		put(c, x, "address", jdev(c, pm->dev));
-		put(c, x, "endpoint", jbool(c, pm->endpoint));
-		put(c, x, "driver", d->driver_known ?
-		    jstr_or_null(c, d->driver) : NULL);
-		put(c, x, "driver_known", jbool(c, d->driver_known));
-		put(c, x, "action", jstr(c, !pm->endpoint ? "keep" :
-					    pm->ok ? "none" : "bind"));
-		push(c, mem, x);
-	}
-	put(c, o, "members", mem);
-	return o;
-}
-
 static json_object *explained_json(struct jctx *c)
 {
 	const struct ax_analysis *a = c->a;
@@ -410,8 +367,8 @@ static json_object *explained_json(struct jctx *c)
 		json_object *o = jobj(c);
 
 		put(c, o, "device", jdev(c, s->dev));
-		put(c, o, "remedies", remedies_json(c, &s->remedies));
-		put(c, o, "plan", a->plan ? plan_json(c, &s->plan) : NULL);
+		put(c, o, "plan", a->plan && !c->oom ?
+		    adopt(c, ax_vfio_plan_json(c->m, &s->plan)) : NULL);
 		put(c, o, "audit", a->audit ?
 		    audit_json(c, s->audit, s->n_audit) : NULL);
 		push(c, arr, o);
@@ -436,6 +393,7 @@ static json_object *what_if_json(struct jctx *c, const struct ax_whatif *w)
 	/* the devices and groups of the machine under the change */
 	c->m = &w->machine;
 	c->res = &w->res;
+	c->adv = &w->advice;
 	put(c, o, "scenarios", jstr(c, w->what));
 	put(c, o, "moved", jbool(c, w->moved));
 	put(c, o, "rules", rules_json(c, &w->profile));
@@ -460,8 +418,10 @@ static json_object *what_if_json(struct jctx *c, const struct ax_whatif *w)
 		if (w->res.audit[j].simulated)
 			push(c, arr, jstr(c, w->res.audit[j].text));
 	put(c, o, "simulated", arr);
+	put(c, o, "unknown", jstr_or_null(c, w->advice.unknown));
 	c->m = c->a->m;
 	c->res = &c->a->res;
+	c->adv = &c->a->advice;
 	return o;
 }
 
@@ -505,7 +465,8 @@ static json_object *build(struct jctx *c)
 int ax_render_json(FILE *out, const struct ax_analysis *a,
 		   const struct ax_render_opts *o)
 {
-	struct jctx c = { .a = a, .m = a->m, .res = &a->res };
+	struct jctx c = { .a = a, .m = a->m, .res = &a->res,
+			  .adv = &a->advice };
 	json_object *root = build(&c);
 	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	const char *text;

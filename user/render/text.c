@@ -76,66 +76,14 @@ static void print_member(const struct tctx *t, const struct ax_machine *m,
 		i == idx ? col(t, C_RESET) : "", ax_dev_name(d, nm), d->vendor,
 		d->device, ax_pcie_type_name(d),
 		d->driver[0] ? ", driver " : "", d->driver);
-	for (k = 0; k < r->dev[i].n_reasons; k++) {
+	/* the reasons of the device asked about; the others' repeat them */
+	for (k = 0; i == idx && k < r->dev[i].n_reasons; k++) {
 		const struct ax_reason *rr = &r->dev[i].reasons[k];
 
 		fprintf(t->out, "        %s%-22s%s at %s: %s\n",
 			col(t, C_YELLOW), ax_reason_code_name(rr->code),
 			col(t, C_RESET), ax_dev_str(m, rr->at, b), rr->text);
 	}
-}
-
-static void print_remedies(const struct tctx *t, const struct ax_analysis *a,
-			   const struct ax_remedies *rm)
-{
-	const struct ax_machine *m = a->m;
-	char b[AX_ADDR_STRLEN], kb[16];
-	int k, shown = 0;
-
-	fprintf(t->out, "  %sWhat you can do:%s\n", col(t, C_BOLD),
-		col(t, C_RESET));
-	if (rm->quirk_dev >= 0) {
-		const struct ax_dev *c = &m->devs[rm->quirk_dev];
-
-		fprintf(t->out,
-			"    - Kernel %s and later (and stable kernels that backported it, as distributions do) have the quirk %s for %s [%04x:%04x]; this explanation assumes %s.\n",
-			ax_kver_str(rm->quirk_release, kb), rm->quirk_callback,
-			ax_addr_str(c->addr, b), c->vendor, c->device,
-			a->profile.kver ? "an older kernel" : "the newest");
-		shown++;
-	}
-	if (rm->port_problem && rm->n_ports) {
-		fprintf(t->out,
-			"    - Move the card to a slot behind a port that isolates:");
-		for (k = 0; k < rm->n_ports; k++) {
-			const struct ax_dev *p = &m->devs[rm->ports[k]];
-
-			fprintf(t->out, " %s%s%s%s%s", ax_addr_str(p->addr, b),
-				p->slot_name[0] ? " (slot " : "", p->slot_name,
-				p->slot_name[0] ? ")" : "",
-				rm->port_free[k] ? " [free]" : "");
-		}
-		fprintf(t->out, "%s.\n", rm->ports_more ? " ..." : "");
-		shown++;
-	} else if (rm->port_problem) {
-		fprintf(t->out,
-			"    - No port on this machine isolates: another slot will not help.\n");
-	}
-	if (rm->controls_off) {
-		fprintf(t->out,
-			"    - A port implements ACS but it is switched off: enable ACS in the firmware setup (often \"ACS\", \"PCIe ACS\" or \"ACS Enable\"), remove pci=disable_acs_redir= for it, or set the bits with pci=config_acs= (kernel 6.11 and later).\n");
-		shown++;
-	}
-	if (rm->whole_group) {
-		fprintf(t->out,
-			"    - Assign the whole group: bind every endpoint in it to vfio-pci (see --plan).\n");
-		fprintf(t->out,
-			"    - Last resort: the out-of-tree ACS override patch (pcie_acs_override=downstream,multifunction) splits the group without any hardware isolation: the devices can still reach each other by peer-to-peer DMA, so a guest could read or corrupt the memory of the others. Use only if you accept that risk; acsexplain --what-if acs-override=downstream,multifunction shows what it would split.\n");
-		shown++;
-	}
-	if (!shown)
-		fprintf(t->out,
-			"    - Nothing to do: the device is alone in its group.\n");
 }
 
 static void print_header(const struct tctx *t, const struct ax_analysis *a)
@@ -205,82 +153,6 @@ static void print_audit(const struct tctx *t, const struct ax_result *r,
 			"\nIsolation audit: no group promises more isolation than the hardware gives.\n");
 }
 
-static void print_plan(const struct tctx *t, const struct ax_machine *m,
-		       const struct ax_plan *p)
-{
-	const struct ax_dev *d = &m->devs[p->dev];
-	char a[AX_ADDR_STRLEN];
-	int k;
-
-	if (p->group < 0) {
-		fprintf(t->out, "  No IOMMU group: VFIO cannot assign %s.\n",
-			ax_addr_str(d->addr, a));
-		return;
-	}
-	if (d->is_bridge)
-		fprintf(t->out,
-			"  %s is a bridge: VFIO assigns endpoints, bridges stay with their driver.\n",
-			ax_addr_str(d->addr, a));
-	fprintf(t->out, "  %sAssignment plan%s for group of %s:\n",
-		col(t, C_BOLD), col(t, C_RESET), ax_addr_str(d->addr, a));
-	for (k = 0; k < p->n_members; k++) {
-		const struct ax_plan_member *pm = &p->members[k];
-		const struct ax_dev *x = &m->devs[pm->dev];
-
-		ax_addr_str(x->addr, a);
-		if (!pm->endpoint) {
-			fprintf(t->out,
-				"    %s %s: bridge, stays with %s (VFIO does not need it)\n",
-				a, ax_pcie_type_name(x),
-				x->driver[0] ? x->driver : "its driver");
-			continue;
-		}
-		fprintf(t->out, "    %s endpoint, now %s%s\n", a,
-			!x->driver_known ? "driver unknown" :
-			x->driver[0] ? x->driver : "no driver",
-			pm->ok ? " (fine)" : ": must be bound to vfio-pci");
-	}
-	fprintf(t->out, "  Group is %s.\n", p->viable ?
-		"viable now (every endpoint is with vfio-pci, pci-stub or no driver)" :
-		"not viable until every endpoint is bound to vfio-pci");
-	fprintf(t->out, "  Commands (as root):\n    modprobe vfio-pci\n");
-	for (k = 0; k < p->n_members; k++) {
-		if (!p->members[k].endpoint)
-			continue;
-		ax_addr_str(m->devs[p->members[k].dev].addr, a);
-		fprintf(t->out,
-			"    echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n",
-			a);
-		fprintf(t->out,
-			"    [ -e /sys/bus/pci/devices/%s/driver ] && echo %s > /sys/bus/pci/devices/%s/driver/unbind\n",
-			a, a, a);
-		fprintf(t->out, "    echo %s > /sys/bus/pci/drivers_probe\n", a);
-	}
-	fprintf(t->out, "  libvirt (<devices> of the domain):\n");
-	for (k = 0; k < p->n_members; k++) {
-		const struct ax_dev *x = &m->devs[p->members[k].dev];
-
-		if (!p->members[k].endpoint)
-			continue;
-		fprintf(t->out,
-			"    <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/></source></hostdev>\n",
-			x->addr.domain, x->addr.bus, AX_SLOT(x->addr.devfn),
-			AX_FUNC(x->addr.devfn));
-	}
-	fprintf(t->out, "  QEMU:\n   ");
-	for (k = 0; k < p->n_members; k++) {
-		if (!p->members[k].endpoint)
-			continue;
-		fprintf(t->out, " -device vfio-pci,host=%s",
-			ax_addr_str(m->devs[p->members[k].dev].addr, a));
-	}
-	fprintf(t->out, "\n");
-	if (p->n_endpoints > 1)
-		fprintf(t->out,
-			"  All %d endpoints go to the same VM (a group cannot be split between VMs).\n",
-			p->n_endpoints);
-}
-
 static void print_device(const struct tctx *t, const struct ax_analysis *a,
 			 const struct ax_selected *s)
 {
@@ -291,9 +163,15 @@ static void print_device(const struct tctx *t, const struct ax_analysis *a,
 	char b[AX_ADDR_STRLEN], nm[AX_NAME_STRLEN];
 	int k;
 
-	fprintf(t->out, "\n%s%s %s%s [%04x:%04x] (%s)\n", col(t, C_BOLD),
+	fprintf(t->out, "\n%s%s %s%s [%04x:%04x] (%s)%s%s\n", col(t, C_BOLD),
 		ax_addr_str(d->addr, b), ax_dev_name(d, nm), col(t, C_RESET),
-		d->vendor, d->device, ax_pcie_type_name(d));
+		d->vendor, d->device, ax_pcie_type_name(d),
+		d->driver[0] ? ", driver " : "", d->driver);
+	/* the verdict first: can it be passed through, with what */
+	ax_text_assignment(t->out, m, r, &a->advice.g,
+			   &a->advice.assign[s->dev], t->o->color);
+	if (a->plan)
+		ax_text_vfio_plan(t->out, m, &s->plan, t->o->color);
 	if (dr->group < 0) {
 		fprintf(t->out, "  No IOMMU group: ");
 		for (k = 0; k < dr->n_reasons; k++)
@@ -304,79 +182,27 @@ static void print_device(const struct tctx *t, const struct ax_analysis *a,
 	{
 		const struct ax_group *g = &r->groups[dr->group];
 
-		fprintf(t->out, "  Group: %s%d device(s)%s", col(t, C_BOLD),
-			g->n, col(t, C_RESET));
+		fprintf(t->out, "  Derived group: %s%d device(s)%s",
+			col(t, C_BOLD), g->n, col(t, C_RESET));
 		if (d->kernel_group >= 0)
-			fprintf(t->out, " (kernel group %d)", d->kernel_group);
-		fprintf(t->out, "%s\n",
-			g->n == 1 ? ": alone, assignable on its own" : "");
+			fprintf(t->out, " (kernel group %d%s)", d->kernel_group,
+				g->kernel_group == d->kernel_group ?
+				", the same devices" : ", other devices");
+		fprintf(t->out, "\n");
 		for (k = 0; k < g->n; k++)
 			print_member(t, m, r, g->members[k], s->dev);
 	}
 	print_path(t, m, r, s->dev);
-	if (dr->culprit >= 0) {
-		const struct ax_dev *c = &m->devs[dr->culprit];
-
-		fprintf(t->out, "  %sAt fault:%s %s %s [%04x:%04x] %s\n",
-			col(t, C_RED), col(t, C_RESET),
-			ax_addr_str(c->addr, b), ax_pcie_type_name(c),
-			c->vendor, c->device, ax_dev_name(c, nm));
-	}
-	print_remedies(t, a, &s->remedies);
 	if (a->audit)
 		print_audit(t, r, s->audit, s->n_audit, false);
-	if (a->plan)
-		print_plan(t, m, &s->plan);
 }
 
-/* Every group of the listed devices, one line per member. */
+/* Every group of the listed devices: verdict, one reason, members. */
 static void print_groups(const struct tctx *t, const struct ax_machine *m,
-			 const struct ax_result *r)
+			 const struct ax_result *r, const bool *listed,
+			 const struct ax_advice *adv)
 {
-	char a[AX_ADDR_STRLEN], b[AX_ADDR_STRLEN], nm[AX_NAME_STRLEN];
-	int g, k;
-
-	for (g = 0; g < r->n_groups; g++) {
-		const struct ax_group *gr = &r->groups[g];
-		int c = -1;
-
-		for (k = 0; k < gr->n && c < 0; k++)
-			c = r->dev[gr->members[k]].culprit;
-		fprintf(t->out, "\n%sGroup %d%s", col(t, C_BOLD), g,
-			col(t, C_RESET));
-		if (gr->kernel_group >= 0)
-			fprintf(t->out, " (kernel %d)", gr->kernel_group);
-		if (gr->n == 1)
-			fprintf(t->out, ": alone\n");
-		else
-			fprintf(t->out, ": %d devices, because of %s\n", gr->n,
-				ax_dev_str(m, c, b));
-		for (k = 0; k < gr->n; k++) {
-			int i = gr->members[k];
-			const struct ax_dev *d = &m->devs[i];
-			const struct ax_reason *rr = NULL;
-			int q;
-
-			/* the first reason that names a device at fault */
-			for (q = 0; q < r->dev[i].n_reasons && !rr; q++)
-				if (r->dev[i].reasons[q].at >= 0)
-					rr = &r->dev[i].reasons[q];
-
-			fprintf(t->out, "  %s %-40.40s %s",
-				ax_addr_str(d->addr, a), ax_dev_name(d, nm),
-				ax_pcie_type_name(d));
-			if (gr->n > 1 && rr)
-				fprintf(t->out, "  [%s at %s]",
-					ax_reason_code_name(rr->code),
-					ax_dev_str(m, rr->at, b));
-			fprintf(t->out, "\n");
-		}
-	}
-	for (k = 0; k < (int)m->n; k++)
-		if (r->dev[k].group < 0)
-			fprintf(t->out, "\nNo group: %s %s\n",
-				ax_addr_str(m->devs[k].addr, a),
-				ax_dev_name(&m->devs[k], nm));
+	ax_text_all_groups(t->out, m, r, listed, adv, t->o->color);
 }
 
 static void print_what_if(const struct tctx *t, const struct ax_analysis *a)
@@ -389,7 +215,7 @@ static void print_what_if(const struct tctx *t, const struct ax_analysis *a)
 		w->moved ? " (addresses changed)" : "", col(t, C_RESET));
 	if (w->moved) {
 		/* addresses changed: show the new picture */
-		print_groups(t, &w->machine, &w->res);
+		print_groups(t, &w->machine, &w->res, w->listed, &w->advice);
 		return;
 	}
 	for (j = 0; j < w->n_changes; j++) {
@@ -407,7 +233,12 @@ static void print_what_if(const struct tctx *t, const struct ax_analysis *a)
 				ax_dev_str(&w->machine, ag->members[q], b));
 		fprintf(t->out, "\n");
 	}
-	if (!w->n_changes)
+	/* honest: "no change" only when the facts could tell */
+	if (w->advice.unknown[0])
+		fprintf(t->out, "  %s%s:%s %s.\n", col(t, C_YELLOW),
+			w->n_changes ? "uncertain" : "unknown",
+			col(t, C_RESET), w->advice.unknown);
+	else if (!w->n_changes)
 		fprintf(t->out, "  no group changes.\n");
 	for (j = 0; j < w->res.n_audit; j++)
 		if (w->res.audit[j].simulated)
@@ -433,7 +264,7 @@ int ax_render_text(FILE *out, const struct ax_analysis *a,
 	for (i = 0; i < a->n_sel; i++)
 		print_device(&t, a, &a->sel[i]);
 	if (a->all) {
-		print_groups(&t, a->m, &a->res);
+		print_groups(&t, a->m, &a->res, a->listed, &a->advice);
 		if (a->audit)
 			print_audit(&t, &a->res, NULL, a->res.n_audit, true);
 	}

@@ -183,9 +183,16 @@ static void fill_dev(struct pci_access *a, struct ax_dev *dev,
 	cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
 	if (cap) {
 		dev->is_pcie = true;
+		uint16_t fl = rd16(d, cap->addr + PCI_EXP_FLAGS);
+
 		dev->pcie_type = (enum ax_pcie_type)
-			((rd16(d, cap->addr + PCI_EXP_FLAGS) &
-			  PCI_EXP_FLAGS_TYPE) >> 4);
+			((fl & PCI_EXP_FLAGS_TYPE) >> 4);
+		/* only ports have a slot; lspci prints Slot+ for them */
+		if (dev->pcie_type == AX_EXP_ROOT_PORT ||
+		    dev->pcie_type == AX_EXP_DOWNSTREAM) {
+			dev->slot_known = true;
+			dev->has_slot = (fl & PCI_EXP_FLAGS_SLOT) != 0;
+		}
 	}
 	fill_acs(dev, d, len, gaps);
 	if (pci_find_cap(d, PCI_EXT_CAP_ID_SRIOV, PCI_CAP_EXTENDED))

@@ -182,6 +182,13 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 	put(w, o, "name", json_object_new_string(d->name));
 	put(w, o, "slot_name", json_object_new_string(d->slot_name));
 	put(w, o, "order", json_object_new_int(d->order));
+	put(w, o, "slot_known", json_object_new_boolean(d->slot_known));
+	put(w, o, "has_slot", json_object_new_boolean(d->has_slot));
+	put(w, o, "board_slot", json_object_new_string(d->board_slot));
+	put(w, o, "modules", json_object_new_string(d->modules));
+	put(w, o, "boot_vga_known", json_object_new_boolean(d->boot_vga_known));
+	put(w, o, "boot_vga", json_object_new_boolean(d->boot_vga));
+	put(w, o, "host_use", json_object_new_string(d->host_use));
 	return o;
 }
 
@@ -209,6 +216,9 @@ static json_object *machine_to_json(struct writer *w, const struct ax_machine *m
 	put(w, o, "kernel_groups_known",
 	    json_object_new_boolean(m->kernel_groups_known));
 	put(w, o, "module_facts", json_object_new_boolean(m->module_facts));
+	put(w, o, "host_facts_known",
+	    json_object_new_boolean(m->host_facts_known));
+	put(w, o, "boot_loader", json_object_new_string(m->boot_loader));
 	notes = json_object_new_array();
 	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++) {
 		json_object *s = json_object_new_string(m->notes[i]);
@@ -466,6 +476,7 @@ static const char *const machine_keys[] = {
 	"source", "source_name", "kernel_release", "cmdline", "iommu",
 	"iommu_driver", "acs_requested", "acs_requested_known",
 	"kernel_groups_known", "module_facts", "notes",
+	"host_facts_known", "boot_loader",
 };
 
 static void machine_from_json(struct reader *r, json_object *o,
@@ -489,6 +500,12 @@ static void machine_from_json(struct reader *r, json_object *o,
 	m->acs_requested_known = get_bool(r, o, "acs_requested_known");
 	m->kernel_groups_known = get_bool(r, o, "kernel_groups_known");
 	m->module_facts = get_bool(r, o, "module_facts");
+	/* added within version 1 (0.2): absent in older snapshots */
+	if (json_object_object_get_ex(o, "host_facts_known", NULL)) {
+		m->host_facts_known = get_bool(r, o, "host_facts_known");
+		get_str(r, o, "boot_loader", m->boot_loader,
+			sizeof(m->boot_loader));
+	}
 	notes = get_field(r, o, "notes", json_type_array, false);
 	if (!notes)
 		return;
@@ -520,6 +537,8 @@ static const char *const dev_keys[] = {
 	"has_sriov", "ari", "ats_enabled", "untrusted", "external_facing",
 	"kernel", "kernel_group", "driver", "driver_known", "domain_type",
 	"name", "slot_name", "order",
+	"slot_known", "has_slot", "board_slot", "modules", "boot_vga_known",
+	"boot_vga", "host_use",
 };
 
 static const char *const acs_keys[] = {
@@ -641,6 +660,17 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	get_str(r, o, "name", d->name, sizeof(d->name));
 	get_str(r, o, "slot_name", d->slot_name, sizeof(d->slot_name));
 	d->order = (int)get_int(r, o, "order", 0, n ? (int64_t)n - 1 : 0);
+	/* added within version 1 (0.2): absent in older snapshots */
+	if (json_object_object_get_ex(o, "slot_known", NULL)) {
+		d->slot_known = get_bool(r, o, "slot_known");
+		d->has_slot = get_bool(r, o, "has_slot");
+		get_str(r, o, "board_slot", d->board_slot,
+			sizeof(d->board_slot));
+		get_str(r, o, "modules", d->modules, sizeof(d->modules));
+		d->boot_vga_known = get_bool(r, o, "boot_vga_known");
+		d->boot_vga = get_bool(r, o, "boot_vga");
+		get_str(r, o, "host_use", d->host_use, sizeof(d->host_use));
+	}
 }
 
 /* Second pass after sorting: indices are final, so physfn can point at

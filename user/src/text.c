@@ -269,8 +269,15 @@ static void parse_express(struct ax_dev *d, const char *s)
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (strstr(s, types[i].text)) {
 			d->pcie_type = types[i].type;
-			return;
+			break;
 		}
+	/* "Root Port (Slot+)": the port has a slot; "(Slot-)" an internal
+	 * or soldered-down link
+	 */
+	if (strstr(s, "(Slot+)") || strstr(s, "(Slot-)")) {
+		d->slot_known = true;
+		d->has_slot = strstr(s, "(Slot+)") != NULL;
+	}
 }
 
 /* "Capabilities: [220 v1] Access Control Services" and friends. */
@@ -456,6 +463,7 @@ static void parse_dev_line(struct tparse *p, char *s)
 		snprintf(d->driver, sizeof(d->driver), "%s", trim(s + 21));
 	} else if (!strncmp(s, "Kernel modules:", 15)) {
 		p->any_driver_line = true;
+		snprintf(d->modules, sizeof(d->modules), "%s", trim(s + 15));
 	} else if (t->in_cap == TC_ACS && !strncmp(s, "ACSCap:", 7)) {
 		d->acs_cap = parse_acs_bits(s + 7);
 		t->acs_cap_seen = true;
@@ -1082,6 +1090,8 @@ static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 		       sizeof(m->devs[i].driver));
 		memcpy(m->devs[i].slot_name, t->devs[k].slot_name,
 		       sizeof(m->devs[i].slot_name));
+		memcpy(m->devs[i].modules, t->devs[k].modules,
+		       sizeof(m->devs[i].modules));
 	}
 	m->kernel_groups_known |= t->kernel_groups_known;
 	if (!m->kernel_release[0])
