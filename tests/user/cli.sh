@@ -90,5 +90,37 @@ printf '{"format": "acsexplain-snapshot", "version": 1}' >"$W/nodev.json"
 rc=$?
 if [ "$rc" -eq 4 ] && ! grep -q Sanitizer "$W/err"; then pass=$((pass + 1)); else
 	echo "FAIL empty snapshot: exit $rc"; cat "$W/err"; fail=$((fail + 1)); fi
+# --- edges a new user finds ------------------------------------------------
+expect 2 "--source with --from" -- --source sysfs --from "$DUMP"
+expect 2 "--from without its argument" -- --from
+grep -q "from needs an argument" "$W/err" && pass=$((pass + 1)) ||
+	{ echo "FAIL --from without argument: $(cat "$W/err")"; fail=$((fail + 1)); }
+expect 4 "--from a directory" -- --from "$W"
+grep -q "Is a directory" "$W/err" && pass=$((pass + 1)) ||
+	{ echo "FAIL --from DIR: $(cat "$W/err")"; fail=$((fail + 1)); }
+# --help and --version on a full disk fail like any output
+for o in --help --version; do
+	"$T" $o >/dev/full 2>"$W/err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && [ "$(wc -l <"$W/err")" -eq 1 ]; then pass=$((pass + 1)); else
+		echo "FAIL $o to a full disk: exit $rc"; fail=$((fail + 1)); fi
+done
+# colours on a terminal: an empty NO_COLOR does not switch them off
+# (no-color.org), NO_COLOR=1 and TERM=dumb do
+colours() { # ENV...: escape sequences acsexplain prints on a terminal
+	script -qec "env $* TERM=\${TERM_:-xterm} '$T' --from '$DUMP' 00:02.0" /dev/null |
+		grep -c "$(printf '\033')\["
+}
+if command -v script >/dev/null 2>&1; then
+	n_empty=$(colours NO_COLOR=)
+	n_set=$(colours NO_COLOR=1)
+	n_dumb=$(TERM_=dumb colours)
+	if [ "$n_empty" -gt 0 ] && [ "$n_set" -eq 0 ] && [ "$n_dumb" -eq 0 ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL colours: NO_COLOR= $n_empty, NO_COLOR=1 $n_set, TERM=dumb $n_dumb lines"
+		fail=$((fail + 1))
+	fi
+fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
