@@ -128,7 +128,7 @@ int ax_machine_find(const struct ax_machine *m, struct ax_addr a)
  * bridge whose range holds it.  Anything else is a root bus.
  */
 static int find_bus_parent(const struct ax_machine *m, const int *bridges,
-			   int nbridges, uint16_t domain, uint8_t bus,
+			   int nbridges, uint32_t domain, uint8_t bus,
 			   bool *virtual_bus)
 {
 	int best = -1, i;
@@ -162,7 +162,7 @@ static int find_bus_parent(const struct ax_machine *m, const int *bridges,
  * created later by the PF driver, so they come after all of that.
  */
 static void assign_order(struct ax_machine *m, int *next, int busdev,
-			 uint16_t domain, uint8_t bus, int depth)
+			 uint32_t domain, uint8_t bus, int depth)
 {
 	size_t i;
 
@@ -330,7 +330,7 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 	cyc = parent_cycle(m, bridges);
 	free(bridges);
 	if (cyc >= 0) {
-		char b[16];
+		char b[AX_ADDR_STRLEN];
 
 		snprintf(err, errlen,
 			 "inconsistent bus numbers: bridge %s (secondary bus %02x) lies below itself",
@@ -366,22 +366,23 @@ int ax_addr_parse(const char *s, struct ax_addr *a)
 	unsigned int dom = 0, bus, dev, fn;
 	char tail;
 
-	if (!s || strlen(s) > 16)
+	if (!s || strlen(s) > 17)
 		return -1;
 	for (const char *p = s; *p; p++)
 		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
 			return -1;
 	if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail) == 4) {
-		if (strchr(s, ':') == strrchr(s, ':'))
+		/* at most 32 bits of domain */
+		if (strchr(s, ':') == strrchr(s, ':') || strchr(s, ':') - s > 8)
 			return -1;
 	} else if (sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail) == 3) {
 		dom = 0;
 	} else {
 		return -1;
 	}
-	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+	if (bus > 0xff || dev > 0x1f || fn > 7)
 		return -1;
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(dev, fn);
 	return 0;
@@ -419,7 +420,7 @@ bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d)
 
 const char *ax_addr_str(struct ax_addr a, char *buf)
 {
-	snprintf(buf, 13, "%04x:%02x:%02x.%x", a.domain, a.bus,
+	snprintf(buf, AX_ADDR_STRLEN, "%04x:%02x:%02x.%x", a.domain, a.bus,
 		 AX_SLOT(a.devfn), AX_FUNC(a.devfn));
 	return buf;
 }

@@ -74,7 +74,7 @@ enum ax_iommu_state {
 #define AX_GROUP_UNKNOWN (-2)	/* the source does not say */
 
 struct ax_addr {
-	uint16_t domain;
+	uint32_t domain;	/* 32 bits: VMD domains start at 10000 */
 	uint8_t bus;
 	uint8_t devfn;		/* PCI_DEVFN(slot, func) */
 };
@@ -217,7 +217,9 @@ bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d);
 /* "8086:15b7": exactly four hex digits each; 0, or -1 malformed. */
 int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device);
 
-/* "0000:07:00.1", "07:00.1" (domain 0); 0 on success, -1 malformed. */
+/* "0000:07:00.1", "10000:e0:06.0", "07:00.1" (domain 0); 0 on success,
+ * -1 malformed.
+ */
 int ax_addr_parse(const char *s, struct ax_addr *a);
 /* Room for any address string, "ffffffff:ff:1f.7" and the NUL. */
 #define AX_ADDR_STRLEN 20
@@ -235,7 +237,9 @@ const char *ax_source_title(const struct ax_machine *m);
  */
 const char *ax_source_kind_name(enum ax_source_kind k);
 
-/* Writes "dddd:bb:dd.f" into buf (at least 13 bytes). */
+/* Writes "dddd:bb:dd.f" (more domain digits above ffff) into buf
+ * (AX_ADDR_STRLEN bytes).
+ */
 const char *ax_addr_str(struct ax_addr a, char *buf);
 int ax_addr_cmp(struct ax_addr a, struct ax_addr b);
 /* Address of device i of m into buf (AX_ADDR_STRLEN), "-" when i < 0. */

@@ -122,5 +122,20 @@ if command -v script >/dev/null 2>&1; then
 		fail=$((fail + 1))
 	fi
 fi
+# a VMD domain (10000 and above) is a domain like any other: read from a
+# dump, asked about, saved and read back
+sed -E 's/^([0-9a-f]{2}:[0-9a-f]{2}\.[0-7] )/10000:\1/' "$DUMP" >"$W/vmd"
+expect 0 "a device in domain 10000" -- --from "$W/vmd" 10000:00:02.0
+grep -q "^10000:00:02.0 " "$W/out" && pass=$((pass + 1)) ||
+	{ echo "FAIL domain 10000 not printed as 10000:00:02.0"; fail=$((fail + 1)); }
+"$T" --from "$W/vmd" --save "$W/vmd.json" --all --json >"$W/a.json" 2>"$W/err"
+"$T" --from "$W/vmd.json" --all --json >"$W/b.json" 2>>"$W/err"
+if python3 - "$W/a.json" "$W/b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+addrs = lambda d: sorted(x["address"] for x in d["devices"])
+assert addrs(a) == addrs(b) and "10000:00:02.0" in addrs(a), addrs(b)
+PY
+then pass=$((pass + 1)); else echo "FAIL domain 10000 through a snapshot: $(head -n 2 "$W/err")"; fail=$((fail + 1)); fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

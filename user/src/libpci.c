@@ -85,14 +85,14 @@ struct dump_gaps {
 	int no_ext;		/* PCIe function without extended space */
 	int cut_ext;		/* extended space cut short */
 	int orphan_ffff;	/* vendor ffff not placed by any PF */
-	char first_no_ext[16];
+	char first_no_ext[AX_ADDR_STRLEN];
 };
 
 static void fill_acs(struct ax_dev *dev, struct pci_dev *d, int len,
 		     struct dump_gaps *gaps)
 {
 	struct pci_cap *cap;
-	char buf[16];
+	char buf[AX_ADDR_STRLEN];
 
 	dev->acs_origin = AX_ORIG_CONFIG;
 	if (len >= 256 && !dev->is_pcie) {
@@ -140,7 +140,7 @@ static void fill_dev(struct pci_access *a, struct ax_dev *dev,
 	struct pci_cap *cap;
 	uint8_t ht;
 
-	dev->addr.domain = (uint16_t)d->domain;
+	dev->addr.domain = (uint32_t)d->domain;
 	dev->addr.bus = d->bus;
 	dev->addr.devfn = AX_DEVFN(d->dev, d->func);
 	dev->vendor = rd16(d, PCI_VENDOR_ID);

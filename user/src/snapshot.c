@@ -99,7 +99,7 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 {
 	json_object *o = json_object_new_object();
 	json_object *acs, *kern;
-	char addr[16], mask[2 * sizeof(d->alias_mask) + 1];
+	char addr[AX_ADDR_STRLEN], mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
 	if (!o) {
@@ -439,13 +439,13 @@ static int get_enum(struct reader *r, json_object *o, const char *key,
 static bool parse_addr(const char *s, struct ax_addr *a)
 {
 	unsigned int dom, bus, dev, fn;
-	char back[16];
+	char back[AX_ADDR_STRLEN];
 	int end = 0;
 
-	if (sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
+	if (sscanf(s, "%8x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
 	    s[end] || dev > 0x1f || fn > 7)
 		return false;
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(dev, fn);
 	return !strcasecmp(ax_addr_str(*a, back), s);
@@ -454,7 +454,7 @@ static bool parse_addr(const char *s, struct ax_addr *a)
 static void get_addr(struct reader *r, json_object *o, const char *key,
 		     struct ax_addr *a)
 {
-	char buf[16];
+	char buf[AX_ADDR_STRLEN];
 
 	get_str(r, o, key, buf, sizeof(buf));
 	if (!r->failed && !parse_addr(buf, a))
