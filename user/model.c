@@ -401,21 +401,14 @@ int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
 	return 0;
 }
 
-int ax_selector_parse(const char *s, struct ax_selector *sel)
-{
-	memset(sel, 0, sizeof(*sel));
-	if (!ax_id_parse(s, &sel->vendor, &sel->device)) {
-		sel->by_id = true;
-		return 0;
-	}
-	return ax_addr_parse(s, &sel->addr);
-}
-
 bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d)
 {
-	if (sel->by_id)
-		return d->vendor == sel->vendor && d->device == sel->device;
-	return !ax_addr_cmp(d->addr, sel->addr);
+	return (sel->domain < 0 || (uint32_t)sel->domain == d->addr.domain) &&
+	       (sel->bus < 0 || sel->bus == d->addr.bus) &&
+	       (sel->slot < 0 || sel->slot == AX_SLOT(d->addr.devfn)) &&
+	       (sel->func < 0 || sel->func == AX_FUNC(d->addr.devfn)) &&
+	       (sel->vendor < 0 || sel->vendor == d->vendor) &&
+	       (sel->device < 0 || sel->device == d->device);
 }
 
 const char *ax_addr_str(struct ax_addr a, char *buf)
@@ -435,7 +428,7 @@ const char *ax_dev_str(const struct ax_machine *m, int i, char *buf)
 const char *ax_dev_name(const struct ax_dev *d, char *buf)
 {
 	(void)buf;
-	return d->name[0] ? d->name : "(unnamed device)";
+	return d->name[0] ? d->name : "Device";
 }
 
 const char *ax_kver_str(int kver, char *buf)

@@ -204,14 +204,17 @@ void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
 void ax_note(char (*notes)[160], int *n, int max, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* A device named on the command line: an address, or vendor:device. */
+/* The devices named on the command line, as lspci's -s and -d select
+ * them (libpci's struct pci_filter): each field -1 for any.
+ */
 struct ax_selector {
-	bool by_id;
-	struct ax_addr addr;
-	uint16_t vendor, device;
+	int domain, bus, slot, func;
+	int vendor, device;
 };
 
-/* "0000:07:00.1", "07:00.1" or "8086:15b7"; 0, or -1 malformed. */
+/* src/libpci.c: "0000:07:00.1", "07:00", "10000:e0:06.0" (-s forms) or
+ * "8086:15b7", "8086:" (-d forms); 0, or -1 malformed.
+ */
 int ax_selector_parse(const char *s, struct ax_selector *sel);
 bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d);
 /* "8086:15b7": exactly four hex digits each; 0, or -1 malformed. */
@@ -226,7 +229,10 @@ int ax_addr_parse(const char *s, struct ax_addr *a);
 /* Room for ax_dev_name(). */
 #define AX_NAME_STRLEN 160
 
-/* The device's name for people: from pci.ids, else "(unnamed device)". */
+/* The device's name for people: from pci.ids (ax_fill_names(): "Intel
+ * Corporation Device" when only the vendor is listed), else "Device"; the
+ * renderers print the ids beside it, as lspci -nn does.
+ */
 const char *ax_dev_name(const struct ax_dev *d, char *buf);
 /* "6.12" for AX_KVER(6, 12), "newest" for 0; buf of 16 bytes. */
 const char *ax_kver_str(int kver, char *buf);

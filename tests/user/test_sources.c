@@ -179,6 +179,7 @@ static void test_known_dumps(void)
 		/* straight through the dump path, whatever the text says */
 		check(!ax_source_dump(&m, path, err, sizeof(err)), "%s", err);
 		check(!ax_machine_link(&m, err, sizeof(err)), "link: %s", err);
+		ax_fill_names(&m);	/* as main() does, for every source */
 		check(m.source == AX_SRC_DUMP, "source %d", m.source);
 		d = dev_at(&m, k[i].addr);
 		check(d != NULL, "no %s", k[i].addr);
