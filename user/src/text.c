@@ -1024,12 +1024,16 @@ static int parse_lines(struct tparse *p, const char *buf, size_t len,
 static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 			  char **lines, char *err, size_t errlen)
 {
-	char path[] = "/tmp/acsexplain-dump-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
 	struct ax_machine *t = tp->m;
 	size_t first = m->n, i;
+	char path[4096];
 	int fd, ret;
 	FILE *f;
 
+	/* $TMPDIR, as mkstemp(3) users should: /tmp may be elsewhere */
+	snprintf(path, sizeof(path), "%s/acsexplain-dump-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(path);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
@@ -1051,8 +1055,18 @@ static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 	fclose(f);
 	ret = ax_source_dump(m, path, err, errlen);
 	unlink(path);
-	if (ret)
+	if (ret) {
+		/* the message names our scratch file: say which input */
+		char *p = strstr(err, path);
+
+		if (p) {
+			size_t n = strlen(path);
+
+			memmove(p + 9, p + n, strlen(p + n) + 1);
+			memcpy(p, "hex lines", 9);
+		}
 		return ret;
+	}
 	for (i = first; i < m->n; i++) {
 		int k = ax_find_from(t, 0, m->devs[i].addr);
 
