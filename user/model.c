@@ -456,21 +456,25 @@ const char *ax_source_title(const struct ax_machine *m)
 	}
 }
 
+const char *const ax_source_names[AX_N_SOURCE_NAMES] = {
+	[0] = "unknown",
+	[AX_SRC_NETLINK] = "netlink",
+	[AX_SRC_SYSFS] = "sysfs",
+	[AX_SRC_DUMP] = "dump",
+	[AX_SRC_LSPCI_TEXT] = "lspci-text",
+	[AX_SRC_SNAPSHOT] = "snapshot",
+};
+
+const char *const ax_iommu_names[AX_N_IOMMU_NAMES] = {
+	[AX_IOMMU_UNKNOWN] = "unknown",
+	[AX_IOMMU_ON] = "on",
+	[AX_IOMMU_OFF] = "off",
+};
+
 const char *ax_source_kind_name(enum ax_source_kind k)
 {
-	switch (k) {
-	case AX_SRC_NETLINK:
-		return "netlink";
-	case AX_SRC_SYSFS:
-		return "sysfs";
-	case AX_SRC_DUMP:
-		return "dump";
-	case AX_SRC_LSPCI_TEXT:
-		return "lspci-text";
-	case AX_SRC_SNAPSHOT:
-		return "snapshot";
-	}
-	return "unknown";
+	return (unsigned int)k < AX_N_SOURCE_NAMES ? ax_source_names[k] :
+						     "unknown";
 }
 
 const char *ax_pcie_type_name(const struct ax_dev *d)

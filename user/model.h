@@ -242,6 +242,11 @@ const char *ax_source_title(const struct ax_machine *m);
  * "snapshot", "unknown" (--json and snapshots).
  */
 const char *ax_source_kind_name(enum ax_source_kind k);
+/* The name tables behind them (index = enum value), for readers too. */
+#define AX_N_SOURCE_NAMES (AX_SRC_SNAPSHOT + 1)
+extern const char *const ax_source_names[AX_N_SOURCE_NAMES];
+#define AX_N_IOMMU_NAMES (AX_IOMMU_OFF + 1)
+extern const char *const ax_iommu_names[AX_N_IOMMU_NAMES];	/* "on" ... */
 
 /* Writes "dddd:bb:dd.f" (more domain digits above ffff) into buf
  * (AX_ADDR_STRLEN bytes).
