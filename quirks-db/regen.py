@@ -10,7 +10,8 @@
 
 TREE is a kernel source directory or a linux-source-X.tar.xz; from an
 archive only Makefile, drivers/pci/quirks.c and include/linux/pci_ids.h
-are extracted, once, into --cache (default /work/build-cache/quirks-db).
+are extracted, once, into --cache (default $XDG_CACHE_HOME/acsexplain/
+quirks-db, i.e. ~/.cache/acsexplain/quirks-db).
 
 From drivers/pci/quirks.c it reads the pci_dev_acs_enabled[] table, the
 device IDs checked inside the ACS callbacks (ID arrays, 'case A ... B:',
@@ -37,7 +38,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import quirksdb  # noqa: E402
 
 FILES = ["Makefile", "drivers/pci/quirks.c", "include/linux/pci_ids.h"]
-DEFAULT_CACHE = "/work/build-cache/quirks-db"
+DEFAULT_CACHE = os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+    "acsexplain", "quirks-db")
 
 # What makes a fixup hook a DMA-alias hook, when the database does not
 # know the hook yet (so that a new one in a future tree is noticed).

@@ -73,7 +73,8 @@ static int usage(void)
 {
 	printf("usage: %s [options] [ADDRESS | VENDOR:DEVICE]\n"
 	       "Explain why a PCI device's IOMMU group looks the way it does.\n\n"
-	       "  ADDRESS              0000:07:00.1 or 07:00.1; VENDOR:DEVICE like 8086:15b7\n"
+	       "  ADDRESS              0000:07:00.1, 07:00.1, 07:00 (as lspci -s); VENDOR:DEVICE\n"
+	       "                       like 8086:15b7 or 8086: (as lspci -d)\n"
 	       "  -a, --all            explain every group\n"
 	       "  -j, --json           JSON output (schema %s)\n"
 	       "      --no-color       no colours (default: colours on a terminal)\n"
@@ -199,7 +200,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->target) {
 		if (ax_selector_parse(o->target, &o->rq.target))
 			return fail(AX_EXIT_USAGE,
-				    "malformed device '%s': use 0000:07:00.1, 07:00.1, a whole device 0000:07:00, or vendor:device like 8086:15b7",
+				    "malformed device '%s': use an address like 0000:07:00.1 or 07:00 (lspci -s) or vendor:device like 8086:15b7 or 8086: (lspci -d)",
 				    o->target);
 		o->rq.has_target = true;
 		o->rq.target_text = o->target;

@@ -128,7 +128,7 @@ int ax_machine_find(const struct ax_machine *m, struct ax_addr a)
  * bridge whose range holds it.  Anything else is a root bus.
  */
 static int find_bus_parent(const struct ax_machine *m, const int *bridges,
-			   int nbridges, uint16_t domain, uint8_t bus,
+			   int nbridges, uint32_t domain, uint8_t bus,
 			   bool *virtual_bus)
 {
 	int best = -1, i;
@@ -162,7 +162,7 @@ static int find_bus_parent(const struct ax_machine *m, const int *bridges,
  * created later by the PF driver, so they come after all of that.
  */
 static void assign_order(struct ax_machine *m, int *next, int busdev,
-			 uint16_t domain, uint8_t bus, int depth)
+			 uint32_t domain, uint8_t bus, int depth)
 {
 	size_t i;
 
@@ -330,7 +330,7 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 	cyc = parent_cycle(m, bridges);
 	free(bridges);
 	if (cyc >= 0) {
-		char b[16];
+		char b[AX_ADDR_STRLEN];
 
 		snprintf(err, errlen,
 			 "inconsistent bus numbers: bridge %s (secondary bus %02x) lies below itself",
@@ -366,57 +366,33 @@ int ax_addr_parse(const char *s, struct ax_addr *a)
 	unsigned int dom = 0, bus, dev, fn;
 	char tail;
 
-	if (!s || strlen(s) > 16)
+	if (!s || strlen(s) > 17)
 		return -1;
 	for (const char *p = s; *p; p++)
 		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
 			return -1;
 	if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail) == 4) {
-		if (strchr(s, ':') == strrchr(s, ':'))
+		/* at most 32 bits of domain */
+		if (strchr(s, ':') == strrchr(s, ':') || strchr(s, ':') - s > 8)
 			return -1;
 	} else if (sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail) == 3) {
 		dom = 0;
 	} else {
 		return -1;
 	}
-	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+	if (bus > 0xff || dev > 0x1f || fn > 7)
 		return -1;
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(dev, fn);
 	return 0;
 }
 
-int ax_dev_addr_parse(const char *s, struct ax_addr *a)
+bool ax_selector_whole_device(const struct ax_selector *sel)
 {
-	unsigned int dom = 0, bus, dev;
-	size_t len;
-	char tail;
-
-	if (!s)
-		return -1;
-	len = strlen(s);
-	for (const char *p = s; *p; p++)
-		if (!isxdigit((unsigned char)*p) && *p != ':')
-			return -1;
-	/* "0000:01:00" or "01:00", as Proxmox's hostpci takes them; the
-	 * widths keep "8086:15b7" (vendor:device) apart
-	 */
-	if (len == 10 && s[4] == ':' && s[7] == ':' &&
-	    sscanf(s, "%4x:%2x:%2x%c", &dom, &bus, &dev, &tail) == 3) {
-		/* domain:bus:device */
-	} else if (len == 5 && s[2] == ':' &&
-		   sscanf(s, "%2x:%2x%c", &bus, &dev, &tail) == 2) {
-		dom = 0;
-	} else {
-		return -1;
-	}
-	if (dev > 0x1f)
-		return -1;
-	a->domain = (uint16_t)dom;
-	a->bus = (uint8_t)bus;
-	a->devfn = AX_DEVFN(dev, 0);
-	return 0;
+	/* 0000:01:00 or 01:00, as Proxmox's hostpci names a device */
+	return sel->bus >= 0 && sel->slot >= 0 && sel->func < 0 &&
+	       sel->vendor < 0 && sel->device < 0;
 }
 
 int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
@@ -432,34 +408,19 @@ int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
 	return 0;
 }
 
-int ax_selector_parse(const char *s, struct ax_selector *sel)
-{
-	memset(sel, 0, sizeof(*sel));
-	if (!ax_id_parse(s, &sel->vendor, &sel->device)) {
-		sel->by_id = true;
-		return 0;
-	}
-	if (!ax_dev_addr_parse(s, &sel->addr)) {
-		sel->whole = true;	/* 0000:01:00, as Proxmox takes it */
-		return 0;
-	}
-	return ax_addr_parse(s, &sel->addr);
-}
-
 bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d)
 {
-	if (sel->by_id)
-		return d->vendor == sel->vendor && d->device == sel->device;
-	if (sel->whole)
-		return !d->is_virtfn && d->addr.domain == sel->addr.domain &&
-		       d->addr.bus == sel->addr.bus &&
-		       AX_SLOT(d->addr.devfn) == AX_SLOT(sel->addr.devfn);
-	return !ax_addr_cmp(d->addr, sel->addr);
+	return (sel->domain < 0 || (uint32_t)sel->domain == d->addr.domain) &&
+	       (sel->bus < 0 || sel->bus == d->addr.bus) &&
+	       (sel->slot < 0 || sel->slot == AX_SLOT(d->addr.devfn)) &&
+	       (sel->func < 0 || sel->func == AX_FUNC(d->addr.devfn)) &&
+	       (sel->vendor < 0 || sel->vendor == d->vendor) &&
+	       (sel->device < 0 || sel->device == d->device);
 }
 
 const char *ax_addr_str(struct ax_addr a, char *buf)
 {
-	snprintf(buf, 13, "%04x:%02x:%02x.%x", a.domain, a.bus,
+	snprintf(buf, AX_ADDR_STRLEN, "%04x:%02x:%02x.%x", a.domain, a.bus,
 		 AX_SLOT(a.devfn), AX_FUNC(a.devfn));
 	return buf;
 }
@@ -474,7 +435,7 @@ const char *ax_dev_str(const struct ax_machine *m, int i, char *buf)
 const char *ax_dev_name(const struct ax_dev *d, char *buf)
 {
 	(void)buf;
-	return d->name[0] ? d->name : "(unnamed device)";
+	return d->name[0] ? d->name : "Device";
 }
 
 const char *ax_kver_str(int kver, char *buf)
@@ -502,21 +463,25 @@ const char *ax_source_title(const struct ax_machine *m)
 	}
 }
 
+const char *const ax_source_names[AX_N_SOURCE_NAMES] = {
+	[0] = "unknown",
+	[AX_SRC_NETLINK] = "netlink",
+	[AX_SRC_SYSFS] = "sysfs",
+	[AX_SRC_DUMP] = "dump",
+	[AX_SRC_LSPCI_TEXT] = "lspci-text",
+	[AX_SRC_SNAPSHOT] = "snapshot",
+};
+
+const char *const ax_iommu_names[AX_N_IOMMU_NAMES] = {
+	[AX_IOMMU_UNKNOWN] = "unknown",
+	[AX_IOMMU_ON] = "on",
+	[AX_IOMMU_OFF] = "off",
+};
+
 const char *ax_source_kind_name(enum ax_source_kind k)
 {
-	switch (k) {
-	case AX_SRC_NETLINK:
-		return "netlink";
-	case AX_SRC_SYSFS:
-		return "sysfs";
-	case AX_SRC_DUMP:
-		return "dump";
-	case AX_SRC_LSPCI_TEXT:
-		return "lspci-text";
-	case AX_SRC_SNAPSHOT:
-		return "snapshot";
-	}
-	return "unknown";
+	return (unsigned int)k < AX_N_SOURCE_NAMES ? ax_source_names[k] :
+						     "unknown";
 }
 
 const char *ax_pcie_type_name(const struct ax_dev *d)

@@ -74,7 +74,7 @@ enum ax_iommu_state {
 #define AX_GROUP_UNKNOWN (-2)	/* the source does not say */
 
 struct ax_addr {
-	uint16_t domain;
+	uint32_t domain;	/* 32 bits: VMD domains start at 10000 */
 	uint8_t bus;
 	uint8_t devfn;		/* PCI_DEVFN(slot, func) */
 };
@@ -228,34 +228,39 @@ void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
 void ax_note(char (*notes)[160], int *n, int max, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* A device named on the command line: an address, or vendor:device. */
+/* The devices named on the command line, as lspci's -s and -d select
+ * them (libpci's struct pci_filter): each field -1 for any.
+ */
 struct ax_selector {
-	bool by_id;
-	bool whole;		/* a whole device, dddd:bb:dd: all functions */
-	struct ax_addr addr;
-	uint16_t vendor, device;
+	int domain, bus, slot, func;
+	int vendor, device;
 };
 
-/* "0000:07:00.1", "07:00.1", a whole device "0000:07:00" / "07:00", or
- * "8086:15b7"; 0, or -1 malformed.
+/* src/libpci.c: "0000:07:00.1", "07:00", "10000:e0:06.0" (-s forms) or
+ * "8086:15b7", "8086:" (-d forms); 0, or -1 malformed.
  */
 int ax_selector_parse(const char *s, struct ax_selector *sel);
 bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d);
 /* "8086:15b7": exactly four hex digits each; 0, or -1 malformed. */
 int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device);
 
-/* "0000:07:00.1", "07:00.1" (domain 0); 0 on success, -1 malformed. */
-int ax_addr_parse(const char *s, struct ax_addr *a);
-/* A whole device, "0000:01:00" or "01:00" (Proxmox's form): function 0
- * in a; 0 on success, -1 malformed.
+/* "0000:07:00.1", "10000:e0:06.0", "07:00.1" (domain 0); 0 on success,
+ * -1 malformed.
  */
-int ax_dev_addr_parse(const char *s, struct ax_addr *a);
+int ax_addr_parse(const char *s, struct ax_addr *a);
+/* A whole device, "0000:01:00" or "01:00" (Proxmox's form): every
+ * function of one slot, nothing else named.
+ */
+bool ax_selector_whole_device(const struct ax_selector *sel);
 /* Room for any address string, "ffffffff:ff:1f.7" and the NUL. */
 #define AX_ADDR_STRLEN 20
 /* Room for ax_dev_name(). */
 #define AX_NAME_STRLEN 160
 
-/* The device's name for people: from pci.ids, else "(unnamed device)". */
+/* The device's name for people: from pci.ids (ax_fill_names(): "Intel
+ * Corporation Device" when only the vendor is listed), else "Device"; the
+ * renderers print the ids beside it, as lspci -nn does.
+ */
 const char *ax_dev_name(const struct ax_dev *d, char *buf);
 /* "6.12" for AX_KVER(6, 12), "newest" for 0; buf of 16 bytes. */
 const char *ax_kver_str(int kver, char *buf);
@@ -265,8 +270,15 @@ const char *ax_source_title(const struct ax_machine *m);
  * "snapshot", "unknown" (--json and snapshots).
  */
 const char *ax_source_kind_name(enum ax_source_kind k);
+/* The name tables behind them (index = enum value), for readers too. */
+#define AX_N_SOURCE_NAMES (AX_SRC_SNAPSHOT + 1)
+extern const char *const ax_source_names[AX_N_SOURCE_NAMES];
+#define AX_N_IOMMU_NAMES (AX_IOMMU_OFF + 1)
+extern const char *const ax_iommu_names[AX_N_IOMMU_NAMES];	/* "on" ... */
 
-/* Writes "dddd:bb:dd.f" into buf (at least 13 bytes). */
+/* Writes "dddd:bb:dd.f" (more domain digits above ffff) into buf
+ * (AX_ADDR_STRLEN bytes).
+ */
 const char *ax_addr_str(struct ax_addr a, char *buf);
 int ax_addr_cmp(struct ax_addr a, struct ax_addr b);
 /* Address of device i of m into buf (AX_ADDR_STRLEN), "-" when i < 0. */

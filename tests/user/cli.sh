@@ -90,5 +90,75 @@ printf '{"format": "acsexplain-snapshot", "version": 1}' >"$W/nodev.json"
 rc=$?
 if [ "$rc" -eq 4 ] && ! grep -q Sanitizer "$W/err"; then pass=$((pass + 1)); else
 	echo "FAIL empty snapshot: exit $rc"; cat "$W/err"; fail=$((fail + 1)); fi
+# --- edges a new user finds ------------------------------------------------
+expect 2 "--source with --from" -- --source sysfs --from "$DUMP"
+expect 2 "--from without its argument" -- --from
+grep -q "from needs an argument" "$W/err" && pass=$((pass + 1)) ||
+	{ echo "FAIL --from without argument: $(cat "$W/err")"; fail=$((fail + 1)); }
+expect 4 "--from a directory" -- --from "$W"
+grep -q "Is a directory" "$W/err" && pass=$((pass + 1)) ||
+	{ echo "FAIL --from DIR: $(cat "$W/err")"; fail=$((fail + 1)); }
+# --help and --version on a full disk fail like any output
+for o in --help --version; do
+	"$T" $o >/dev/full 2>"$W/err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && [ "$(wc -l <"$W/err")" -eq 1 ]; then pass=$((pass + 1)); else
+		echo "FAIL $o to a full disk: exit $rc"; fail=$((fail + 1)); fi
+done
+# colours on a terminal: an empty NO_COLOR does not switch them off
+# (no-color.org), NO_COLOR=1 and TERM=dumb do
+colours() { # ENV...: escape sequences acsexplain prints on a terminal
+	script -qec "env $* TERM=\${TERM_:-xterm} '$T' --from '$DUMP' 00:02.0" /dev/null |
+		grep -c "$(printf '\033')\["
+}
+if command -v script >/dev/null 2>&1; then
+	n_empty=$(colours NO_COLOR=)
+	n_set=$(colours NO_COLOR=1)
+	n_dumb=$(TERM_=dumb colours)
+	if [ "$n_empty" -gt 0 ] && [ "$n_set" -eq 0 ] && [ "$n_dumb" -eq 0 ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL colours: NO_COLOR= $n_empty, NO_COLOR=1 $n_set, TERM=dumb $n_dumb lines"
+		fail=$((fail + 1))
+	fi
+fi
+# device selectors as lspci takes them (-s, -d), parsed by libpci
+C5=$top/tests/user/fixtures/cases/c5-peg-gpu.txt
+sel() { # SELECTOR EXPECTED-ADDRESSES: the devices explained
+	"$T" --from "$C5" --json "$1" 2>"$W/err" | python3 -c '
+import json, sys
+print(" ".join(e["device"][5:] for e in json.load(sys.stdin)["explained"]))' >"$W/sel" 2>/dev/null
+	if [ "$(cat "$W/sel")" = "$2" ]; then pass=$((pass + 1)); else
+		echo "FAIL selector $1: '$(cat "$W/sel")' $(cat "$W/err")"; fail=$((fail + 1)); fi
+}
+sel 01:00 "01:00.0 01:00.1 01:00.2 01:00.3"
+sel 10de: "01:00.0 01:00.1 01:00.2 01:00.3"
+sel :1ad8 "01:00.2"
+sel 10de:1ad8 "01:00.2"
+sel 0000:01:00.3 "01:00.3"
+expect 2 "malformed selector" -- --from "$C5" 01:00.x
+# a device newer than pci.ids is named by its vendor and numbers
+{ echo "00:00.0 Host bridge: x"
+  echo "00: 86 80 f1 ff 00 00 10 00 00 00 00 06 00 00 00 00"
+  for r in 10 20 30; do echo "$r: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"; done
+} >"$W/newdev"
+expect 0 "device unknown to pci.ids" -- --from "$W/newdev" --no-color 00:00.0
+grep -q "^0000:00:00.0 Intel Corporation Device \[8086:fff1\]" "$W/out" && pass=$((pass + 1)) ||
+	{ echo "FAIL numeric name fallback: $(sed -n 3p "$W/out")"; fail=$((fail + 1)); }
+# a VMD domain (10000 and above) is a domain like any other: read from a
+# dump, asked about, saved and read back
+sed -E 's/^([0-9a-f]{2}:[0-9a-f]{2}\.[0-7] )/10000:\1/' "$DUMP" >"$W/vmd"
+expect 0 "a device in domain 10000" -- --from "$W/vmd" 10000:00:02.0
+grep -q "^10000:00:02.0 " "$W/out" && pass=$((pass + 1)) ||
+	{ echo "FAIL domain 10000 not printed as 10000:00:02.0"; fail=$((fail + 1)); }
+"$T" --from "$W/vmd" --save "$W/vmd.json" --all --json >"$W/a.json" 2>"$W/err"
+"$T" --from "$W/vmd.json" --all --json >"$W/b.json" 2>>"$W/err"
+if python3 - "$W/a.json" "$W/b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+addrs = lambda d: sorted(x["address"] for x in d["devices"])
+assert addrs(a) == addrs(b) and "10000:00:02.0" in addrs(a), addrs(b)
+PY
+then pass=$((pass + 1)); else echo "FAIL domain 10000 through a snapshot: $(head -n 2 "$W/err")"; fail=$((fail + 1)); fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

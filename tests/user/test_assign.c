@@ -915,18 +915,23 @@ static void test_dmi(void)
 
 static void test_device_address(void)
 {
-	struct ax_addr a;
+	struct ax_selector sel;
 
-	CHECK(!ax_dev_addr_parse("0000:01:00", &a) && a.bus == 1 && a.devfn == 0 &&
-	      a.domain == 0, "0000:01:00");
-	CHECK(!ax_dev_addr_parse("0001:c1:1f", &a) && a.domain == 1 && a.bus == 0xc1 &&
-	      a.devfn == AX_DEVFN(0x1f, 0), "0001:c1:1f");
-	CHECK(!ax_dev_addr_parse("0b:00", &a) && a.bus == 0x0b, "0b:00");
-	CHECK(ax_dev_addr_parse("8086:15b7", &a), "vendor:device is not a device address");
-	CHECK(ax_dev_addr_parse("0000:01:00.0", &a), "a function is not a device");
-	CHECK(ax_dev_addr_parse("0000:01:20", &a), "device 0x20");
-	CHECK(ax_dev_addr_parse("0000:01:0g", &a) && ax_dev_addr_parse("", &a) &&
-	      ax_dev_addr_parse("0000:1:00", &a), "malformed");
+	CHECK(!ax_selector_parse("0000:01:00", &sel) && sel.domain == 0 &&
+	      sel.bus == 1 && sel.slot == 0 && ax_selector_whole_device(&sel),
+	      "0000:01:00");
+	CHECK(!ax_selector_parse("0001:c1:1f", &sel) && sel.domain == 1 &&
+	      sel.bus == 0xc1 && sel.slot == 0x1f && ax_selector_whole_device(&sel),
+	      "0001:c1:1f");
+	CHECK(!ax_selector_parse("0b:00", &sel) && sel.bus == 0x0b &&
+	      ax_selector_whole_device(&sel), "0b:00");
+	CHECK(!ax_selector_parse("8086:15b7", &sel) &&
+	      !ax_selector_whole_device(&sel), "vendor:device is not a device");
+	CHECK(!ax_selector_parse("0000:01:00.0", &sel) &&
+	      !ax_selector_whole_device(&sel), "a function is not a device");
+	CHECK(ax_selector_parse("0000:01:20", &sel), "device 0x20");
+	CHECK(ax_selector_parse("0000:01:0g", &sel) && ax_selector_parse("", &sel),
+	      "malformed");
 }
 
 int main(void)

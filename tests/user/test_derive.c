@@ -481,7 +481,7 @@ static void test_kernel_verdict(void)
 static void test_addr_parse(void)
 {
 	struct ax_addr a;
-	char b[16];
+	char b[AX_ADDR_STRLEN];
 
 	CHECK(!ax_addr_parse("0000:07:00.1", &a) && a.bus == 7 &&
 	      a.devfn == 1, "full address");
@@ -491,7 +491,10 @@ static void test_addr_parse(void)
 	CHECK(ax_addr_parse("0000:07:00.8", &a), "function > 7");
 	CHECK(ax_addr_parse("zz:00.0", &a), "garbage");
 	CHECK(ax_addr_parse("0000:07:00.1x", &a), "trailing");
-	CHECK(!ax_addr_parse("10000:00:00.0", &a) == 0, "domain too big");
+	CHECK(ax_addr_parse("100000000:00:00.0", &a), "domain above 32 bits");
+	CHECK(!ax_addr_parse("10000:e0:06.0", &a) && a.domain == 0x10000,
+	      "VMD domain 10000");
+	CHECK(!strcmp(ax_addr_str(a, b), "10000:e0:06.0"), "round trip %s", b);
 	ax_addr_parse("0001:a0:1f.7", &a);
 	CHECK(!strcmp(ax_addr_str(a, b), "0001:a0:1f.7"), "round trip %s", b);
 	CHECK(ax_kver_parse("6.12.117+deb12-amd64") == 6012, "kver");

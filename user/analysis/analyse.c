@@ -99,7 +99,7 @@ static int select_devices(const struct ax_machine *m,
 		 * advice covers the others
 		 */
 		if (ax_selector_match(&rq->target, &m->devs[i]) &&
-		    !(rq->target.whole && a->n_sel))
+		    !(ax_selector_whole_device(&rq->target) && a->n_sel))
 			a->sel[a->n_sel++].dev = i;
 	if (rq->has_target && !a->n_sel) {
 		snprintf(err, errlen, "no device %s in %s", rq->target_text,

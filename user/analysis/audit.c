@@ -30,7 +30,7 @@ void ax_build_audit(struct ax_derivation *c)
 {
 	struct ax_result *r = c->r;
 	const struct ax_machine *m = c->m;
-	char text[256], a1[16], a2[16], a3[16];
+	char text[256], a1[AX_ADDR_STRLEN], a2[AX_ADDR_STRLEN], a3[AX_ADDR_STRLEN];
 	int i, t;
 
 	for (i = 0; i < (int)m->n; i++) {

@@ -75,7 +75,7 @@ static void hop_text(struct ax_derivation *c, int h, enum ax_reason_code code,
 		     char *out, size_t len)
 {
 	const struct ax_dev *d = &c->m->devs[h];
-	char a[16];
+	char a[AX_ADDR_STRLEN];
 
 	ax_dev_str(c->m, h, a);
 	switch (code) {
@@ -169,7 +169,7 @@ void ax_build_reasons(struct ax_derivation *c)
 	struct ax_result *r = c->r;
 	const struct ax_machine *m = c->m;
 	int *size = calloc((size_t)c->ngroups + 1, sizeof(int));
-	char text[256], a1[16], a2[16];
+	char text[256], a1[AX_ADDR_STRLEN], a2[AX_ADDR_STRLEN];
 	int i;
 
 	if (!size)

@@ -257,12 +257,9 @@ static json_object *kernel_json(struct jctx *c)
 {
 	const struct ax_machine *m = c->m;
 	json_object *o = jobj(c);
-	const char *iommu = "unknown";
+	const char *iommu = (unsigned int)m->iommu < AX_N_IOMMU_NAMES ?
+			    ax_iommu_names[m->iommu] : "unknown";
 
-	if (m->iommu == AX_IOMMU_ON)
-		iommu = "on";
-	else if (m->iommu == AX_IOMMU_OFF)
-		iommu = "off";
 	put(c, o, "release", jstr_or_null(c, m->kernel_release));
 	put(c, o, "cmdline", jstr_or_null(c, m->cmdline));
 	put(c, o, "iommu", jstr(c, iommu));

@@ -85,14 +85,14 @@ struct dump_gaps {
 	int no_ext;		/* PCIe function without extended space */
 	int cut_ext;		/* extended space cut short */
 	int orphan_ffff;	/* vendor ffff not placed by any PF */
-	char first_no_ext[16];
+	char first_no_ext[AX_ADDR_STRLEN];
 };
 
 static void fill_acs(struct ax_dev *dev, struct pci_dev *d, int len,
 		     struct dump_gaps *gaps)
 {
 	struct pci_cap *cap;
-	char buf[16];
+	char buf[AX_ADDR_STRLEN];
 
 	dev->acs_origin = AX_ORIG_CONFIG;
 	if (len >= 256 && !dev->is_pcie) {
@@ -134,13 +134,13 @@ static void fill_acs(struct ax_dev *dev, struct pci_dev *d, int len,
 	dev->acs_egress_bits = PCI_ACS_CAP_VECTOR(dev->acs_cap);
 }
 
-static void fill_dev(struct pci_access *a, struct ax_dev *dev,
+static void fill_dev(struct ax_dev *dev,
 		     struct pci_dev *d, int len, struct dump_gaps *gaps)
 {
 	struct pci_cap *cap;
 	uint8_t ht;
 
-	dev->addr.domain = (uint16_t)d->domain;
+	dev->addr.domain = (uint32_t)d->domain;
 	dev->addr.bus = d->bus;
 	dev->addr.devfn = AX_DEVFN(d->dev, d->func);
 	dev->vendor = rd16(d, PCI_VENDOR_ID);
@@ -168,11 +168,7 @@ static void fill_dev(struct pci_access *a, struct ax_dev *dev,
 	}
 	/* the kernel side is unknown: no group, no driver, no flags */
 	dev->kernel_group = AX_GROUP_UNKNOWN;
-	if (dev->vendor != 0xffff &&
-	    !pci_lookup_name(a, dev->name, sizeof(dev->name),
-			     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-			     PCI_LOOKUP_NO_NUMBERS, dev->vendor, dev->device))
-		dev->name[0] = '\0';
+	/* names: ax_fill_names(), for every source alike */
 
 	if (len < 256) {
 		/* The capability list starts at 0x40 at the earliest. */
@@ -260,7 +256,7 @@ void ax_place_vfs(struct ax_machine *m, size_t first, size_t pf,
  * PF's SR-IOV capability places it while VF Enable is set.
  */
 static void mark_vfs(struct ax_machine *m, size_t first,
-		     struct pci_access *a, struct pci_dev **pd)
+		     struct pci_dev **pd)
 {
 	size_t i;
 
@@ -277,16 +273,6 @@ static void mark_vfs(struct ax_machine *m, size_t first,
 			     rd16(d, cap->addr + PCI_IOV_OFFSET),
 			     rd16(d, cap->addr + PCI_IOV_STRIDE),
 			     rd16(d, cap->addr + PCI_IOV_DID));
-	}
-	for (i = first; i < m->n; i++) {
-		struct ax_dev *v = &m->devs[i];
-
-		if (v->is_virtfn && !v->name[0] &&
-		    !pci_lookup_name(a, v->name, sizeof(v->name),
-				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-				     PCI_LOOKUP_NO_NUMBERS, v->vendor,
-				     v->device))
-			v->name[0] = '\0';
 	}
 }
 
@@ -355,9 +341,9 @@ static int dump_fill(struct ax_machine *m, struct pci_access *a,
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
-		fill_dev(a, dev, pd[i], len, &gaps);
+		fill_dev(dev, pd[i], len, &gaps);
 	}
-	mark_vfs(m, first, a, pd);
+	mark_vfs(m, first, pd);
 	for (i = first; i < m->n; i++)
 		if (m->devs[i].vendor == 0xffff && !m->devs[i].is_virtfn)
 			gaps.orphan_ffff++;
@@ -461,6 +447,7 @@ int ax_source_libpci_sysfs(struct ax_machine *m, char *err, size_t errlen)
 
 static void names_loop(struct ax_machine *m, struct pci_access *a)
 {
+	char vendor[128];
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
@@ -468,11 +455,20 @@ static void names_loop(struct ax_machine *m, struct pci_access *a)
 
 		if (d->name[0] || d->vendor == 0xffff)
 			continue;
-		if (!pci_lookup_name(a, d->name, sizeof(d->name),
-				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-				     PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
-				     d->vendor, d->device))
-			d->name[0] = '\0';
+		if (pci_lookup_name(a, d->name, sizeof(d->name),
+				    PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
+				    PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
+				    d->vendor, d->device))
+			continue;
+		/* a device newer than pci.ids: "Intel Corporation Device",
+		 * the ids follow it as in lspci -nn
+		 */
+		d->name[0] = '\0';
+		if (pci_lookup_name(a, vendor, sizeof(vendor),
+				    PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS |
+				    PCI_LOOKUP_NO_HWDB, d->vendor))
+			snprintf(d->name, sizeof(d->name), "%.100s Device",
+				 vendor);
 	}
 }
 
@@ -494,4 +490,41 @@ void ax_fill_names(struct ax_machine *m)
 	if (!setjmp(dump_jmp))
 		names_loop(m, a);
 	pci_cleanup(a);
+}
+
+/*
+ * A device selector as lspci takes it: libpci parses -s ([[domain:]bus:]
+ * [slot][.[func]]) and -d ([vendor]:[device]); an exact vendor:device is
+ * an id, anything else is tried as a slot first.
+ */
+int ax_selector_parse(const char *s, struct ax_selector *sel)
+{
+	struct pci_filter f;
+	char buf[64];
+	uint16_t v, d;
+	bool ok;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	pci_filter_init(NULL, &f);
+	snprintf(buf, sizeof(buf), "%s", s);
+	if (!ax_id_parse(s, &v, &d)) {
+		ok = !pci_filter_parse_id(&f, buf);
+	} else {
+		ok = !pci_filter_parse_slot(&f, buf);
+		if (!ok) {
+			pci_filter_init(NULL, &f);
+			snprintf(buf, sizeof(buf), "%s", s);
+			ok = !pci_filter_parse_id(&f, buf);
+		}
+	}
+	if (!ok)
+		return -1;
+	sel->domain = f.domain;
+	sel->bus = f.bus;
+	sel->slot = f.slot;
+	sel->func = f.func;
+	sel->vendor = f.vendor;
+	sel->device = f.device;
+	return 0;
 }

@@ -344,7 +344,7 @@ static int check_info(struct nl_ctx *c, struct ax_machine *m, char *err,
 static struct ax_addr unpack_addr(uint64_t v)
 {
 	struct ax_addr a = {
-		.domain = (uint16_t)ACSI_ADDR_DOMAIN(v),
+		.domain = ACSI_ADDR_DOMAIN(v),
 		.bus = (uint8_t)ACSI_ADDR_BUS(v),
 		.devfn = (uint8_t)ACSI_ADDR_DEVFN(v),
 	};
@@ -378,7 +378,7 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 {
 	if (!tb[ACSI_A_DOMAIN] || !tb[ACSI_A_BUS] || !tb[ACSI_A_DEVFN])
 		return false;
-	d->addr.domain = (uint16_t)nla_get_u32(tb[ACSI_A_DOMAIN]);
+	d->addr.domain = nla_get_u32(tb[ACSI_A_DOMAIN]);
 	d->addr.bus = nla_get_u8(tb[ACSI_A_BUS]);
 	d->addr.devfn = nla_get_u8(tb[ACSI_A_DEVFN]);
 	if (tb[ACSI_A_VENDOR])
@@ -464,7 +464,6 @@ struct dump_arg {
 	size_t cap;
 	bool oom;
 	bool bad;
-	int wide;		/* devices in domains above ffff, skipped */
 	int unreadable;		/* devices whose ACS registers were unreadable */
 };
 
@@ -478,11 +477,6 @@ static int on_device(struct nl_msg *msg, void *arg)
 	if (parse(msg, tb) < 0) {
 		da->bad = true;
 		return NL_SKIP;
-	}
-	/* struct ax_addr has 16-bit domains: never truncate one (VMD). */
-	if (tb[ACSI_A_DOMAIN] && nla_get_u32(tb[ACSI_A_DOMAIN]) > 0xffff) {
-		da->wide++;
-		return NL_OK;
 	}
 	if (tb[ACSI_A_ACS_UNREADABLE])
 		da->unreadable++;
@@ -529,7 +523,6 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		m->n = base;
 		da.oom = false;
 		da.bad = false;
-		da.wide = 0;
 		da.unreadable = 0;
 		ret = request(c, ACSI_CMD_GET_DEVICE, NLM_F_DUMP, NULL,
 			      on_device, &da, &torn);
@@ -566,10 +559,6 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		ret = AX_NL_EIO;
 		goto out;
 	}
-	if (da.wide)
-		ax_machine_note(m,
-				"netlink: %d device(s) in domains above ffff (VMD) skipped",
-				da.wide);
 	if (da.unreadable)
 		ax_machine_note(m,
 				"netlink: %d device(s) did not answer ACS register reads (D3cold, removed or failing): their ACS is unknown",

@@ -19,15 +19,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const source_names[] = {
-	[0] = "unknown",
-	[AX_SRC_NETLINK] = "netlink",
-	[AX_SRC_SYSFS] = "sysfs",
-	[AX_SRC_DUMP] = "dump",
-	[AX_SRC_LSPCI_TEXT] = "lspci-text",
-	[AX_SRC_SNAPSHOT] = "snapshot",
-};
-
 static const char *const origin_names[] = {
 	[AX_ORIG_UNKNOWN] = "unknown",
 	[AX_ORIG_KERNEL] = "kernel",
@@ -35,12 +26,6 @@ static const char *const origin_names[] = {
 	[AX_ORIG_SYSFS] = "sysfs",
 	[AX_ORIG_TEXT] = "text",
 	[AX_ORIG_QUIRKDB] = "quirkdb",
-};
-
-static const char *const iommu_names[] = {
-	[AX_IOMMU_UNKNOWN] = "unknown",
-	[AX_IOMMU_ON] = "on",
-	[AX_IOMMU_OFF] = "off",
 };
 
 static const char *name_of(const char *const *names, size_t n, unsigned int v)
@@ -99,7 +84,7 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 {
 	json_object *o = json_object_new_object();
 	json_object *acs, *kern;
-	char addr[16], mask[2 * sizeof(d->alias_mask) + 1];
+	char addr[AX_ADDR_STRLEN], mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
 	if (!o) {
@@ -202,12 +187,12 @@ static json_object *machine_to_json(struct writer *w, const struct ax_machine *m
 		w->oom = true;
 		return NULL;
 	}
-	put_name(w, o, "source", source_names, ARRAY_SIZE(source_names),
+	put_name(w, o, "source", ax_source_names, AX_N_SOURCE_NAMES,
 		 m->source);
 	put(w, o, "source_name", json_object_new_string(m->source_name));
 	put(w, o, "kernel_release", json_object_new_string(m->kernel_release));
 	put(w, o, "cmdline", json_object_new_string(m->cmdline));
-	put_name(w, o, "iommu", iommu_names, ARRAY_SIZE(iommu_names),
+	put_name(w, o, "iommu", ax_iommu_names, AX_N_IOMMU_NAMES,
 		 m->iommu);
 	put(w, o, "iommu_driver", json_object_new_string(m->iommu_driver));
 	put(w, o, "acs_requested", json_object_new_boolean(m->acs_requested));
@@ -449,13 +434,13 @@ static int get_enum(struct reader *r, json_object *o, const char *key,
 static bool parse_addr(const char *s, struct ax_addr *a)
 {
 	unsigned int dom, bus, dev, fn;
-	char back[16];
+	char back[AX_ADDR_STRLEN];
 	int end = 0;
 
-	if (sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
+	if (sscanf(s, "%8x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
 	    s[end] || dev > 0x1f || fn > 7)
 		return false;
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(dev, fn);
 	return !strcasecmp(ax_addr_str(*a, back), s);
@@ -464,7 +449,7 @@ static bool parse_addr(const char *s, struct ax_addr *a)
 static void get_addr(struct reader *r, json_object *o, const char *key,
 		     struct ax_addr *a)
 {
-	char buf[16];
+	char buf[AX_ADDR_STRLEN];
 
 	get_str(r, o, key, buf, sizeof(buf));
 	if (!r->failed && !parse_addr(buf, a))
@@ -487,14 +472,14 @@ static void machine_from_json(struct reader *r, json_object *o,
 
 	snprintf(r->where, sizeof(r->where), "machine");
 	only_keys(r, o, machine_keys, ARRAY_SIZE(machine_keys));
-	m->source = get_enum(r, o, "source", source_names,
-			     ARRAY_SIZE(source_names), 0);
+	m->source = get_enum(r, o, "source", ax_source_names,
+			     AX_N_SOURCE_NAMES, 0);
 	get_str(r, o, "source_name", m->source_name, sizeof(m->source_name));
 	get_str(r, o, "kernel_release", m->kernel_release,
 		sizeof(m->kernel_release));
 	get_str(r, o, "cmdline", m->cmdline, sizeof(m->cmdline));
-	m->iommu = get_enum(r, o, "iommu", iommu_names,
-			    ARRAY_SIZE(iommu_names), 0);
+	m->iommu = get_enum(r, o, "iommu", ax_iommu_names,
+			    AX_N_IOMMU_NAMES, 0);
 	get_str(r, o, "iommu_driver", m->iommu_driver, sizeof(m->iommu_driver));
 	m->acs_requested = get_bool(r, o, "acs_requested");
 	m->acs_requested_known = get_bool(r, o, "acs_requested_known");

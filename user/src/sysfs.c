@@ -134,7 +134,7 @@ int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot)
 
 	for (i = 0; i < m->n; i++) {
 		struct ax_dev *d = &m->devs[i];
-		char a[16], base[PATH_MAX / 2];
+		char a[AX_ADDR_STRLEN], base[PATH_MAX / 2];
 
 		ax_addr_str(d->addr, a);
 		snprintf(base, sizeof(base), "%s/sys/bus/pci/devices/%s", root,

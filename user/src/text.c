@@ -51,7 +51,6 @@ struct tparse {
 	int n_junk;		/* library messages removed */
 	int n_group_lines;	/* group lines applied */
 	int n_group_only;	/* devices known only from a group listing */
-	int n_wide_domain;	/* domains above ffff skipped */
 	bool any_driver_line;	/* Kernel driver in use / Kernel modules */
 	bool any_ext;		/* some device shows extended capabilities */
 	bool has_hex;		/* hex dump lines present */
@@ -93,19 +92,18 @@ static bool is_hex_line(const char *s)
 }
 
 /* Parse "[dddd:]bb:dd.f" at s; returns characters used, 0 if none. */
-static int parse_addr(const char *s, struct ax_addr *a, bool *wide)
+static int parse_addr(const char *s, struct ax_addr *a)
 {
 	unsigned int dom = 0, bus, slot, fn;
 	int n = 0, k;
 
-	*wide = false;
 	if (sscanf(s, "%x:%x:%x.%u%n", &dom, &bus, &slot, &fn, &n) == 4 &&
 	    n > 0) {
 		/* the domain part must be hex digits only */
 		for (k = 0; s[k] != ':'; k++)
 			if (!isxdigit((unsigned char)s[k]))
 				return 0;
-		if (k < 4)
+		if (k < 4 || k > 8)
 			return 0;
 	} else {
 		dom = 0;
@@ -119,11 +117,7 @@ static int parse_addr(const char *s, struct ax_addr *a, bool *wide)
 		return 0;
 	if (s[n] && s[n] != ' ' && s[n] != '\t')
 		return 0;
-	if (dom > 0xffff) {
-		*wide = true;	/* VMD domains: struct ax_addr has 16 bits */
-		return n;
-	}
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(slot, fn);
 	return n;
@@ -334,11 +328,10 @@ static void apply_group(struct tparse *p, int i, int group)
 static void listed_member(struct tparse *p, const char *s, int group)
 {
 	struct ax_addr a;
-	bool wide;
-	int n = parse_addr(s, &a, &wide), i;
+	int n = parse_addr(s, &a), i;
 	char rest[512];
 
-	if (!n || wide)
+	if (!n)
 		return;
 	i = ax_find_from(p->m, p->first, a);
 	if (i < (int)p->first && p->no_add) {
@@ -385,9 +378,8 @@ static bool parse_group_line(struct tparse *p, char *s, bool indented)
 	}
 	if (indented && p->loop_group >= 0) {
 		struct ax_addr a;
-		bool wide;
 
-		if (parse_addr(s, &a, &wide)) {
+		if (parse_addr(s, &a)) {
 			listed_member(p, s, p->loop_group);
 			return true;
 		}
@@ -506,7 +498,6 @@ static void parse_line(struct tparse *p, char *raw)
 	indented = raw[0] == ' ' || raw[0] == '\t';
 	s = trim(raw);
 	struct ax_addr a;
-	bool wide;
 	int n;
 
 	if (!*s) {
@@ -522,15 +513,10 @@ static void parse_line(struct tparse *p, char *raw)
 		return;
 	if (!indented)
 		p->loop_group = -1;
-	n = parse_addr(s, &a, &wide);
+	n = parse_addr(s, &a);
 	if (n && (s[n] == ' ' || s[n] == '\t')) {
 		char rest[512];
 
-		if (wide) {
-			p->n_wide_domain++;
-			p->cur = -1;
-			return;
-		}
 		p->cur = get_dev(p, a);
 		if (p->cur < 0)
 			return;
@@ -891,7 +877,7 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 	struct ax_machine *m = p->m;
 	int n_denied = 0, n_no_ext = 0, n_acs_bits = 0, n_spt = 0;
 	int n_need = 0, n_rev = 0, n_mf = 0, n_hdrless = 0;
-	char spt_first[16] = "", buf[16];
+	char spt_first[AX_ADDR_STRLEN] = "", buf[AX_ADDR_STRLEN];
 	size_t i, j;
 
 	if (!config_from_dump)
@@ -989,9 +975,6 @@ notes:
 	if (p->n_group_only)
 		ax_machine_note(m, "groups: %d device(s) appear only in the group listing, not in the lspci report",
 				p->n_group_only);
-	if (p->n_wide_domain)
-		ax_machine_note(m, "text: %d device(s) in domains above ffff (VMD) skipped",
-				p->n_wide_domain);
 	if (p->n_junk)
 		ax_machine_note(m, "text: %d interleaved library message(s) removed, cut lines rejoined",
 				p->n_junk);
@@ -1049,12 +1032,16 @@ static int parse_lines(struct tparse *p, const char *buf, size_t len,
 static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 			  char **lines, char *err, size_t errlen)
 {
-	char path[] = "/tmp/acsexplain-dump-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
 	struct ax_machine *t = tp->m;
 	size_t first = m->n, i;
+	char path[4096];
 	int fd, ret;
 	FILE *f;
 
+	/* $TMPDIR, as mkstemp(3) users should: /tmp may be elsewhere */
+	snprintf(path, sizeof(path), "%s/acsexplain-dump-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(path);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
@@ -1068,17 +1055,26 @@ static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 	for (i = 0; lines[i]; i++) {
 		char *s = lines[i];
 		struct ax_addr a;
-		bool wide;
 
 		if (is_hex_line(trim(s)) ||
-		    (s[0] != ' ' && s[0] != '\t' && parse_addr(s, &a, &wide)))
+		    (s[0] != ' ' && s[0] != '\t' && parse_addr(s, &a)))
 			fprintf(f, "%s\n", trim(s));
 	}
 	fclose(f);
 	ret = ax_source_dump(m, path, err, errlen);
 	unlink(path);
-	if (ret)
+	if (ret) {
+		/* the message names our scratch file: say which input */
+		char *p = strstr(err, path);
+
+		if (p) {
+			size_t n = strlen(path);
+
+			memmove(p + 9, p + n, strlen(p + n) + 1);
+			memcpy(p, "hex lines", 9);
+		}
 		return ret;
+	}
 	for (i = first; i < m->n; i++) {
 		int k = ax_find_from(t, 0, m->devs[i].addr);
 
@@ -1267,7 +1263,7 @@ int ax_detect_format(const char *buf, size_t len)
 		char line[256];
 		size_t n;
 		struct ax_addr a;
-		bool wide, ind;
+		bool ind;
 		char *t;
 
 		for (s = i; s < len && buf[s] != '\n' && buf[s] != '\r'; s++)
@@ -1286,7 +1282,7 @@ int ax_detect_format(const char *buf, size_t len)
 		else if (strstr(t, "/sys/kernel/iommu_groups/") ||
 			 !strncasecmp(t, "IOMMU Group ", 12))
 			groups++;
-		else if (!ind && parse_addr(t, &a, &wide))
+		else if (!ind && parse_addr(t, &a))
 			headers++;
 		else if (ind)
 			detail++;

@@ -62,7 +62,13 @@ static void fuzz_derive(struct ax_machine *m)
 		return;
 	rq.all = false;
 	rq.has_target = true;
-	rq.target.addr = m->devs[0].addr;
+	rq.target = (struct ax_selector){
+		.domain = (int)m->devs[0].addr.domain,
+		.bus = m->devs[0].addr.bus,
+		.slot = AX_SLOT(m->devs[0].addr.devfn),
+		.func = AX_FUNC(m->devs[0].addr.devfn),
+		.vendor = -1, .device = -1,
+	};
 	rq.target_text = "fuzz";
 	if (ax_analyse(m, &rq, &a, err, sizeof(err)))
 		return;

@@ -6,7 +6,8 @@
 # committed seed and crash reproducer (seeds/<fuzzer>/, regress/<fuzzer>/).
 #
 #   tests/user/fuzz/run.sh [SECONDS]      SECONDS=0: only build and replay
-#   FUZZ_WORK=/work/build-cache/fuzz      corpora, binaries and artifacts
+#   FUZZ_WORK=DIR                         corpora, binaries and artifacts
+#                                         (default build/fuzz)
 #   FUZZERS="text dump"                   a subset
 #
 # open/<fuzzer>/ holds reproducers of bugs not fixed yet; they are not
