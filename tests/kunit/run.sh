@@ -209,8 +209,19 @@ echo "acsx: insmod exit \$?"
 echo "acsx: uptime after insmod \$(cut -d' ' -f1 /proc/uptime)"
 rmmod acs_inspect_kunit
 echo "acsx: rmmod exit \$?"
-insmod /acs_inspect.ko
+# With its kretprobes (off by default), before the VFs exist so that their
+# grouping is observed.
+insmod /acs_inspect.ko kprobes=1
 echo "acsx: acs_inspect insmod exit \$?"
+# SR-IOV without the NVMe driver: pci-pf-stub takes QEMU's NVMe PF (1b36:0010)
+# and gives it sriov_numvfs; the VFs get no driver.
+for d in /sys/bus/pci/devices/*; do
+	[ -e \$d/sriov_totalvfs ] && pf=\$d
+done
+echo 1b36 0010 >/sys/bus/pci/drivers/pci-pf-stub/new_id
+echo 0 >\$pf/sriov_drivers_autoprobe
+echo 7 >\$pf/sriov_numvfs
+echo "acsx: \$(cat \$pf/sriov_numvfs) VFs of \${pf##*/}"
 /acsi-stress
 echo "acsx: acsi-stress exit \$?"
 echo "acsx: acs_inspect still loaded: \$(grep -c '^acs_inspect ' /proc/modules)"
@@ -232,7 +243,9 @@ LOG=$RUNDIR/console.log
 t0=$SECONDS
 rc=0
 # Enough devices that a 4 KiB dump read takes several chunks: 24 root
-# ports, a switch below the first, NICs below it and two other ports.
+# ports, a switch below the first, NICs below it and two other ports, and
+# an SR-IOV NVMe PF (7 VFs) on the fourth.  Two CPUs: the hot-plug checks
+# race handlers against removal.
 devs=(-device intel-iommu)
 for slot in 2 3 4; do
 	for fn in 0 1 2 3 4 5 6 7; do
@@ -246,9 +259,11 @@ devs+=(-device x3130-upstream,id=up,bus=rp1
 	-device xio3130-downstream,id=dn1,bus=up,chassis=31,slot=0
 	-device xio3130-downstream,id=dn2,bus=up,chassis=32,slot=1
 	-device e1000e,bus=dn1,romfile= -device e1000e,bus=rp2,romfile=
-	-device e1000e,bus=rp3,romfile=)
+	-device e1000e,bus=rp3,romfile=
+	-device nvme-subsys,id=subsys1
+	-device nvme,bus=rp4,serial=acsx0010,subsys=subsys1,sriov_max_vfs=7,sriov_vq_flexible=14,sriov_vi_flexible=7,max_ioqpairs=16,msix_qsize=10)
 timeout "$TIMEOUT" qemu-system-x86_64 -nodefaults -accel tcg -M q35 -cpu max \
-	-smp 1 -m 1024 "${devs[@]}" \
+	-smp 2 -m 1024 "${devs[@]}" \
 	-kernel "$BUILD/arch/x86/boot/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
 	-append "console=ttyS0 printk.time=0 panic=-1 oops=panic loglevel=7 kmemleak=on intel_iommu=on" \
 	-display none -serial "file:$LOG" -monitor none -no-reboot \

@@ -16,8 +16,8 @@
  * absent means the module could not establish that fact.
  *
  * Version 2 (from 1): 32-bit domains, u64 packed addresses,
- * ACSI_A_ACS_UNREADABLE, ACSI_A_KPROBE_PATH, ACSI_KPROBE_PARTIAL;
- * CAP_SYS_ADMIN instead of CAP_NET_ADMIN.
+ * ACSI_A_ACS_UNREADABLE, ACSI_A_KPROBE_PATH, ACSI_KPROBE_PARTIAL, no
+ * ACSI_A_DOMAIN_TYPE(_NAME); CAP_SYS_ADMIN instead of CAP_NET_ADMIN.
  */
 #ifndef _UAPI_LINUX_ACS_INSPECT_H
 #define _UAPI_LINUX_ACS_INSPECT_H
@@ -191,9 +191,11 @@ enum acsi_acs_unreadable {
  * @ACSI_A_EXTERNAL_FACING: u8, pdev->external_facing
  * @ACSI_A_DRIVER: string, bound driver (absent if none)
  * @ACSI_A_IOMMU_GROUP: u32, IOMMU group id (absent: no group)
- * @ACSI_A_DOMAIN_TYPE: u32, IOMMU_DOMAIN_* of the attached domain
- * @ACSI_A_DOMAIN_TYPE_NAME: string, "DMA", "DMA-FQ", "identity",
- *	"blocked", "unmanaged" or "other"
+ * @ACSI_A_DOMAIN_TYPE: not sent since version 2: a module cannot read
+ *	the attached domain safely (iommu_get_domain_for_dev() is for the
+ *	bound driver, and a group reference does not pin the domain);
+ *	/sys/kernel/iommu_groups/N/type gives the default domain's type
+ * @ACSI_A_DOMAIN_TYPE_NAME: not sent since version 2 (see above)
  * @ACSI_A_DEV_FLAGS: u32, pdev->dev_flags masked to bits 3, 5, 9 (and 14 on kernels
  *	that define PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS)
  * @ACSI_A_DMA_ALIAS_MASK: binary, 32 bytes: bit n = devfn n on the same
