@@ -7,6 +7,7 @@
 #   make KDIR=/path/to/kernel/build           ... or for that build tree
 #   make check           install what is missing and run every test
 #   make demo            install what is missing, boot a VM, explain a device
+#   make soak            the module's long soak in the KUnit kernel (~1 h)
 #
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -16,7 +17,7 @@ KDIR := /usr/src/linux-headers-$(KERNELRELEASE)
 endif
 
 .PHONY: all kmod user clean check demo deps test-user test-kunit test-vm \
-	test-quirks bench checkpatch kmod-all
+	test-quirks bench checkpatch kmod-all soak
 
 all: kmod user
 
@@ -45,6 +46,9 @@ test-quirks: user
 
 test-kunit:
 	tests/kunit/run.sh
+
+soak:
+	tests/kunit/soak.sh
 
 test-vm: user
 	tests/vm/run.sh --all

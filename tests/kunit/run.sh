@@ -14,13 +14,15 @@
 # Environment:
 #   ACSX_KUNIT_CACHE    cache dir (default /var/cache/acsexplain/kunit)
 #   ACSX_KUNIT_TARBALL  kernel source (default /usr/src/linux-source-6.1.tar.xz)
-#   ACSX_KUNIT_TIMEOUT  seconds the VM may run (default 600)
+#   ACSX_KUNIT_TIMEOUT  seconds the VM may run (default 900)
 #   ACSX_BUSYBOX        static busybox for the initramfs (default /bin/busybox)
 #
-# Usage: run.sh [--self-check]
+# Usage: run.sh [--self-check | --build-only]
 #   --self-check  add a suite that fails one case, leaks memory, inverts a
 #                 lock order and reads out of bounds, and succeed only if all
 #                 four are caught: proof that the harness can fail.
+#   --build-only  build (or reuse) the kernel, the modules, acsi-stress and
+#                 acsi-soak, and stop (tests/kunit/soak.sh uses this).
 #
 # Exit codes: 0 all passed (or, with --self-check, all faults caught);
 # 1 a test failed or the checks found a problem; 2 usage error, missing
@@ -32,7 +34,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${ACSX_KUNIT_CACHE:-/var/cache/acsexplain/kunit}
 TARBALL=${ACSX_KUNIT_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-TIMEOUT=${ACSX_KUNIT_TIMEOUT:-600}
+TIMEOUT=${ACSX_KUNIT_TIMEOUT:-900}
 SRC=$CACHE/linux-source-6.1
 BUILD=$CACHE/build
 MODDIR=$CACHE/mod
@@ -44,10 +46,12 @@ die() { echo "kunit: $*" >&2; exit 2; }
 step() { printf '== %s (%ds)\n' "$*" "$SECONDS"; }
 
 SELF_CHECK=
+BUILD_ONLY=
 case ${1:-} in
 '') ;;
 --self-check) SELF_CHECK=y ;;
-*) die "usage: $0 [--self-check]" ;;
+--build-only) BUILD_ONLY=y ;;
+*) die "usage: $0 [--self-check | --build-only]" ;;
 esac
 
 for tool in qemu-system-x86_64 python3 cpio gzip gcc make readelf objdump flock; do
@@ -178,13 +182,26 @@ gcc -static -O2 -Wall -Wextra -Werror -I/usr/include/libnl3 \
 	cat "$CACHE/acsi-stress-build.log" >&2
 	die "acsi-stress does not build (libnl-genl-3-dev installed?)"
 }
+# The soak client's request table comes from the YNL spec.
+python3 "$HERE/gen-soak-spec.py" "$TOP/Documentation/netlink/specs/acs_inspect.yaml" \
+	"$CACHE/acsi-soak-spec.h" || die "gen-soak-spec.py failed (python3-yaml installed?)"
+gcc -static -O2 -Wall -Wextra -Werror -I"$CACHE" -I"$TOP/include/uapi" \
+	-o "$CACHE/acsi-soak" "$HERE/acsi-soak.c" >"$CACHE/acsi-soak-build.log" 2>&1 || {
+	cat "$CACHE/acsi-soak-build.log" >&2
+	die "acsi-soak does not build"
+}
+if [ -n "$BUILD_ONLY" ]; then
+	step "built: $BUILD/arch/x86/boot/bzImage, $STRESSDIR/kmod/acs_inspect.ko, $CACHE/acsi-soak"
+	exit 0
+fi
 
 # 5. Initramfs: busybox, the module, and an init that runs the checks.
 step "building initramfs ($nsuites suites)"
 rm -rf "$RUNDIR"
 mkdir -p "$RUNDIR/root/bin" "$RUNDIR/root/proc" "$RUNDIR/root/sys" "$RUNDIR/root/dev"
 cp "$BUSYBOX" "$RUNDIR/root/bin/busybox"
-cp "$KO" "$STRESSDIR/kmod/acs_inspect.ko" "$CACHE/acsi-stress" "$RUNDIR/root/"
+cp "$KO" "$STRESSDIR/kmod/acs_inspect.ko" "$CACHE/acsi-stress" "$CACHE/acsi-soak" \
+	"$RUNDIR/root/"
 cat >"$RUNDIR/root/init" <<EOF
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -225,6 +242,12 @@ echo "acsx: \$(cat \$pf/sriov_numvfs) VFs of \${pf##*/}"
 /acsi-stress
 echo "acsx: acsi-stress exit \$?"
 echo "acsx: acs_inspect still loaded: \$(grep -c '^acs_inspect ' /proc/modules)"
+# A short soak (make soak runs the long one): fuzzed requests, hot-plug
+# with paused readers, unloads with a dump in flight.
+insmod /acs_inspect.ko kprobes=1
+/acsi-soak --module /acs_inspect.ko --messages 3000 --cycles 12 --unloads 5
+echo "acsx: acsi-soak exit \$?"
+rmmod acs_inspect
 sleep 6
 echo scan >\$ml
 echo scan >\$ml
@@ -260,6 +283,7 @@ devs+=(-device x3130-upstream,id=up,bus=rp1
 	-device xio3130-downstream,id=dn2,bus=up,chassis=32,slot=1
 	-device e1000e,bus=dn1,romfile= -device e1000e,bus=rp2,romfile=
 	-device e1000e,bus=rp3,romfile=
+	-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-device nvme-subsys,id=subsys1
 	-device nvme,bus=rp4,serial=acsx0010,subsys=subsys1,sriov_max_vfs=7,sriov_vq_flexible=14,sriov_vi_flexible=7,max_ioqpairs=16,msix_qsize=10)
 timeout "$TIMEOUT" qemu-system-x86_64 -nodefaults -accel tcg -M q35 -cpu max \
@@ -293,6 +317,8 @@ stress_fail=$(grep -c '^ACSX-CHECK [^ ]* FAIL' "$LOG" || true)
 grep -q '^acsx: acsi-stress exit 0' "$LOG" ||
 	problems+=("acsi-stress failed: $(grep '^ACSX-CHECK [^ ]* FAIL' "$LOG" |
 		cut -d' ' -f2 | tr '\n' ' ')")
+grep -q '^acsx: acsi-soak exit 0' "$LOG" ||
+	problems+=("acsi-soak (short) failed")
 sed -n '/^acsx: kmemleak report begin/,/^acsx: kmemleak report end/p' "$LOG" \
 	>"$RUNDIR/kmemleak.txt"
 leaked=
