@@ -13,16 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "derive.h"
+#include "analysis.h"
 #include "exitcodes.h"
-#include "explain.h"
-#include "json_out.h"
 #include "quirks.h"
-#include "snapshot.h"
-#include "src_dump.h"
-#include "src_netlink.h"
-#include "src_sysfs.h"
-#include "src_text.h"
+#include "render.h"
+#include "source.h"
 
 #define MAX_FILE (256u << 20)
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * src_netlink.c - facts from the acs_inspect kernel module over generic
+ * src/netlink.c - facts from the acs_inspect kernel module over generic
  * netlink, with libnl-genl-3.
  *
  * Every request first asks GET_INFO, so a missing module, a protocol
@@ -24,7 +24,7 @@
 
 #include <uapi/linux/acs_inspect.h>
 
-#include "src_netlink.h"
+#include "source.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
