@@ -626,32 +626,6 @@ static void check_permissions(struct nl_sock *sk, uint64_t addr)
 	}
 }
 
-/* Raw socket with a GET_DEVICE dump request sent, nothing read yet. */
-static int start_raw_dump(unsigned int seq)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr gh;
-	} req = {
-		.nlh = {
-			.nlmsg_len = sizeof(req),
-			.nlmsg_type = family,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-			.nlmsg_seq = seq,
-		},
-		.gh = { .cmd = ACSI_CMD_GET_DEVICE, .version = ACSI_GENL_VERSION },
-	};
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-
-	if (fd < 0)
-		return -1;
-	if (send(fd, &req, sizeof(req), 0) != sizeof(req)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 struct raw_dump {
 	int fd;
 	int msgs, intr, done, error;
@@ -707,55 +681,116 @@ static int restore_pf(uint64_t pf, int nvfs)
 	return pci_write(pf, "sriov_numvfs", n);
 }
 
-#define PAUSED_READERS 96
+#define PAUSED_READERS 100
 
 /*
- * Version 1 kept a counted pci_dev between dumpit calls.  Many dumps are
- * paused at different places (the second chunk is sized by the first
- * read, so each reader's cursor is elsewhere, some on a VF); then the VFs
- * and their PF are removed and the readers resume.  A held VF's ->physfn
- * then pointed to the freed PF (KASAN reports it).  Every dump must end,
- * flagged interrupted unless it had already ended.
+ * A dump paused after exactly one chunk of @bufsize bytes: the socket's
+ * largest read so far sets the size of the chunks the kernel builds
+ * (max_recvmsg_len), so a GET_INFO reply is read first with that size;
+ * then the receive buffer is made minimal, so that peeking at the first
+ * chunk does not make the kernel build a second one.  Returns the socket,
+ * and in *@cursor the number of devices the chunk holds: the next device
+ * is where version 1 held a reference.
  */
-static void check_paused_readers_pf_removed(uint64_t pf, int nvfs)
+static int start_paused_dump(int bufsize, int *cursor)
+{
+	static unsigned char buf[65536];
+	struct {
+		struct nlmsghdr nlh;
+		struct genlmsghdr gh;
+	} req = {
+		.nlh = {
+			.nlmsg_len = sizeof(req),
+			.nlmsg_type = family,
+			.nlmsg_flags = NLM_F_REQUEST,
+		},
+		.gh = { .cmd = ACSI_CMD_GET_INFO, .version = ACSI_GENL_VERSION },
+	};
+	struct raw_dump d = { 0 };
+	struct nlmsghdr *nlh;
+	int zero = 0, n;
+
+	d.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (d.fd < 0)
+		return -1;
+	if (send(d.fd, &req, sizeof(req), 0) != sizeof(req) ||
+	    recv(d.fd, buf, bufsize, 0) <= 0 ||
+	    setsockopt(d.fd, SOL_SOCKET, SO_RCVBUF, &zero, sizeof(zero)))
+		goto err;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.gh.cmd = ACSI_CMD_GET_DEVICE;
+	if (send(d.fd, &req, sizeof(req), 0) != sizeof(req))
+		goto err;
+	n = recv(d.fd, buf, sizeof(buf), MSG_PEEK);
+	if (n <= 0)
+		goto err;
+	*cursor = 0;
+	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (unsigned int)n);
+	     nlh = NLMSG_NEXT(nlh, n))
+		if (nlh->nlmsg_type == family)
+			(*cursor)++;
+	return d.fd;
+err:
+	close(d.fd);
+	return -1;
+}
+
+/*
+ * Version 1 kept a counted pci_dev between dumpit calls.  Dumps are
+ * paused with their next device on a VF (each after one chunk of another
+ * size); then the VFs and their PF are removed and the readers resume.
+ * The held VF's ->physfn then pointed to the freed PF (KASAN reports it).
+ * Dumps paused on the PF itself are closed first: their reference would
+ * keep the PF, and the bug, hidden.  Every dump must end without error,
+ * flagged interrupted.
+ */
+static void check_paused_readers_pf_removed(struct nl_sock *sk, uint64_t pf,
+					    int nvfs)
 {
 	static struct raw_dump d[PAUSED_READERS];
-	int i, open_before = 0, done = 0, intr_ok = 0, errors = 0, ok;
+	struct reply *order = calloc(1, sizeof(*order));
+	int i, n = 0, done = 0, intr = 0, errors = 0, ok;
 
+	dump(sk, order);	/* the order of the walk right now */
 	for (i = 0; i < PAUSED_READERS; i++) {
-		memset(&d[i], 0, sizeof(d[i]));
-		d[i].fd = start_raw_dump(i + 1);
-		if (d[i].fd < 0 || raw_read(&d[i], 4096 + 128 * i)) {
-			check("paused-readers-pf-removed", 0,
-			      "cannot start paused dump %d", i);
-			goto out;
+		int cursor = -1;
+		int fd = start_paused_dump(4096 + 256 * i, &cursor);
+
+		if (fd < 0)
+			continue;
+		if (cursor >= order->msgs || cursor >= MAX_DEVS ||
+		    !order->is_virtfn[cursor] || order->pf[cursor] != pf) {
+			close(fd);
+			continue;
 		}
-		if (!d[i].done)
-			open_before++;
+		memset(&d[n], 0, sizeof(d[n]));
+		d[n++].fd = fd;
+	}
+	free(order);
+	if (!n) {
+		check("paused-readers-pf-removed", 0,
+		      "no dump could be paused on a VF");
+		goto out;
 	}
 	/* The VFs go first (dropping their hold on the PF), then the PF. */
 	if (pci_write(pf, "sriov_numvfs", "0") || pci_write(pf, "remove", "1")) {
 		check("paused-readers-pf-removed", 0, "cannot remove the PF");
 		goto out;
 	}
-	for (i = 0; i < PAUSED_READERS; i++) {
-		int was_done = d[i].done;
-
+	for (i = 0; i < n; i++) {
 		while (!d[i].done && !raw_read(&d[i], 65536))
 			;
 		done += d[i].done;
 		errors += d[i].error != 0;
-		intr_ok += was_done || d[i].intr > 0;
+		intr += d[i].intr > 0;
 	}
-	ok = done == PAUSED_READERS && !errors && intr_ok == PAUSED_READERS &&
-	     open_before > 0;
+	ok = done == n && !errors && intr == n;
 	check("paused-readers-pf-removed", ok,
-	      "%d readers (%d still open at removal): %d ended, %d errors, %d flagged or ended before",
-	      PAUSED_READERS, open_before, done, errors, intr_ok);
+	      "%d dumps paused on a VF: %d ended, %d errors, %d flagged interrupted",
+	      n, done, errors, intr);
 out:
-	for (i = 0; i < PAUSED_READERS; i++)
-		if (d[i].fd >= 0)
-			close(d[i].fd);
+	for (i = 0; i < n; i++)
+		close(d[i].fd);
 	ok = !restore_pf(pf, nvfs);
 	check("pf-restored", ok, "rescan and %d VFs again", nvfs);
 }
@@ -980,7 +1015,7 @@ int main(int argc, char **argv)
 	}
 	if (pf && nvfs) {
 		step("paused readers, PF removed");
-		check_paused_readers_pf_removed(pf, nvfs);
+		check_paused_readers_pf_removed(sk, pf, nvfs);
 	} else {
 		check("paused-readers-pf-removed", 0, "no SR-IOV PF with VFs");
 	}
