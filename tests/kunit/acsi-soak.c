@@ -680,14 +680,19 @@ static long unload_cycles(const char *ko, long n)
 		}
 		refused++;
 		close(fd);
-		/* The socket's release drops the dump's module reference. */
-		for (tries = 0; tries < 100; tries++) {
+		/*
+		 * The socket's release drops the dump's module reference after
+		 * an RCU grace period: give it up to 10 s.
+		 */
+		for (tries = 0; tries < 1000; tries++) {
 			if (syscall(SYS_delete_module, "acs_inspect", O_NONBLOCK) == 0)
 				break;
 			usleep(10000);
 		}
-		if (tries == 100)
+		if (tries == 1000) {
+			printf("ACSX-STEP rmmod after close: %s\n", strerror(errno));
 			break;
+		}
 		done++;
 		if (load(ko, i & 1)) {
 			printf("ACSX-STEP reload failed: %s\n", strerror(errno));
