@@ -79,6 +79,7 @@ struct reply {
 	/* Per dumped device, in dump order. */
 	uint64_t addr[MAX_DEVS];	/* packed addresses */
 	int is_bridge[MAX_DEVS];
+	int secondary[MAX_DEVS];	/* bridges: secondary bus, else -1 */
 	int pcie_type[MAX_DEVS];	/* -1: not PCIe */
 	int has_sriov[MAX_DEVS];
 	int is_virtfn[MAX_DEVS];
@@ -178,6 +179,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 					    nla_get_u8(tb[ACSI_A_BUS]),
 					    nla_get_u8(tb[ACSI_A_DEVFN]));
 		r->is_bridge[i] = get_u8_or(tb, ACSI_A_IS_BRIDGE, 0);
+		r->secondary[i] = get_u8_or(tb, ACSI_A_SECONDARY, -1);
 		r->pcie_type[i] = get_u8_or(tb, ACSI_A_PCIE_TYPE, -1);
 		r->has_sriov[i] = get_u8_or(tb, ACSI_A_HAS_SRIOV, 0);
 		r->is_virtfn[i] = get_u8_or(tb, ACSI_A_IS_VIRTFN, 0);
@@ -991,19 +993,25 @@ int main(int argc, char **argv)
 	check_permissions(sk, all->addr[0]);
 	/* A downstream port with a device below it; an SR-IOV PF and a VF. */
 	for (i = 0; i < all->msgs && i < MAX_DEVS; i++) {
-		if (all->pcie_type[i] == PCI_EXP_TYPE_DOWNSTREAM && !bridge)
-			bridge = all->addr[i];
+		int j;
+
 		if (all->has_sriov[i])
 			pf = all->addr[i];
+		if (all->pcie_type[i] != PCI_EXP_TYPE_DOWNSTREAM || child)
+			continue;
+		for (j = 0; j < all->msgs && j < MAX_DEVS; j++) {
+			if (ACSI_ADDR_BUS(all->addr[j]) == all->secondary[i] &&
+			    !all->is_bridge[j]) {
+				bridge = all->addr[i];
+				child = all->addr[j];
+			}
+		}
 	}
 	for (i = 0; i < all->msgs && i < MAX_DEVS; i++) {
 		if (all->is_virtfn[i] && all->pf[i] == pf) {
 			vf = all->addr[i];
 			nvfs++;
 		}
-		if (bridge && !child && !all->is_bridge[i] &&
-		    ACSI_ADDR_BUS(all->addr[i]) > ACSI_ADDR_BUS(bridge))
-			child = all->addr[i];
 	}
 	if (victim) {
 		step("removed mid-dump");
