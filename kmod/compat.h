@@ -32,8 +32,8 @@
 #endif
 
 /*
- * GENL_MCAST_CAP_NET_ADMIN/_SYS_ADMIN (6.7, backported to the 6.1 and 6.6
- * stable series): a multicast group that only privileged sockets may join.
+ * GENL_MCAST_CAP_NET_ADMIN/_SYS_ADMIN (6.7, and stable backports: Debian's
+ * 6.1 has it): a multicast group that only privileged sockets may join.
  * Older kernels let any socket join every group.  Probed by compat.mk.
  */
 #ifndef ACSI_HAVE_GENL_MCAST_CAP

@@ -12,5 +12,5 @@ acsi_probe = $(shell grep -qsE '$(1)' $(srctree)/$(2) && echo -DACSI_HAVE_$(3)=1
 ccflags-y += $(call acsi_probe,^struct genl_split_ops,include/net/genetlink.h,GENL_SPLIT_OPS)
 # PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS: bridge forwards requester IDs (7.0)
 ccflags-y += $(call acsi_probe,PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS,include/linux/pci.h,PCI_BRIDGE_NO_ALIAS)
-# GENL_MCAST_CAP_SYS_ADMIN: privileged multicast groups (6.7; 6.1.y, 6.6.y)
+# GENL_MCAST_CAP_SYS_ADMIN: privileged multicast groups (6.7, stable backports)
 ccflags-y += $(call acsi_probe,define GENL_MCAST_CAP_SYS_ADMIN,include/net/genetlink.h,GENL_MCAST_CAP)
