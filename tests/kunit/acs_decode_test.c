@@ -236,8 +236,10 @@ static void acs_decode_all_ones(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, acsi_read_acs(pdev, &acs), -ENXIO);
 	KUNIT_EXPECT_EQ(test, acsi_read_acs_checked(pdev, &acs),
 			ACSI_ACS_UNREAD_ALL_ONES);
+	/* Nothing decoded: callers take the reason, not the words. */
+	KUNIT_EXPECT_EQ(test, acs.cap, 0);
 	KUNIT_EXPECT_EQ(test, acs.ctrl, 0);
-	KUNIT_EXPECT_FALSE(test, acsi_acs_flags_enabled(&acs, ACSI_REQ_ACS_FLAGS));
+	KUNIT_EXPECT_EQ(test, acs.pos, pdev->acs_cap);
 	/* The dword layout too. */
 	acsx_fake_set_gone(spt);
 	KUNIT_EXPECT_EQ(test, acsi_read_acs(spt, &acs), -ENXIO);
