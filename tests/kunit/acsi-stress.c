@@ -979,9 +979,13 @@ int main(int argc, char **argv)
 	check("dump", all->error == 0 && all->done && all->msgs == ndev &&
 	      !all->intr, "%d messages for %d devices, %d interrupted",
 	      all->msgs, ndev, all->intr);
-	/* The last endpoint off bus 0 is the one removed and rescanned. */
+	/*
+	 * The last endpoint off bus 0 is the one removed and rescanned; not
+	 * a VF, which has no sysfs "remove".
+	 */
 	for (i = 0; i < all->msgs && i < MAX_DEVS; i++)
-		if (ACSI_ADDR_BUS(all->addr[i]) && !all->is_bridge[i])
+		if (ACSI_ADDR_BUS(all->addr[i]) && !all->is_bridge[i] &&
+		    !all->is_virtfn[i])
 			victim = all->addr[i];
 	step("paths");
 	check_paths(sk, all);
