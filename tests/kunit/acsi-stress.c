@@ -981,11 +981,13 @@ int main(int argc, char **argv)
 	      all->msgs, ndev, all->intr);
 	/*
 	 * The last endpoint off bus 0 is the one removed and rescanned; not
-	 * a VF, which has no sysfs "remove".
+	 * a VF, which has no sysfs "remove", nor the SR-IOV PF: pci-pf-stub
+	 * leaves its VFs behind when the PF is removed with them enabled,
+	 * and enabling them again then collides with those (6.1 crashes).
 	 */
 	for (i = 0; i < all->msgs && i < MAX_DEVS; i++)
 		if (ACSI_ADDR_BUS(all->addr[i]) && !all->is_bridge[i] &&
-		    !all->is_virtfn[i])
+		    !all->is_virtfn[i] && !all->has_sriov[i])
 			victim = all->addr[i];
 	step("paths");
 	check_paths(sk, all);
