@@ -12,6 +12,7 @@
 #   make dkms-install    the module's sources to /usr/src/acs-inspect-VERSION,
 #                        built and installed by DKMS for every installed
 #                        kernel with headers; make dkms-remove
+#   make soak            the module's long soak in the KUnit kernel (~1 h)
 #
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -22,7 +23,7 @@ endif
 
 .PHONY: all kmod user clean check demo deps test-user test-kunit test-vm \
 	test-quirks bench checkpatch kmod-all install uninstall dkms-src \
-	dkms-install dkms-remove
+	dkms-install dkms-remove soak
 
 # The project's one version number: tool, module, dkms.conf, packages.
 VERSION := $(shell cat $(CURDIR)/VERSION)
@@ -64,6 +65,9 @@ test-quirks: user
 
 test-kunit:
 	tests/kunit/kernels.sh
+
+soak:
+	tests/kunit/soak.sh
 
 test-vm: user
 	tests/vm/run.sh --all

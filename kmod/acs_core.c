@@ -57,6 +57,9 @@ int acsi_read_acs(struct pci_dev *pdev, struct acsi_acs *acs)
 					    &ctrl);
 		if (ret)
 			return pcibios_err_to_errno(ret);
+		/* A device that does not answer reads all ones. */
+		if (PCI_POSSIBLE_ERROR(cap) || PCI_POSSIBLE_ERROR(ctrl))
+			return -ENXIO;
 		acs->cap = cap & 0xffff;
 		acs->egress_bits = (cap >> 8) & 0xff;
 		acs->ctrl = ctrl & 0xffff;
@@ -66,13 +69,46 @@ int acsi_read_acs(struct pci_dev *pdev, struct acsi_acs *acs)
 	ret = pci_read_config_word(pdev, acs->pos + PCI_ACS_CAP, &w);
 	if (ret)
 		return pcibios_err_to_errno(ret);
+	/* Reserved bit 7 is never set in a real capability word. */
+	if (PCI_POSSIBLE_ERROR(w))
+		return -ENXIO;
 	acs->cap = w;
 	acs->egress_bits = (w >> 8) & 0xff;
 	ret = pci_read_config_word(pdev, acs->pos + PCI_ACS_CTRL, &w);
 	if (ret)
 		return pcibios_err_to_errno(ret);
+	if (PCI_POSSIBLE_ERROR(w))
+		return -ENXIO;
 	acs->ctrl = w;
 	return 0;
+}
+
+u8 acsi_read_acs_checked(struct pci_dev *pdev, struct acsi_acs *acs)
+{
+	int ret;
+
+	memset(acs, 0, sizeof(*acs));
+	acs->pos = pdev->acs_cap;
+	if (!acs->pos)
+		return ACSI_ACS_UNREAD_NONE;	/* nothing to read */
+	acs->dword_layout = acsi_is_intel_spt_dword_acs(pdev);
+	/* Config space of a device in D3cold is off: reads give all ones. */
+	if (READ_ONCE(pdev->current_state) == PCI_D3cold)
+		return ACSI_ACS_UNREAD_D3COLD;
+	if (pci_channel_offline(pdev))
+		return ACSI_ACS_UNREAD_DISCONNECTED;
+	ret = acsi_read_acs(pdev, acs);
+	if (ret == -ENXIO)
+		ret = ACSI_ACS_UNREAD_ALL_ONES;
+	else if (ret)
+		ret = ACSI_ACS_UNREAD_READ_ERROR;
+	if (ret) {
+		/* Keep what is known without config space. */
+		memset(acs, 0, sizeof(*acs));
+		acs->pos = pdev->acs_cap;
+		acs->dword_layout = acsi_is_intel_spt_dword_acs(pdev);
+	}
+	return ret;
 }
 
 bool acsi_acs_flags_enabled(const struct acsi_acs *acs, u16 flags)
@@ -161,10 +197,13 @@ bool acsi_bridge_alias(struct pci_dev *pdev, u64 *alias)
 	/* The bridge part of pci_for_each_dma_alias(); the topmost wins. */
 	for (bus = pdev->bus; !acsi_bus_is_root(bus); bus = bus->parent) {
 		struct pci_dev *tmp = bus->self;
+		struct pci_bus *sub;
 		u32 flags;
 
 		if (!tmp)
 			continue;
+		/* Read once: removal clears it after freeing the bus. */
+		sub = READ_ONCE(tmp->subordinate);
 		flags = (__force u32)tmp->dev_flags;
 		if (flags & ACSI_DEVFL_BRIDGE_XLATE_ROOT)
 			break;
@@ -173,10 +212,9 @@ bool acsi_bridge_alias(struct pci_dev *pdev, u64 *alias)
 			case PCI_EXP_TYPE_PCI_BRIDGE:
 				if (flags & ACSI_DEVFL_NO_ALIAS_BIT)
 					continue;
-				if (!tmp->subordinate)
+				if (!sub)
 					continue;
-				*alias = ACSI_ADDR_PACK(domain,
-							tmp->subordinate->number,
+				*alias = ACSI_ADDR_PACK(domain, sub->number,
 							PCI_DEVFN(0, 0));
 				found = true;
 				break;
@@ -187,8 +225,8 @@ bool acsi_bridge_alias(struct pci_dev *pdev, u64 *alias)
 			}
 			continue;
 		}
-		if ((flags & ACSI_DEVFL_PCIE_BRIDGE_ALIAS) && tmp->subordinate)
-			*alias = ACSI_ADDR_PACK(domain, tmp->subordinate->number,
+		if ((flags & ACSI_DEVFL_PCIE_BRIDGE_ALIAS) && sub)
+			*alias = ACSI_ADDR_PACK(domain, sub->number,
 						PCI_DEVFN(0, 0));
 		else
 			*alias = acsi_pack_addr(tmp);
@@ -204,7 +242,7 @@ static bool acsi_has_dma_alias_mask(struct pci_dev *pdev)
 }
 
 struct acsi_group_probe {
-	struct pci_dev *bridge;
+	struct pci_bus *sub;
 	struct iommu_group *bridge_group;
 	bool proven;
 };
@@ -216,7 +254,7 @@ static int acsi_group_probe_one(struct pci_dev *dev, void *data)
 	u64 alias;
 
 	/* Only direct children: deeper ones stop at their own bridge. */
-	if (dev->bus != p->bridge->subordinate)
+	if (dev->bus != p->sub)
 		return 0;
 	/* A DMA alias may have moved the child into another group. */
 	if (acsi_has_dma_alias_mask(dev) || acsi_bridge_alias(dev, &alias))
@@ -232,10 +270,12 @@ static int acsi_group_probe_one(struct pci_dev *dev, void *data)
 
 bool acsi_child_group_proves_isolation(struct pci_dev *bridge)
 {
-	struct acsi_group_probe p = { .bridge = bridge };
+	struct acsi_group_probe p = {
+		.sub = READ_ONCE(bridge->subordinate),
+	};
 	struct pci_bus *bus;
 
-	if (!acsi_is_pcie_port(bridge) || !bridge->subordinate)
+	if (!acsi_is_pcie_port(bridge) || !p.sub)
 		return false;
 	if (pci_pcie_type(bridge) == PCI_EXP_TYPE_UPSTREAM)
 		return false;
@@ -250,7 +290,7 @@ bool acsi_child_group_proves_isolation(struct pci_dev *bridge)
 	p.bridge_group = iommu_group_get(&bridge->dev);
 	if (!p.bridge_group)
 		return false;
-	pci_walk_bus(bridge->subordinate, acsi_group_probe_one, &p);
+	pci_walk_bus(p.sub, acsi_group_probe_one, &p);
 	iommu_group_put(p.bridge_group);
 	return p.proven;
 }
@@ -310,31 +350,6 @@ int acsi_path_walk(struct pci_dev *pdev, struct pci_dev **hops, int max)
 	return n;
 }
 
-static const char *acsi_domain_type_name(unsigned int type)
-{
-	switch (type) {
-	case IOMMU_DOMAIN_BLOCKED:
-		return "blocked";
-	case IOMMU_DOMAIN_IDENTITY:
-		return "identity";
-	case IOMMU_DOMAIN_UNMANAGED:
-		return "unmanaged";
-	case IOMMU_DOMAIN_DMA:
-		return "DMA";
-	case IOMMU_DOMAIN_DMA_FQ:
-		return "DMA-FQ";
-#if ACSI_HAVE_IOMMU_DOMAIN_SVA
-	case IOMMU_DOMAIN_SVA:
-		return "SVA";
-#endif
-#if ACSI_HAVE_IOMMU_DOMAIN_PLATFORM
-	case IOMMU_DOMAIN_PLATFORM:
-		return "platform";
-#endif
-	}
-	return "other";
-}
-
 static int acsi_put_bool(struct sk_buff *skb, int attr, bool val)
 {
 	return nla_put_u8(skb, attr, val ? 1 : 0);
@@ -360,17 +375,19 @@ static int acsi_fill_ids(struct sk_buff *skb, struct pci_dev *pdev)
 static int acsi_fill_topology(struct sk_buff *skb, struct pci_dev *pdev)
 {
 	struct pci_dev *up = pci_upstream_bridge(pdev);
+	/* Once: pci_remove_bus_device() frees the bus before clearing it. */
+	struct pci_bus *sub = READ_ONCE(pdev->subordinate);
 
 	if (acsi_put_bool(skb, ACSI_A_IS_PCIE, pci_is_pcie(pdev)))
 		return -EMSGSIZE;
 	if (pci_is_pcie(pdev) &&
 	    nla_put_u8(skb, ACSI_A_PCIE_TYPE, pci_pcie_type(pdev)))
 		return -EMSGSIZE;
-	if (acsi_put_bool(skb, ACSI_A_IS_BRIDGE, !!pdev->subordinate))
+	if (acsi_put_bool(skb, ACSI_A_IS_BRIDGE, !!sub))
 		return -EMSGSIZE;
-	if (pdev->subordinate &&
-	    (nla_put_u8(skb, ACSI_A_SECONDARY, pdev->subordinate->number) ||
-	     nla_put_u8(skb, ACSI_A_SUBORDINATE, pdev->subordinate->busn_res.end)))
+	if (sub &&
+	    (nla_put_u8(skb, ACSI_A_SECONDARY, sub->number) ||
+	     nla_put_u8(skb, ACSI_A_SUBORDINATE, sub->busn_res.end)))
 		return -EMSGSIZE;
 	if (acsi_put_bool(skb, ACSI_A_IS_VIRTFN, pdev->is_virtfn) ||
 	    acsi_put_bool(skb, ACSI_A_HAS_SRIOV, pdev->is_physfn) ||
@@ -397,7 +414,6 @@ static int acsi_fill_topology(struct sk_buff *skb, struct pci_dev *pdev)
 
 static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 {
-	struct iommu_domain *domain;
 	struct iommu_group *group;
 	struct device_driver *drv;
 	u64 alias;
@@ -407,6 +423,13 @@ static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 	if (drv && drv->name && nla_put_string(skb, ACSI_A_DRIVER, drv->name))
 		return -EMSGSIZE;
 
+	/*
+	 * No domain type: iommu_get_domain_for_dev() is for the driver bound
+	 * to the device, and a group reference does not pin the domain
+	 * (changing the group's type or a VFIO detach frees it under the
+	 * group's mutex, which no exported function takes for a reader).
+	 * /sys/kernel/iommu_groups/N/type reads it under that mutex.
+	 */
 	group = iommu_group_get(&pdev->dev);
 	if (group) {
 		int ret = nla_put_u32(skb, ACSI_A_IOMMU_GROUP,
@@ -414,12 +437,6 @@ static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 
 		iommu_group_put(group);
 		if (ret)
-			return -EMSGSIZE;
-		domain = iommu_get_domain_for_dev(&pdev->dev);
-		if (domain &&
-		    (nla_put_u32(skb, ACSI_A_DOMAIN_TYPE, domain->type) ||
-		     nla_put_string(skb, ACSI_A_DOMAIN_TYPE_NAME,
-				    acsi_domain_type_name(domain->type))))
 			return -EMSGSIZE;
 	}
 
@@ -449,24 +466,36 @@ static int acsi_fill_acs(struct sk_buff *skb, struct pci_dev *pdev,
 {
 	struct acsi_verdict regs, eff;
 	struct acsi_acs acs;
-	int ret;
+	u8 unread;
 
-	ret = acsi_read_acs(pdev, &acs);
-	if (ret)
-		return ret;
-	if (nla_put_u16(skb, ACSI_A_ACS_POS, acs.pos))
-		return -EMSGSIZE;
-	if (acs.pos &&
-	    (nla_put_u16(skb, ACSI_A_ACS_CAP, acs.cap) ||
-	     nla_put_u16(skb, ACSI_A_ACS_CTRL, acs.ctrl) ||
-	     nla_put_u8(skb, ACSI_A_ACS_EGRESS_BITS, acs.egress_bits) ||
-	     acsi_put_bool(skb, ACSI_A_ACS_DWORD_LAYOUT, acs.dword_layout)))
-		return -EMSGSIZE;
+	/*
+	 * Registers that could not be read are left out with the reason,
+	 * never decoded: all ones would read as every ACS bit set.
+	 */
+	unread = acsi_read_acs_checked(pdev, &acs);
+	if (unread) {
+		if (nla_put_u8(skb, ACSI_A_ACS_UNREADABLE, unread))
+			return -EMSGSIZE;
+	} else {
+		if (nla_put_u16(skb, ACSI_A_ACS_POS, acs.pos))
+			return -EMSGSIZE;
+		if (acs.pos &&
+		    (nla_put_u16(skb, ACSI_A_ACS_CAP, acs.cap) ||
+		     nla_put_u16(skb, ACSI_A_ACS_CTRL, acs.ctrl) ||
+		     nla_put_u8(skb, ACSI_A_ACS_EGRESS_BITS, acs.egress_bits) ||
+		     acsi_put_bool(skb, ACSI_A_ACS_DWORD_LAYOUT,
+				   acs.dword_layout)))
+			return -EMSGSIZE;
+	}
 
 	regs = acsi_registers_verdict(pdev, &acs, ACSI_REQ_ACS_FLAGS);
+	/* A verdict the missing registers would decide is not known. */
+	if (unread && regs.origin == ACSI_ORIGIN_REGISTERS)
+		regs = (struct acsi_verdict){ .known = false };
 	eff = acsi_effective_verdict(pdev, &regs, obs);
-	if (acsi_put_bool(skb, ACSI_A_REGS_ISOLATED, regs.isolated) ||
-	    nla_put_u8(skb, ACSI_A_REGS_ORIGIN, regs.origin))
+	if (regs.known &&
+	    (acsi_put_bool(skb, ACSI_A_REGS_ISOLATED, regs.isolated) ||
+	     nla_put_u8(skb, ACSI_A_REGS_ORIGIN, regs.origin)))
 		return -EMSGSIZE;
 	if (eff.known &&
 	    (acsi_put_bool(skb, ACSI_A_EFF_ISOLATED, eff.isolated) ||

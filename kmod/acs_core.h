@@ -116,9 +116,23 @@ bool acsi_is_intel_spt_dword_acs(const struct pci_dev *pdev);
  * the low word of the dword at +4 and the control is the low word of the
  * dword at +8, as in pci_quirk_intel_spt_pch_acs().
  *
- * Return: 0, or a negative errno if a config read failed.
+ * Return: 0; -ENXIO when a register read all ones (PCI_POSSIBLE_ERROR: the
+ * device did not answer); or the accessor's error as a negative errno.
  */
 int acsi_read_acs(struct pci_dev *pdev, struct acsi_acs *acs);
+
+/**
+ * acsi_read_acs_checked() - read the ACS registers if they can be trusted
+ * @pdev: the device
+ * @acs: filled in; on failure only @acs->pos and @acs->dword_layout
+ *
+ * Does not touch config space of a device in D3cold or that the PCI core
+ * marked offline, and refuses all-ones reads and accessor errors.
+ *
+ * Return: ACSI_ACS_UNREAD_NONE (0) when @acs holds the registers (or the
+ * device has no ACS capability), else the enum acsi_acs_unreadable reason.
+ */
+u8 acsi_read_acs_checked(struct pci_dev *pdev, struct acsi_acs *acs);
 
 /**
  * acsi_acs_flags_enabled() - pci_acs_flags_enabled() on decoded registers
@@ -229,12 +243,15 @@ u64 acsi_pack_addr(const struct pci_dev *pdev);
 /**
  * acsi_fill_device() - put every per-device fact into a message
  * @skb: message being built (after the genetlink header)
- * @pdev: the device (the caller holds a reference)
+ * @pdev: the device (the caller holds a reference, and
+ *	pci_lock_rescan_remove() so that its bridges, buses and PF stay)
  * @obs: kprobe observations for the device, or NULL
  *
- * Emits the ACSI_A_* device attributes documented in the UAPI header.
+ * Emits the ACSI_A_* device attributes documented in the UAPI header.  A
+ * config read that fails leaves the ACS registers out with
+ * ACSI_A_ACS_UNREADABLE; the device is still emitted.
  *
- * Return: 0, or -EMSGSIZE when @skb is full, or a config-read error.
+ * Return: 0, or -EMSGSIZE when @skb is full.
  */
 int acsi_fill_device(struct sk_buff *skb, struct pci_dev *pdev,
 		     const struct acsi_observation *obs);
@@ -242,7 +259,8 @@ int acsi_fill_device(struct sk_buff *skb, struct pci_dev *pdev,
 /**
  * acsi_fill_path() - put the upstream path of a device into a message
  * @skb: message being built (after the genetlink header)
- * @pdev: the device (the caller holds a reference)
+ * @pdev: the device (the caller holds a reference and
+ *	pci_lock_rescan_remove())
  * @observe: callback giving kprobe observations of a hop, or NULL
  *
  * Emits ACSI_A_HOP_COUNT and one ACSI_A_HOP nest per hop, in order from

@@ -14,10 +14,11 @@
 
 #include "acs_module.h"
 
-static bool kprobes = true;
+/* Off by default: kretprobes on PCI core functions are the admin's call. */
+static bool kprobes;
 module_param(kprobes, bool, 0444);
 MODULE_PARM_DESC(kprobes,
-		 "observe pci_acs_enabled() for devices added after load (default: on)");
+		 "observe pci_acs_enabled() for devices added after load with kretprobes (default: off)");
 
 atomic_t acsi_generation = ATOMIC_INIT(1);
 
@@ -91,4 +92,7 @@ MODULE_DESCRIPTION("Report PCIe ACS, DMA alias and IOMMU group facts over generi
 MODULE_AUTHOR("acsexplain developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(ACSI_MODULE_VERSION);
-MODULE_ALIAS_GENL_FAMILY(ACSI_GENL_NAME);
+/*
+ * No MODULE_ALIAS_GENL_FAMILY: any user's CTRL_CMD_GETFAMILY would load
+ * the module; an administrator loads it (modprobe acs_inspect).
+ */

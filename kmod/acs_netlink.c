@@ -2,19 +2,26 @@
 /*
  * acs_netlink.c - the "acs_inspect" generic netlink family.
  *
- * Who may ask: every command needs CAP_NET_ADMIN in the initial user
- * namespace (GENL_ADMIN_PERM) and a socket in the initial network
- * namespace.  Replies carry extended config space (ACS registers), which
- * sysfs shows to root only, and facts about every device of the machine,
- * which a container has no business seeing.
+ * Who may ask: every command needs CAP_SYS_ADMIN in the initial user
+ * namespace, of the socket's opener and of the sender (netlink_capable()),
+ * and so does joining the events group.  Replies carry extended config
+ * space (ACS registers), which sysfs reads only for CAP_SYS_ADMIN, and
+ * facts about every device of the machine; GENL_ADMIN_PERM would give
+ * them to any CAP_NET_ADMIN holder, such as a --net=host container.  The
+ * family is not registered in other network namespaces (netnsok false).
+ *
+ * Locking: the family runs its handlers in parallel (no genl_mutex).  A
+ * handler that looks at a device takes pci_lock_rescan_remove(), which
+ * keeps sysfs remove/rescan and hot-plug from freeing buses, bridges' PFs
+ * and a VF's PF under it; a dump takes it anew in each dumpit call and
+ * keeps only a count between calls, never a device pointer.
  */
+#include <linux/capability.h>
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/utsname.h>
 #include <net/genetlink.h>
-#include <net/net_namespace.h>
-#include <net/sock.h>
 
 #include "acs_module.h"
 
@@ -34,12 +41,17 @@ static const struct nla_policy acsi_addr_policy[ACSI_A_MAX + 1] = {
 
 static struct genl_family acsi_family;
 
-static bool acsi_net_ok(struct net *net, struct netlink_ext_ack *extack)
+/*
+ * CAP_SYS_ADMIN in the initial user namespace, of the process that opened
+ * the socket and of the one sending: sysfs's rule for config space.
+ */
+static int acsi_check_perm(const struct sk_buff *skb,
+			   struct netlink_ext_ack *extack)
 {
-	if (net_eq(net, &init_net))
-		return true;
-	NL_SET_ERR_MSG(extack, "acs_inspect answers in the initial network namespace only");
-	return false;
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "acs_inspect needs CAP_SYS_ADMIN");
+	return -EPERM;
 }
 
 static struct pci_dev *acsi_lookup(struct genl_info *info)
@@ -116,8 +128,9 @@ static int acsi_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	if (!acsi_net_ok(genl_info_net(info), info->extack))
-		return -EPERM;
+	ret = acsi_check_perm(skb, info->extack);
+	if (ret)
+		return ret;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -139,10 +152,11 @@ err:
 
 /*
  * Build a reply for one device (@path false) or its path (@path true);
- * grows the buffer until the reply fits.
+ * grows the buffer until the reply fits.  Called under
+ * pci_lock_rescan_remove(); *@reply is sent by the caller after unlocking.
  */
-static int acsi_reply_device(struct genl_info *info, struct pci_dev *pdev,
-			     u8 cmd, bool path)
+static int acsi_build_device(struct genl_info *info, struct pci_dev *pdev,
+			     u8 cmd, bool path, struct sk_buff **reply)
 {
 	size_t size = NLMSG_GOODSIZE;
 	struct sk_buff *msg;
@@ -169,7 +183,8 @@ static int acsi_reply_device(struct genl_info *info, struct pci_dev *pdev,
 		}
 		if (!ret) {
 			genlmsg_end(msg, hdr);
-			return genlmsg_reply(msg, info);
+			*reply = msg;
+			return 0;
 		}
 		nlmsg_free(msg);
 		if (ret != -EMSGSIZE || size >= ACSI_PATH_MSG_MAX)
@@ -181,188 +196,238 @@ static int acsi_reply_device(struct genl_info *info, struct pci_dev *pdev,
 }
 
 /* GET_DEVICE and GET_PATH differ only in whether the reply has the hops. */
-static int acsi_reply_one(struct genl_info *info, u8 cmd, bool path)
+static int acsi_reply_one(struct sk_buff *skb, struct genl_info *info, u8 cmd,
+			  bool path)
 {
+	struct sk_buff *reply = NULL;
 	struct pci_dev *pdev;
 	int ret;
 
-	if (!acsi_net_ok(genl_info_net(info), info->extack))
-		return -EPERM;
+	ret = acsi_check_perm(skb, info->extack);
+	if (ret)
+		return ret;
+	/*
+	 * Held while the device's bridges, buses and PF are read: removal
+	 * of a bridge or of a VF's PF waits for it.
+	 */
+	pci_lock_rescan_remove();
 	pdev = acsi_lookup(info);
-	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
-	ret = acsi_reply_device(info, pdev, cmd, path);
-	pci_dev_put(pdev);
-	return ret;
+	if (IS_ERR(pdev)) {
+		ret = PTR_ERR(pdev);
+	} else {
+		ret = acsi_build_device(info, pdev, cmd, path, &reply);
+		pci_dev_put(pdev);
+	}
+	pci_unlock_rescan_remove();
+	if (ret)
+		return ret;
+	return genlmsg_reply(reply, info);
 }
 
 static int acsi_get_device_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return acsi_reply_one(info, ACSI_CMD_GET_DEVICE, false);
+	return acsi_reply_one(skb, info, ACSI_CMD_GET_DEVICE, false);
 }
 
 static int acsi_get_path_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return acsi_reply_one(info, ACSI_CMD_GET_PATH, true);
+	return acsi_reply_one(skb, info, ACSI_CMD_GET_PATH, true);
 }
 
-/*
- * Dump state in cb->args: [0] the next device to send, holding a
- * reference (0 before the first call), [1] set once the walk has started,
- * [2] set once every device was sent.
+/**
+ * struct acsi_dump_ctx - GET_DEVICE dump state between dumpit calls
+ * @next: devices of the pci_get_device() walk already sent (a count, not a
+ *	pointer: nothing is held while userspace does not read)
+ * @checked: the request's attributes were checked (6.1: first dumpit)
+ * @done: every device was sent
+ *
+ * A device added or removed between calls shifts the walk; the generation
+ * counter then differs and the dump carries NLM_F_DUMP_INTR, and the count
+ * still ends the dump, however much churn there is.
  */
+struct acsi_dump_ctx {
+	unsigned long next;
+	bool checked;
+	bool done;
+};
+
+static struct acsi_dump_ctx *acsi_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct acsi_dump_ctx) > sizeof(cb->ctx));
+	return (struct acsi_dump_ctx *)cb->ctx;
+}
+
 static int acsi_dump_start(struct netlink_callback *cb)
 {
-	if (!acsi_net_ok(sock_net(cb->skb->sk), cb->extack))
-		return -EPERM;
-	cb->args[0] = 0;
-	cb->args[1] = 0;
-	cb->args[2] = 0;
-	return 0;
+	memset(acsi_dump_ctx(cb), 0, sizeof(struct acsi_dump_ctx));
+	return acsi_check_perm(cb->skb, cb->extack);
 }
 
-static int acsi_dump_done(struct netlink_callback *cb)
+#if !ACSI_HAVE_GENL_SPLIT_OPS
+/* 6.1 has one policy per command; here, unlike in start, it has an extack. */
+static int acsi_dump_check_attrs(struct netlink_callback *cb)
 {
-	struct pci_dev *pdev = (struct pci_dev *)cb->args[0];
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	int i;
 
-	pci_dev_put(pdev);
-	cb->args[0] = 0;
+	for (i = 0; info->attrs && i <= ACSI_A_MAX; i++) {
+		if (info->attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
+					    "a GET_DEVICE dump takes no attributes");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+#else
+static int acsi_dump_check_attrs(struct netlink_callback *cb)
+{
+	return 0;	/* the dump's own policy rejects every attribute */
+}
+#endif
+
+/* Put one device into a dump; -EMSGSIZE when @skb is full. */
+static int acsi_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct pci_dev *pdev)
+{
+	struct acsi_observation obs;
+	bool have = acsi_kprobe_observe(pdev, &obs);
+	void *hdr;
+	int ret;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &acsi_family, NLM_F_MULTI, ACSI_CMD_GET_DEVICE);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	ret = acsi_fill_device(skb, pdev, have ? &obs : NULL);
+	if (ret) {
+		genlmsg_cancel(skb, hdr);
+		return ret;
+	}
+	genlmsg_end(skb, hdr);
 	return 0;
 }
 
 static int acsi_get_device_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
-	struct pci_dev *pdev = (struct pci_dev *)cb->args[0];
-	int sent = 0;
+	struct acsi_dump_ctx *ctx = acsi_dump_ctx(cb);
+	struct pci_dev *pdev = NULL;
+	unsigned long pos = 0;
+	int sent = 0, ret = 0;
 
 	/* A generation change between calls marks the dump interrupted. */
 	cb->seq = acsi_generation_seq();
-	if (cb->args[2])
+	if (ctx->done)
 		return 0;	/* NLMSG_DONE is checked against cb->seq too */
-	if (!cb->args[1]) {
-#if !ACSI_HAVE_GENL_SPLIT_OPS
-		/* Here, unlike in start, 6.1 gives the dump an extack. */
-		const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-		int i;
-
-		for (i = 0; info->attrs && i <= ACSI_A_MAX; i++) {
-			if (info->attrs[i]) {
-				NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
-						    "a GET_DEVICE dump takes no attributes");
-				return -EINVAL;
-			}
-		}
-#endif
-		pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, NULL);
-		cb->args[1] = 1;
+	if (!ctx->checked) {
+		ret = acsi_dump_check_attrs(cb);
+		if (ret)
+			return ret;
+		ctx->checked = true;
 	}
 
-	while (pdev) {
-		struct acsi_observation obs;
-		bool have = acsi_kprobe_observe(pdev, &obs);
-		void *hdr;
-		int ret;
-
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &acsi_family, NLM_F_MULTI,
-				  ACSI_CMD_GET_DEVICE);
-		if (!hdr)
+	pci_lock_rescan_remove();
+	for_each_pci_dev(pdev) {
+		if (pos++ < ctx->next)
+			continue;
+		ret = acsi_dump_one(skb, cb, pdev);
+		if (ret)
 			break;
-		genl_dump_check_consistent(cb, hdr);
-		ret = acsi_fill_device(skb, pdev, have ? &obs : NULL);
-		if (ret) {
-			genlmsg_cancel(skb, hdr);
-			if (ret != -EMSGSIZE) {
-				cb->args[0] = (long)pdev;
-				return ret;
-			}
-			break;
-		}
-		genlmsg_end(skb, hdr);
+		ctx->next++;
 		sent++;
-		/* Drops our reference to pdev, takes one on the next. */
-		pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, pdev);
 	}
+	pci_dev_put(pdev);	/* NULL after a complete walk */
+	pci_unlock_rescan_remove();
 
-	cb->args[0] = (long)pdev;
-	if (!pdev) {
-		cb->args[2] = 1;
+	if (!ret) {
+		ctx->done = true;
 		return skb->len;
 	}
 	/* One device that does not fit an empty buffer would loop forever. */
-	if (!sent)
-		return -EMSGSIZE;
+	if (ret != -EMSGSIZE || !sent)
+		return ret;
 	return skb->len;
 }
 
 #if ACSI_HAVE_GENL_SPLIT_OPS
-/* Do and dump of GET_DEVICE get their own policies: a dump takes none. */
+/*
+ * Do and dump of GET_DEVICE get their own policies: a dump takes none.
+ * No GENL_ADMIN_PERM: that is CAP_NET_ADMIN; acsi_check_perm() asks for
+ * CAP_SYS_ADMIN.
+ */
 static const struct genl_split_ops acsi_ops[] = {
 	{
 		.cmd = ACSI_CMD_GET_INFO,
 		.doit = acsi_get_info_doit,
 		.policy = acsi_noattr_policy,
 		.maxattr = ACSI_A_MAX,
-		.flags = GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags = GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd = ACSI_CMD_GET_DEVICE,
 		.doit = acsi_get_device_doit,
 		.policy = acsi_addr_policy,
 		.maxattr = ACSI_A_MAX,
-		.flags = GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags = GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd = ACSI_CMD_GET_DEVICE,
 		.start = acsi_dump_start,
 		.dumpit = acsi_get_device_dumpit,
-		.done = acsi_dump_done,
 		.policy = acsi_noattr_policy,
 		.maxattr = ACSI_A_MAX,
-		.flags = GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.flags = GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd = ACSI_CMD_GET_PATH,
 		.doit = acsi_get_path_doit,
 		.policy = acsi_addr_policy,
 		.maxattr = ACSI_A_MAX,
-		.flags = GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags = GENL_CMD_CAP_DO,
 	},
 };
 #else
-/* One policy per command: acsi_dump_start() refuses attributes in a dump. */
+/*
+ * One policy per command: the first dumpit refuses attributes in a dump.
+ * Permissions: acsi_check_perm() in each handler and in start.
+ */
 static const struct genl_ops acsi_ops[] = {
 	{
 		.cmd = ACSI_CMD_GET_INFO,
 		.doit = acsi_get_info_doit,
 		.policy = acsi_noattr_policy,
 		.maxattr = ACSI_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = ACSI_CMD_GET_DEVICE,
 		.doit = acsi_get_device_doit,
 		.start = acsi_dump_start,
 		.dumpit = acsi_get_device_dumpit,
-		.done = acsi_dump_done,
 		.policy = acsi_addr_policy,
 		.maxattr = ACSI_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = ACSI_CMD_GET_PATH,
 		.doit = acsi_get_path_doit,
 		.policy = acsi_addr_policy,
 		.maxattr = ACSI_A_MAX,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 #endif
 
 static const struct genl_multicast_group acsi_mcgrps[] = {
-	/* Device events are facts about the machine too: CAP_NET_ADMIN. */
-	{ .name = ACSI_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+	/*
+	 * Device events are facts about the machine: CAP_SYS_ADMIN.  Kernels
+	 * without GENL_MCAST_CAP_* (before 6.7 and its stable backports) let
+	 * any socket join; the events carry only what sysfs shows everyone.
+	 */
+#if ACSI_HAVE_GENL_MCAST_CAP
+	{ .name = ACSI_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+#else
+	{ .name = ACSI_MCGRP_EVENTS },
+#endif
 };
 
 static struct genl_family acsi_family __ro_after_init = {
@@ -370,6 +435,8 @@ static struct genl_family acsi_family __ro_after_init = {
 	.version = ACSI_GENL_VERSION,
 	.maxattr = ACSI_A_MAX,
 	.netnsok = false,
+	/* Handlers lock what they need (pci_lock_rescan_remove()). */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 #if ACSI_HAVE_GENL_SPLIT_OPS
 	.split_ops = acsi_ops,

@@ -14,8 +14,6 @@
 #ifndef ACS_INSPECT_COMPAT_H
 #define ACS_INSPECT_COMPAT_H
 
-#include <linux/iommu.h>
-
 /*
  * struct genl_split_ops (6.2): a family may describe do and dump of a
  * command separately, each with its own policy.  Before that only struct
@@ -35,24 +33,12 @@
 #endif
 
 /*
- * pdev->acs_capabilities (7.0): the ACS capability word cached, and maybe
- * masked by pci_disable_broken_acs_cap(); earlier kernels read it from
- * config space on every check.  Probed by compat.mk.
+ * GENL_MCAST_CAP_NET_ADMIN/_SYS_ADMIN (6.7, and stable backports: Debian's
+ * 6.1 has it): a multicast group that only privileged sockets may join.
+ * Older kernels let any socket join every group.  Probed by compat.mk.
  */
-#ifndef ACSI_HAVE_CACHED_ACS_CAPS
-#define ACSI_HAVE_CACHED_ACS_CAPS 0
-#endif
-
-/* IOMMU domain types added after 6.1: SVA (6.2), PLATFORM (6.8). */
-#ifdef IOMMU_DOMAIN_SVA
-#define ACSI_HAVE_IOMMU_DOMAIN_SVA 1
-#else
-#define ACSI_HAVE_IOMMU_DOMAIN_SVA 0
-#endif
-#ifdef IOMMU_DOMAIN_PLATFORM
-#define ACSI_HAVE_IOMMU_DOMAIN_PLATFORM 1
-#else
-#define ACSI_HAVE_IOMMU_DOMAIN_PLATFORM 0
+#ifndef ACSI_HAVE_GENL_MCAST_CAP
+#define ACSI_HAVE_GENL_MCAST_CAP 0
 #endif
 
 #endif /* ACS_INSPECT_COMPAT_H */

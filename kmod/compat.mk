@@ -12,5 +12,5 @@ acsi_probe = $(shell grep -qsE '$(1)' $(srctree)/$(2) && echo -DACSI_HAVE_$(3)=1
 ccflags-y += $(call acsi_probe,^struct genl_split_ops,include/net/genetlink.h,GENL_SPLIT_OPS)
 # PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS, bridge keeps requester IDs (7.0+): 7.2 only
 ccflags-y += $(call acsi_probe,PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS,include/linux/pci.h,PCI_BRIDGE_NO_ALIAS)
-# pdev->acs_capabilities, ACS cap word cached, maybe masked (7.0+): 7.2 only
-ccflags-y += $(call acsi_probe,u16[[:space:]]+acs_capabilities,include/linux/pci.h,CACHED_ACS_CAPS)
+# GENL_MCAST_CAP_SYS_ADMIN: privileged multicast groups (6.7, stable backports)
+ccflags-y += $(call acsi_probe,define GENL_MCAST_CAP_SYS_ADMIN,include/net/genetlink.h,GENL_MCAST_CAP)

@@ -224,6 +224,51 @@ static void acs_decode_read_error(struct kunit *test)
 	KUNIT_EXPECT_LT(test, acsi_read_acs(pdev, &acs), 0);
 }
 
+/* All ones is a device that did not answer, not every ACS bit set. */
+static void acs_decode_all_ones(struct kunit *test)
+{
+	struct pci_dev *pdev = acsx_fake_alone(test, &fx_hsw_rp);
+	struct pci_dev *spt = acsx_fake_alone(test, &fx_spt_rp);
+	struct acsi_acs acs;
+
+	KUNIT_ASSERT_NE(test, pdev->acs_cap, 0);
+	acsx_fake_set_gone(pdev);
+	KUNIT_EXPECT_EQ(test, acsi_read_acs(pdev, &acs), -ENXIO);
+	KUNIT_EXPECT_EQ(test, acsi_read_acs_checked(pdev, &acs),
+			ACSI_ACS_UNREAD_ALL_ONES);
+	/* Nothing decoded: callers take the reason, not the words. */
+	KUNIT_EXPECT_EQ(test, acs.cap, 0);
+	KUNIT_EXPECT_EQ(test, acs.ctrl, 0);
+	KUNIT_EXPECT_EQ(test, acs.pos, pdev->acs_cap);
+	/* The dword layout too. */
+	acsx_fake_set_gone(spt);
+	KUNIT_EXPECT_EQ(test, acsi_read_acs(spt, &acs), -ENXIO);
+}
+
+/* D3cold and offline devices are not read at all; errors are reported. */
+static void acs_decode_unreadable_reasons(struct kunit *test)
+{
+	struct pci_dev *pdev = acsx_fake_alone(test, &fx_hsw_rp);
+	struct acsi_acs acs;
+
+	KUNIT_EXPECT_EQ(test, acsi_read_acs_checked(pdev, &acs),
+			ACSI_ACS_UNREAD_NONE);
+	KUNIT_EXPECT_EQ(test, acs.ctrl, 0x1f);
+	pdev->current_state = PCI_D3cold;
+	KUNIT_EXPECT_EQ(test, acsi_read_acs_checked(pdev, &acs),
+			ACSI_ACS_UNREAD_D3COLD);
+	KUNIT_EXPECT_EQ(test, acs.pos, pdev->acs_cap);
+	KUNIT_EXPECT_EQ(test, acs.ctrl, 0);
+	pdev->current_state = PCI_D0;
+	pdev->error_state = pci_channel_io_perm_failure;
+	KUNIT_EXPECT_EQ(test, acsi_read_acs_checked(pdev, &acs),
+			ACSI_ACS_UNREAD_DISCONNECTED);
+	pdev->error_state = pci_channel_io_normal;
+	pdev->devfn = PCI_DEVFN(31, 7);	/* nothing there: accessor error */
+	KUNIT_EXPECT_EQ(test, acsi_read_acs_checked(pdev, &acs),
+			ACSI_ACS_UNREAD_READ_ERROR);
+}
+
 static struct kunit_case acs_decode_cases[] = {
 	KUNIT_CASE_PARAM(acs_decode_fixture, decode_gen_params),
 	KUNIT_CASE(acs_decode_spt_ctrl_at_plus8),
@@ -233,6 +278,8 @@ static struct kunit_case acs_decode_cases[] = {
 	KUNIT_CASE(acs_decode_egress_bits),
 	KUNIT_CASE(acs_decode_flags_enabled_rules),
 	KUNIT_CASE(acs_decode_read_error),
+	KUNIT_CASE(acs_decode_all_ones),
+	KUNIT_CASE(acs_decode_unreadable_reasons),
 	{}
 };
 

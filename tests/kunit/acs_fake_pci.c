@@ -16,6 +16,7 @@ struct acsx_fake_bus {
 	struct pci_sysdata sd;
 	u8 *cfg[256];		/* per devfn; NULL: no function there */
 	unsigned int len[256];	/* bytes the dump covered */
+	bool gone[256];		/* reads all ones: surprise-removed, D3cold */
 };
 
 static struct acsx_fake_bus *to_fake(struct pci_bus *bus)
@@ -34,6 +35,11 @@ static int acsx_fake_read(struct pci_bus *bus, unsigned int devfn, int where,
 	if (!cfg) {
 		*val = ~0U;
 		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	/* The accessor succeeds; the device just does not answer. */
+	if (fb->gone[devfn & 0xff]) {
+		*val = ~0U;
+		return PCIBIOS_SUCCESSFUL;
 	}
 	/* Beyond the dump reads as a function without that space would. */
 	if (where + size > fb->len[devfn & 0xff]) {
@@ -190,6 +196,15 @@ struct pci_dev *acsx_fake_alone(struct kunit *test,
 				const struct acsx_fixture *fx)
 {
 	return acsx_fake_add(test, acsx_fake_root_bus(test, 0, 0), 0, fx);
+}
+
+/*
+ * From now on every config read of @pdev returns all ones with success, as
+ * a surprise-removed device or one whose link went down answers.
+ */
+void acsx_fake_set_gone(struct pci_dev *pdev)
+{
+	to_fake(pdev->bus)->gone[pdev->devfn] = true;
 }
 
 /*

@@ -25,5 +25,6 @@ struct pci_dev *acsx_fake_add(struct kunit *test, struct pci_bus *bus,
 struct pci_dev *acsx_fake_alone(struct kunit *test,
 				const struct acsx_fixture *fx);
 void acsx_fake_set_pcie_type(struct pci_dev *pdev, int type);
+void acsx_fake_set_gone(struct pci_dev *pdev);
 
 #endif /* ACSX_FAKE_PCI_H */

@@ -354,6 +354,68 @@ static void acs_msg_domain_above_ffff(struct kunit *test)
 			0x10000U);
 }
 
+/*
+ * A root port that stopped answering (surprise removal, link down): its
+ * ACS reads all ones, which version 1 decoded as "isolated".  The device
+ * is still reported, without registers and without a registers verdict,
+ * saying why.
+ */
+static void acs_msg_all_ones_not_isolated(struct kunit *test)
+{
+	struct pci_dev *rp = acsx_fake_alone(test, &fx_hsw_rp);
+	struct nlattr **tb;
+
+	acsx_fake_set_gone(rp);
+	tb = build_device(test, rp, NULL);
+	expect_u16(test, tb, ACSI_A_DEVICE, 0x2f04);
+	expect_u8(test, tb, ACSI_A_ACS_UNREADABLE, ACSI_ACS_UNREAD_ALL_ONES);
+	expect_none(test, tb, ACSI_A_ACS_POS);
+	expect_none(test, tb, ACSI_A_ACS_CAP);
+	expect_none(test, tb, ACSI_A_ACS_CTRL);
+	expect_none(test, tb, ACSI_A_REGS_ISOLATED);
+	expect_none(test, tb, ACSI_A_REGS_ORIGIN);
+	expect_none(test, tb, ACSI_A_EFF_ISOLATED);
+}
+
+/* A failing config read no longer fails the message (nor the dump). */
+static void acs_msg_read_error_still_emitted(struct kunit *test)
+{
+	struct pci_dev *rp = acsx_fake_alone(test, &fx_hsw_rp);
+	struct nlattr **tb;
+
+	rp->devfn = PCI_DEVFN(31, 7);	/* the fake bus has nothing there */
+	tb = build_device(test, rp, NULL);
+	expect_u8(test, tb, ACSI_A_DEVFN, PCI_DEVFN(31, 7));
+	expect_u8(test, tb, ACSI_A_ACS_UNREADABLE, ACSI_ACS_UNREAD_READ_ERROR);
+	expect_none(test, tb, ACSI_A_REGS_ISOLATED);
+}
+
+/* D3cold: config space is not touched; a kprobe verdict still stands. */
+static void acs_msg_d3cold(struct kunit *test)
+{
+	struct acsi_observation obs = { .have_enabled = true, .enabled = true };
+	struct pci_dev *rp = acsx_fake_alone(test, &fx_hsw_rp);
+	struct nlattr **tb;
+
+	rp->current_state = PCI_D3cold;
+	tb = build_device(test, rp, &obs);
+	expect_u8(test, tb, ACSI_A_ACS_UNREADABLE, ACSI_ACS_UNREAD_D3COLD);
+	expect_none(test, tb, ACSI_A_ACS_POS);
+	expect_none(test, tb, ACSI_A_REGS_ISOLATED);
+	expect_u8(test, tb, ACSI_A_EFF_ISOLATED, 1);
+	expect_u8(test, tb, ACSI_A_EFF_ORIGIN, ACSI_ORIGIN_KPROBE);
+}
+
+/* A device that answers has no ACSI_A_ACS_UNREADABLE. */
+static void acs_msg_readable_has_no_reason(struct kunit *test)
+{
+	struct nlattr **tb = build_device(test, acsx_fake_alone(test, &fx_hsw_rp),
+					  NULL);
+
+	expect_none(test, tb, ACSI_A_ACS_UNREADABLE);
+	expect_u16(test, tb, ACSI_A_ACS_POS, 0x110);
+}
+
 /* The X58 chain 04:00.0 -> 03:00.0 -> 02:00.0 -> 00:03.0. */
 static struct pci_dev *x58_chain(struct kunit *test, struct pci_dev **dsp)
 {
@@ -485,6 +547,10 @@ static struct kunit_case acs_msg_cases[] = {
 	KUNIT_CASE(acs_msg_conventional_behind_bridge),
 	KUNIT_CASE(acs_msg_virtfn),
 	KUNIT_CASE(acs_msg_domain_above_ffff),
+	KUNIT_CASE(acs_msg_all_ones_not_isolated),
+	KUNIT_CASE(acs_msg_read_error_still_emitted),
+	KUNIT_CASE(acs_msg_d3cold),
+	KUNIT_CASE(acs_msg_readable_has_no_reason),
 	KUNIT_CASE(acs_msg_path),
 	KUNIT_CASE(acs_msg_device_emsgsize),
 	KUNIT_CASE(acs_msg_path_emsgsize),

@@ -14,13 +14,15 @@
 # Environment:
 #   ACSX_KUNIT_CACHE    cache dir (default /var/cache/acsexplain/kunit)
 #   ACSX_KUNIT_TARBALL  kernel source (default /usr/src/linux-source-6.1.tar.xz)
-#   ACSX_KUNIT_TIMEOUT  seconds the VM may run (default 600)
+#   ACSX_KUNIT_TIMEOUT  seconds the VM may run (default 900)
 #   ACSX_BUSYBOX        static busybox for the initramfs (default /bin/busybox)
 #
-# Usage: run.sh [--self-check]
+# Usage: run.sh [--self-check | --build-only]
 #   --self-check  add a suite that fails one case, leaks memory, inverts a
 #                 lock order and reads out of bounds, and succeed only if all
 #                 four are caught: proof that the harness can fail.
+#   --build-only  build (or reuse) the kernel, the modules, acsi-stress and
+#                 acsi-soak, and stop (tests/kunit/soak.sh uses this).
 #
 # Exit codes: 0 all passed (or, with --self-check, all faults caught);
 # 1 a test failed or the checks found a problem; 2 usage error, missing
@@ -32,7 +34,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${ACSX_KUNIT_CACHE:-/var/cache/acsexplain/kunit}
 TARBALL=${ACSX_KUNIT_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-TIMEOUT=${ACSX_KUNIT_TIMEOUT:-600}
+TIMEOUT=${ACSX_KUNIT_TIMEOUT:-900}
 SRC=$CACHE/linux-source-6.1
 BUILD=$CACHE/build
 MODDIR=$CACHE/mod
@@ -44,10 +46,12 @@ die() { echo "kunit: $*" >&2; exit 2; }
 step() { printf '== %s (%ds)\n' "$*" "$SECONDS"; }
 
 SELF_CHECK=
+BUILD_ONLY=
 case ${1:-} in
 '') ;;
 --self-check) SELF_CHECK=y ;;
-*) die "usage: $0 [--self-check]" ;;
+--build-only) BUILD_ONLY=y ;;
+*) die "usage: $0 [--self-check | --build-only]" ;;
 esac
 
 for tool in qemu-system-x86_64 python3 cpio gzip gcc make readelf objdump flock; do
@@ -179,13 +183,26 @@ gcc -static -O2 -Wall -Wextra -Werror -I/usr/include/libnl3 \
 	cat "$CACHE/acsi-stress-build.log" >&2
 	die "acsi-stress does not build (libnl-genl-3-dev installed?)"
 }
+# The soak client's request table comes from the YNL spec.
+python3 "$HERE/gen-soak-spec.py" "$TOP/Documentation/netlink/specs/acs_inspect.yaml" \
+	"$CACHE/acsi-soak-spec.h" || die "gen-soak-spec.py failed (python3-yaml installed?)"
+gcc -static -O2 -Wall -Wextra -Werror -I"$CACHE" -I"$TOP/include/uapi" \
+	-o "$CACHE/acsi-soak" "$HERE/acsi-soak.c" >"$CACHE/acsi-soak-build.log" 2>&1 || {
+	cat "$CACHE/acsi-soak-build.log" >&2
+	die "acsi-soak does not build"
+}
+if [ -n "$BUILD_ONLY" ]; then
+	step "built: $BUILD/arch/x86/boot/bzImage, $STRESSDIR/kmod/acs_inspect.ko, $CACHE/acsi-soak"
+	exit 0
+fi
 
 # 5. Initramfs: busybox, the module, and an init that runs the checks.
 step "building initramfs ($nsuites suites)"
 rm -rf "$RUNDIR"
 mkdir -p "$RUNDIR/root/bin" "$RUNDIR/root/proc" "$RUNDIR/root/sys" "$RUNDIR/root/dev"
 cp "$BUSYBOX" "$RUNDIR/root/bin/busybox"
-cp "$KO" "$STRESSDIR/kmod/acs_inspect.ko" "$CACHE/acsi-stress" "$RUNDIR/root/"
+cp "$KO" "$STRESSDIR/kmod/acs_inspect.ko" "$CACHE/acsi-stress" "$CACHE/acsi-soak" \
+	"$RUNDIR/root/"
 cat >"$RUNDIR/root/init" <<EOF
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -210,11 +227,28 @@ echo "acsx: insmod exit \$?"
 echo "acsx: uptime after insmod \$(cut -d' ' -f1 /proc/uptime)"
 rmmod acs_inspect_kunit
 echo "acsx: rmmod exit \$?"
-insmod /acs_inspect.ko
+# With its kretprobes (off by default), before the VFs exist so that their
+# grouping is observed.
+insmod /acs_inspect.ko kprobes=1
 echo "acsx: acs_inspect insmod exit \$?"
+# SR-IOV without the NVMe driver: pci-pf-stub takes QEMU's NVMe PF (1b36:0010)
+# and gives it sriov_numvfs; the VFs get no driver.
+for d in /sys/bus/pci/devices/*; do
+	[ -e \$d/sriov_totalvfs ] && pf=\$d
+done
+echo 1b36 0010 >/sys/bus/pci/drivers/pci-pf-stub/new_id
+echo 0 >\$pf/sriov_drivers_autoprobe
+echo 7 >\$pf/sriov_numvfs
+echo "acsx: \$(cat \$pf/sriov_numvfs) VFs of \${pf##*/}"
 /acsi-stress
 echo "acsx: acsi-stress exit \$?"
 echo "acsx: acs_inspect still loaded: \$(grep -c '^acs_inspect ' /proc/modules)"
+# A short soak (make soak runs the long one): fuzzed requests, hot-plug
+# with paused readers, unloads with a dump in flight.
+insmod /acs_inspect.ko kprobes=1
+/acsi-soak --module /acs_inspect.ko --messages 3000 --cycles 12 --unloads 5
+echo "acsx: acsi-soak exit \$?"
+rmmod acs_inspect
 sleep 6
 echo scan >\$ml
 echo scan >\$ml
@@ -233,7 +267,9 @@ LOG=$RUNDIR/console.log
 t0=$SECONDS
 rc=0
 # Enough devices that a 4 KiB dump read takes several chunks: 24 root
-# ports, a switch below the first, NICs below it and two other ports.
+# ports, a switch below the first, NICs below it and two other ports, and
+# an SR-IOV NVMe PF (7 VFs) on the fourth.  Two CPUs: the hot-plug checks
+# race handlers against removal.
 devs=(-device intel-iommu)
 for slot in 2 3 4; do
 	for fn in 0 1 2 3 4 5 6 7; do
@@ -247,9 +283,12 @@ devs+=(-device x3130-upstream,id=up,bus=rp1
 	-device xio3130-downstream,id=dn1,bus=up,chassis=31,slot=0
 	-device xio3130-downstream,id=dn2,bus=up,chassis=32,slot=1
 	-device e1000e,bus=dn1,romfile= -device e1000e,bus=rp2,romfile=
-	-device e1000e,bus=rp3,romfile=)
+	-device e1000e,bus=rp3,romfile=
+	-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+	-device nvme-subsys,id=subsys1
+	-device nvme,bus=rp4,serial=acsx0010,subsys=subsys1,sriov_max_vfs=7,sriov_vq_flexible=14,sriov_vi_flexible=7,max_ioqpairs=16,msix_qsize=10)
 timeout "$TIMEOUT" qemu-system-x86_64 -nodefaults -accel tcg -M q35 -cpu max \
-	-smp 1 -m 1024 "${devs[@]}" \
+	-smp 2 -m 1024 "${devs[@]}" \
 	-kernel "$BUILD/arch/x86/boot/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
 	-append "console=ttyS0 printk.time=0 panic=-1 oops=panic loglevel=7 kmemleak=on intel_iommu=on" \
 	-display none -serial "file:$LOG" -monitor none -no-reboot \
@@ -279,6 +318,8 @@ stress_fail=$(grep -c '^ACSX-CHECK [^ ]* FAIL' "$LOG" || true)
 grep -q '^acsx: acsi-stress exit 0' "$LOG" ||
 	problems+=("acsi-stress failed: $(grep '^ACSX-CHECK [^ ]* FAIL' "$LOG" |
 		cut -d' ' -f2 | tr '\n' ' ')")
+grep -q '^acsx: acsi-soak exit 0' "$LOG" ||
+	problems+=("acsi-soak (short) failed")
 sed -n '/^acsx: kmemleak report begin/,/^acsx: kmemleak report end/p' "$LOG" \
 	>"$RUNDIR/kmemleak.txt"
 leaked=

@@ -82,11 +82,13 @@ static int on_info(struct nl_msg *msg, void *arg)
 	(void)arg;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, ACSI_A_MAX, NULL) < 0)
 		return NL_SKIP;
-	printf("ACSI-INFO devices=%d gen=%d iommu=%d kprobes=%d release=%s version=%s\n",
+	printf("ACSI-INFO devices=%d gen=%d iommu=%d kprobes=%d kprobe_path=%d proto=%d release=%s version=%s\n",
 	       tb[ACSI_A_DEVICE_COUNT] ? (int)nla_get_u32(tb[ACSI_A_DEVICE_COUNT]) : -1,
 	       tb[ACSI_A_GENERATION] ? (int)nla_get_u32(tb[ACSI_A_GENERATION]) : -1,
 	       tb[ACSI_A_IOMMU_PRESENT] ? nla_get_u8(tb[ACSI_A_IOMMU_PRESENT]) : -1,
 	       tb[ACSI_A_KPROBE_STATUS] ? nla_get_u8(tb[ACSI_A_KPROBE_STATUS]) : -1,
+	       tb[ACSI_A_KPROBE_PATH] ? nla_get_u8(tb[ACSI_A_KPROBE_PATH]) : -1,
+	       tb[ACSI_A_PROTO_VERSION] ? (int)nla_get_u32(tb[ACSI_A_PROTO_VERSION]) : -1,
 	       tb[ACSI_A_KERNEL_RELEASE] ? nla_get_string(tb[ACSI_A_KERNEL_RELEASE]) : "?",
 	       tb[ACSI_A_MODULE_VERSION] ? nla_get_string(tb[ACSI_A_MODULE_VERSION]) : "?");
 	return NL_OK;

@@ -89,10 +89,11 @@ else
 fi
 
 # The module under test, before any VF or hot-plugged device exists so that
-# it sees them arrive.
+# it sees them arrive; with its kretprobes (off by default), whose verdicts
+# the bed checks too.
 module=no
 if [ -f "$moddir/extra/acs_inspect.ko" ]; then
-	if insmod "$moddir/extra/acs_inspect.ko" 2>/tmp/insmod.err; then
+	if insmod "$moddir/extra/acs_inspect.ko" kprobes=1 2>/tmp/insmod.err; then
 		module=yes
 		result module-load PASS "acs_inspect loaded"
 	else
@@ -606,7 +607,7 @@ if [ -n "$(topo_lines stress)" ] && [ $module = yes ]; then
 			result stress-unload-during-dump FAIL "rmmod kept failing: $(cat /tmp/rmmod.err)"
 		else
 			result stress-unload-during-dump PASS "unloaded after $t retries while dumping; dump exit codes (count code): $(cut -d' ' -f1 /tmp/loop.rc | sort | uniq -c | tr -s ' \n' ' ')"
-			if insmod "$moddir/extra/acs_inspect.ko" 2>/tmp/insmod.err &&
+			if insmod "$moddir/extra/acs_inspect.ko" kprobes=1 2>/tmp/insmod.err &&
 				out=$(acsi-client info 2>&1); then
 				result stress-reload PASS "$out"
 			else

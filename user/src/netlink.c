@@ -451,10 +451,30 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 	if (tb[ACSI_A_DRIVER])
 		snprintf(d->driver, sizeof(d->driver), "%s",
 			 nla_get_string(tb[ACSI_A_DRIVER]));
-	if (tb[ACSI_A_DOMAIN_TYPE_NAME])
-		snprintf(d->domain_type, sizeof(d->domain_type), "%s",
-			 nla_get_string(tb[ACSI_A_DOMAIN_TYPE_NAME]));
 	return true;
+}
+
+/*
+ * The module does not send the domain type (it cannot read it safely);
+ * sysfs reads the group's default domain type under the group's lock.
+ */
+static void read_domain_type(struct ax_dev *d)
+{
+	char path[64];
+	FILE *f;
+
+	if (d->kernel_group < 0)
+		return;
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type",
+		 d->kernel_group);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(d->domain_type, sizeof(d->domain_type), f))
+		d->domain_type[strcspn(d->domain_type, "\n")] = '\0';
+	else
+		d->domain_type[0] = '\0';
+	fclose(f);
 }
 
 struct dump_arg {
@@ -507,7 +527,9 @@ static int on_device(struct nl_msg *msg, void *arg)
 	if (!fill_dev(tb, d, &da->has_pf[idx], &da->pfs[idx])) {
 		da->m->n--;
 		da->bad = true;
+		return NL_OK;
 	}
+	read_domain_type(d);
 	return NL_OK;
 }
 

@@ -33,7 +33,8 @@ enum acsi_origin {
 
 /**
  * enum acsi_kprobe_status - State of the module's kretprobes.
- * @ACSI_KPROBE_OFF: disabled by the module parameter kprobes=0
+ * @ACSI_KPROBE_OFF: not registered (the default; the module parameter
+ *   kprobes=1 asks)
  * @ACSI_KPROBE_ACTIVE: registered; devices added from now on get kprobe
  *   verdicts
  * @ACSI_KPROBE_UNAVAILABLE: registration failed; the kprobe origin is

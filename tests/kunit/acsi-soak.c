@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * acsi-soak - soak the acs_inspect module inside the KUnit kernel's VM,
+ * where KASAN, kmemleak, lockdep and DEBUG_LIST watch it (tests/kunit/
+ * soak.sh, and a short run in tests/kunit/run.sh).
+ *
+ * Three phases:
+ *   1. Random and malformed requests built from the YNL spec (the table
+ *      gen-soak-spec.py makes of Documentation/netlink/specs/
+ *      acs_inspect.yaml): wrong types and lengths, nesting, flags, unknown
+ *      attributes, huge and truncated messages, bad headers; meanwhile a
+ *      child keeps dumps open at random places (paused readers) and reads
+ *      them on, and another cycles hot-plug through sysfs (remove/rescan
+ *      of an endpoint and of a bridge, sriov_numvfs down and up, PF
+ *      remove/rescan).  The phase lasts at least --min-seconds, so that
+ *      the host's QMP device_add/device_del cycles fall inside it.
+ *   2. Load/unload cycles: a dump in flight must keep rmmod from
+ *      succeeding; once it is closed, rmmod must succeed (while another
+ *      process keeps asking), and the module is loaded again.
+ *
+ * Usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N]
+ *                  [--min-seconds S] [--seed N]
+ * Prints "ACSX-SOAK messages=N cycles=N unloads=N dumps=N" and one line
+ * "ACSX-CHECK soak-... PASS|FAIL ..." per check.  Exit codes: 0 done,
+ * 1 a check failed, 2 usage, 3 no acs_inspect family.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/acs_inspect.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+enum soak_type {
+	ST_UNUSED, ST_PAD, ST_FLAG, ST_U8, ST_U16, ST_U32, ST_U64,
+	ST_STRING, ST_BINARY, ST_NEST,
+};
+
+struct soak_attr {
+	int id;
+	enum soak_type type;
+	int exact_len;
+	const char *name;
+};
+
+struct soak_op {
+	int cmd;
+	int has_do, has_dump;
+	const int *req;
+	int nreq;
+	const char *name;
+};
+
+#include "acsi-soak-spec.h"
+
+/* The spec and the UAPI header must agree, or the fuzzing is off target. */
+_Static_assert(SOAK_ATTR_MAX == ACSI_A_MAX, "spec and UAPI attributes differ");
+_Static_assert(SOAK_PROTO_VERSION == ACSI_GENL_VERSION,
+	       "spec and UAPI versions differ");
+
+/* Walking attributes: <linux/netlink.h> has no NLA_OK/NLA_NEXT. */
+#define NLA_OK(a, rem) ((rem) >= (int)sizeof(struct nlattr) && \
+			(a)->nla_len >= sizeof(struct nlattr) && \
+			(a)->nla_len <= (rem))
+#define NLA_NEXT(a, rem) ((rem) -= NLA_ALIGN((a)->nla_len), \
+			  (struct nlattr *)((char *)(a) + NLA_ALIGN((a)->nla_len)))
+
+#define NATTRS (int)(sizeof(soak_attrs) / sizeof(soak_attrs[0]))
+#define NOPS (int)(sizeof(soak_ops) / sizeof(soak_ops[0]))
+#define MAX_DEVS 512
+#define PAUSED 8
+
+static int family;
+static int failures;
+static uint64_t devs[MAX_DEVS];
+static int ndevs;
+static uint64_t bridge, endpoint, pf;
+static int nvfs;
+static unsigned int rnd_state;
+
+static unsigned int rnd(unsigned int n)
+{
+	/* xorshift: reproducible from --seed, no libc state shared by forks */
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return n ? rnd_state % n : 0;
+}
+
+static void check(const char *name, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check(const char *name, int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ACSX-CHECK %s %s ", name, ok ? "PASS" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+static int nl_open(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	int one = 1;
+
+	if (fd >= 0)
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	return fd;
+}
+
+/* Append an attribute; returns the new length or -1 when @cap is short. */
+static int put_attr(unsigned char *buf, int len, int cap, int type,
+		    const void *data, int dlen)
+{
+	struct nlattr *a = (struct nlattr *)(buf + len);
+
+	if (len + NLA_HDRLEN + NLA_ALIGN(dlen) > cap)
+		return -1;
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + dlen;
+	if (dlen)
+		memcpy(buf + len + NLA_HDRLEN, data, dlen);
+	memset(buf + len + NLA_HDRLEN + dlen, 0, NLA_ALIGN(dlen) - dlen);
+	return len + NLA_HDRLEN + NLA_ALIGN(dlen);
+}
+
+static int type_len(enum soak_type t)
+{
+	switch (t) {
+	case ST_U8:
+		return 1;
+	case ST_U16:
+		return 2;
+	case ST_U32:
+		return 4;
+	case ST_U64:
+		return 8;
+	case ST_FLAG:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* A value for @a: right length mostly, wrong sometimes. */
+static int gen_value(const struct soak_attr *a, unsigned char *val, int wrong)
+{
+	int len = type_len(a->type), i;
+
+	if (a->exact_len)
+		len = a->exact_len;
+	if (len < 0)	/* strings, binaries */
+		len = rnd(40);
+	if (wrong)
+		len = rnd(4) ? rnd(12) : rnd(600);
+	for (i = 0; i < len; i++)
+		val[i] = rnd(256);
+	if (a->type == ST_STRING && len && !wrong)
+		val[len - 1] = 0;
+	/* Often a real device's address: reach past the lookups. */
+	if (!wrong && ndevs && rnd(2)) {
+		uint64_t d = devs[rnd(ndevs)];
+
+		if (a->id == ACSI_A_DOMAIN) {
+			uint32_t v = ACSI_ADDR_DOMAIN(d);
+
+			memcpy(val, &v, 4);
+		} else if (a->id == ACSI_A_BUS) {
+			val[0] = ACSI_ADDR_BUS(d);
+		} else if (a->id == ACSI_A_DEVFN) {
+			val[0] = ACSI_ADDR_DEVFN(d);
+		}
+	}
+	return len;
+}
+
+/* Attributes for @op into buf[len..cap): its own, others, junk, nests. */
+static int gen_attrs(unsigned char *buf, int len, int cap,
+		     const struct soak_op *op, int depth)
+{
+	int n = rnd(6), i;
+	unsigned char val[1024];
+
+	for (i = 0; i < n && len >= 0; i++) {
+		const struct soak_attr *a;
+		int type, vlen, pick = rnd(10);
+
+		if (op && op->nreq && pick < 5)
+			a = &soak_attrs[op->req[rnd(op->nreq)]];
+		else
+			a = &soak_attrs[rnd(NATTRS)];
+		type = a->id;
+		if (pick == 9)
+			type = rnd(2) ? ACSI_A_MAX + 1 + (int)rnd(200) :
+					(int)rnd(0x4000);	/* unknown */
+		if (rnd(16) == 0)
+			type |= NLA_F_NESTED;
+		if (rnd(32) == 0)
+			type |= NLA_F_NET_BYTEORDER;
+		if (a->type == ST_NEST && depth < 3 && rnd(2)) {
+			int start = len;
+
+			len = put_attr(buf, len, cap, type, NULL, 0);
+			if (len < 0)
+				return -1;
+			len = gen_attrs(buf, len, cap, NULL, depth + 1);
+			if (len < 0)
+				return -1;
+			((struct nlattr *)(buf + start))->nla_len = len - start;
+			continue;
+		}
+		vlen = gen_value(a, val, rnd(3) == 0);
+		len = put_attr(buf, len, cap, type, val, vlen);
+	}
+	return len;
+}
+
+/*
+ * One request: mostly a known command with its attributes, sometimes any
+ * command byte, bad header fields, a truncated last attribute, a length
+ * field that lies, or 60 KiB of attributes.
+ */
+static int gen_msg(unsigned char *buf, int cap)
+{
+	const struct soak_op *op = &soak_ops[rnd(NOPS)];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct genlmsghdr *gh = (struct genlmsghdr *)(buf + NLMSG_HDRLEN);
+	int len = NLMSG_HDRLEN + GENL_HDRLEN, mode = rnd(20), tries;
+
+	memset(buf, 0, len);
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	if (rnd(2))
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (op->has_dump && rnd(4) == 0)
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (rnd(30) == 0)
+		nlh->nlmsg_flags = rnd(0x10000);
+	nlh->nlmsg_seq = rnd(0xffffffffU);
+	gh->cmd = rnd(10) ? (unsigned int)op->cmd : rnd(256);
+	gh->version = rnd(8) ? ACSI_GENL_VERSION : rnd(256);
+	if (rnd(30) == 0)
+		gh->reserved = rnd(0x10000);
+	if (mode == 0) {	/* huge */
+		for (tries = 0; tries < 200 && len >= 0 && len < 60 * 1024; tries++) {
+			int l = gen_attrs(buf, len, cap, op, 0);
+
+			if (l < 0)
+				break;
+			len = l;
+		}
+	} else {
+		int l = gen_attrs(buf, len, cap, op, 0);
+
+		if (l > 0)
+			len = l;
+	}
+	nlh->nlmsg_len = len;
+	switch (mode) {
+	case 1:		/* truncated: the datagram ends before the data */
+		return NLMSG_HDRLEN + rnd(len - NLMSG_HDRLEN + 1);
+	case 2:		/* nlmsg_len says more than was sent */
+		nlh->nlmsg_len = len + 1 + rnd(4096);
+		return len;
+	case 3:		/* nlmsg_len says less */
+		nlh->nlmsg_len = rnd(len + 1);
+		return len;
+	case 4:		/* the last attribute claims more than is there */
+		if (len > (int)(NLMSG_HDRLEN + GENL_HDRLEN))
+			buf[len - 1] ^= 0xff;
+		return len - rnd(4);
+	}
+	return len;
+}
+
+/* Read whatever the kernel queued; a dump is read on a few times. */
+static void drain(int fd)
+{
+	static unsigned char buf[65536];
+	int i;
+
+	for (i = 0; i < 64; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
+			break;
+}
+
+static long fuzz(long n)
+{
+	static unsigned char buf[64 * 1024 + 64];
+	int fd = -1;
+	long i, sent = 0;
+
+	for (i = 0; i < n; i++) {
+		int len;
+
+		if (fd < 0 || i % 500 == 0) {
+			if (fd >= 0)
+				close(fd);
+			fd = nl_open();
+			if (fd < 0)
+				return sent;
+		}
+		len = gen_msg(buf, 64 * 1024);
+		if (send(fd, buf, len, MSG_DONTWAIT) >= 0 || errno != EBADF)
+			sent++;
+		drain(fd);
+		if (i % 10000 == 0) {
+			printf("ACSX-STEP fuzz %ld messages\n", i);
+			fflush(stdout);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return sent;
+}
+
+/* GET_DEVICE dump request on @fd. */
+static int send_dump(int fd)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct genlmsghdr gh;
+	} req = {
+		.nlh = {
+			.nlmsg_len = sizeof(req),
+			.nlmsg_type = family,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		},
+		.gh = { .cmd = ACSI_CMD_GET_DEVICE, .version = ACSI_GENL_VERSION },
+	};
+
+	return send(fd, &req, sizeof(req), 0) == sizeof(req) ? 0 : -1;
+}
+
+/* Read one datagram; 1 when the dump ended, 0 when not, -1 on error. */
+static int read_chunk(int fd, size_t len, uint64_t *addrs, int *n)
+{
+	static unsigned char buf[65536];
+	struct nlmsghdr *nlh;
+	int r = recv(fd, buf, len, 0), end = 0;
+
+	if (r <= 0)
+		return -1;
+	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (unsigned int)r);
+	     nlh = NLMSG_NEXT(nlh, r)) {
+		if (nlh->nlmsg_type == NLMSG_DONE ||
+		    nlh->nlmsg_type == NLMSG_ERROR) {
+			end = 1;
+		} else if (addrs && *n < MAX_DEVS &&
+			   nlh->nlmsg_type == family) {
+			struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+			int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+			uint32_t dom = 0;
+			int bus = -1, devfn = -1;
+
+			for (; NLA_OK(a, rem); a = NLA_NEXT(a, rem)) {
+				void *d = (char *)a + NLA_HDRLEN;
+
+				if (a->nla_type == ACSI_A_DOMAIN)
+					memcpy(&dom, d, 4);
+				else if (a->nla_type == ACSI_A_BUS)
+					bus = *(uint8_t *)d;
+				else if (a->nla_type == ACSI_A_DEVFN)
+					devfn = *(uint8_t *)d;
+			}
+			if (bus >= 0 && devfn >= 0)
+				addrs[(*n)++] = ACSI_ADDR_PACK(dom, bus, devfn);
+		}
+	}
+	return end;
+}
+
+/*
+ * Dumps held open at random places and read on at random, until @stop
+ * reads EOF.  Returns the number of dumps that ended.
+ */
+static long paused_readers(int stop)
+{
+	int fds[PAUSED], i;
+	long ended = 0;
+
+	for (i = 0; i < PAUSED; i++)
+		fds[i] = -1;
+	for (;;) {
+		struct pollfd p = { .fd = stop, .events = POLLIN };
+		int r;
+
+		if (poll(&p, 1, 0) > 0)
+			break;
+		i = rnd(PAUSED);
+		if (fds[i] < 0) {
+			fds[i] = nl_open();
+			if (fds[i] >= 0 && send_dump(fds[i])) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+			continue;
+		}
+		switch (rnd(4)) {
+		case 0:		/* give up half way */
+			close(fds[i]);
+			fds[i] = -1;
+			break;
+		default:	/* read on, with a random buffer size */
+			r = read_chunk(fds[i], 4096 + rnd(28 * 1024), NULL, NULL);
+			if (r) {
+				ended += r > 0;
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		}
+		usleep(rnd(2000));
+	}
+	for (i = 0; i < PAUSED; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return ended;
+}
+
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int pci_write(uint64_t a, const char *file, const char *val)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s",
+		 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a), ACSI_ADDR_DEVFN(a) >> 3,
+		 ACSI_ADDR_DEVFN(a) & 7, file);
+	return sysfs_write(path, val);
+}
+
+static void rescan(void)
+{
+	sysfs_write("/sys/bus/pci/rescan", "1");
+}
+
+static void set_vfs(int n)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", n);
+	pci_write(pf, "sriov_drivers_autoprobe", "0");
+	pci_write(pf, "sriov_numvfs", "0");
+	if (n)
+		pci_write(pf, "sriov_numvfs", v);
+}
+
+/* @n hot-plug cycles through sysfs; returns those done. */
+static long hotplug(long n)
+{
+	long i, done = 0;
+
+	for (i = 0; i < n; i++) {
+		switch (i % 4) {
+		case 0:
+			if (!endpoint)
+				continue;
+			pci_write(endpoint, "remove", "1");
+			rescan();
+			break;
+		case 1:
+			if (!bridge)
+				continue;
+			pci_write(bridge, "remove", "1");
+			rescan();
+			break;
+		case 2:
+			if (!pf)
+				continue;
+			set_vfs(0);
+			set_vfs(nvfs);
+			break;
+		case 3:
+			if (!pf)
+				continue;
+			set_vfs(0);
+			pci_write(pf, "remove", "1");
+			rescan();
+			set_vfs(nvfs);
+			break;
+		}
+		done++;
+	}
+	return done;
+}
+
+static int resolve_family(void)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct genlmsghdr gh;
+		unsigned char attrs[64];
+	} req = {
+		.nlh = {
+			.nlmsg_type = GENL_ID_CTRL,
+			.nlmsg_flags = NLM_F_REQUEST,
+		},
+		.gh = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 },
+	};
+	static unsigned char buf[8192];
+	int fd = nl_open(), len, r, id = -1;
+	struct nlmsghdr *nlh;
+
+	if (fd < 0)
+		return -1;
+	len = put_attr(req.attrs, 0, sizeof(req.attrs), CTRL_ATTR_FAMILY_NAME,
+		       ACSI_GENL_NAME, sizeof(ACSI_GENL_NAME));
+	req.nlh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
+	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	r = recv(fd, buf, sizeof(buf), 0);
+	for (nlh = (struct nlmsghdr *)buf; r > 0 && NLMSG_OK(nlh, (unsigned int)r);
+	     nlh = NLMSG_NEXT(nlh, r)) {
+		struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+		int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+
+		if (nlh->nlmsg_type != GENL_ID_CTRL)
+			continue;
+		for (; NLA_OK(a, rem); a = NLA_NEXT(a, rem))
+			if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+				id = *(uint16_t *)((char *)a + NLA_HDRLEN);
+	}
+	close(fd);
+	return id;
+}
+
+/* Every device's address, from one full dump. */
+static void list_devices(void)
+{
+	int fd = nl_open(), r = 0;
+
+	ndevs = 0;
+	if (fd < 0 || send_dump(fd)) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while (r == 0)
+		r = read_chunk(fd, 65536, devs, &ndevs);
+	close(fd);
+}
+
+/* The PF (has sriov_totalvfs), a downstream port and an endpoint below one. */
+static void pick_targets(void)
+{
+	char path[200];
+	int i;
+
+	for (i = 0; i < ndevs; i++) {
+		uint64_t a = devs[i];
+		char cls[16] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%04x:%02x:%02x.%x/sriov_totalvfs",
+			 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a),
+			 ACSI_ADDR_DEVFN(a) >> 3, ACSI_ADDR_DEVFN(a) & 7);
+		if (!access(path, F_OK)) {
+			char n[16] = "";
+
+			pf = a;
+			strcpy(strrchr(path, '/'), "/sriov_numvfs");
+			f = fopen(path, "r");
+			if (f && fgets(n, sizeof(n), f))
+				nvfs = atoi(n);
+			if (f)
+				fclose(f);
+		}
+		strcpy(strrchr(path, '/'), "/class");
+		f = fopen(path, "r");
+		if (f && fgets(cls, sizeof(cls), f)) {
+			/* 0x060400 bridges off bus 0 are the switch's ports */
+			if (!strncmp(cls, "0x0604", 6) && ACSI_ADDR_BUS(a) > 1 &&
+			    !bridge)
+				bridge = a;
+			if (!strncmp(cls, "0x0200", 6) && ACSI_ADDR_BUS(a))
+				endpoint = a;
+		}
+		if (f)
+			fclose(f);
+	}
+}
+
+static int load(const char *ko, int kprobes)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -1;
+	r = (int)syscall(SYS_finit_module, fd, kprobes ? "kprobes=1" : "", 0);
+	close(fd);
+	return r;
+}
+
+/*
+ * @n times: a dump in flight pins the module (rmmod refused), after it is
+ * closed rmmod succeeds while a child keeps asking GET_INFO, and the
+ * module is loaded again, kretprobes on every other time.
+ */
+static long unload_cycles(const char *ko, long n)
+{
+	long i, done = 0;
+	int refused = 0, stop[2];
+	pid_t asker;
+
+	if (pipe(stop))
+		return 0;
+	asker = fork();
+	if (asker == 0) {
+		struct pollfd p = { .fd = stop[0], .events = POLLIN };
+
+		close(stop[1]);
+		while (poll(&p, 1, 0) == 0) {
+			unsigned char buf[4096];
+			struct {
+				struct nlmsghdr nlh;
+				struct genlmsghdr gh;
+			} req = {
+				.nlh = { .nlmsg_len = sizeof(req),
+					 .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
+				.gh = { .cmd = ACSI_CMD_GET_INFO, .version = ACSI_GENL_VERSION },
+			};
+			int fd = nl_open(), id = resolve_family();
+
+			if (fd >= 0 && id > 0) {
+				req.nlh.nlmsg_type = id;
+				if (send(fd, &req, sizeof(req), 0) > 0)
+					recv(fd, buf, sizeof(buf), 0);
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		_exit(0);
+	}
+	close(stop[0]);
+	for (i = 0; i < n; i++) {
+		int fd = nl_open(), tries;
+
+		family = resolve_family();
+		if (fd < 0 || family < 0 || send_dump(fd) ||
+		    read_chunk(fd, 4096, NULL, NULL) != 0) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		if (syscall(SYS_delete_module, "acs_inspect", O_NONBLOCK) == 0) {
+			close(fd);
+			break;	/* unloaded under an open dump: wrong */
+		}
+		refused++;
+		close(fd);
+		/*
+		 * The socket's release drops the dump's module reference after
+		 * an RCU grace period: give it up to 10 s.
+		 */
+		for (tries = 0; tries < 1000; tries++) {
+			if (syscall(SYS_delete_module, "acs_inspect", O_NONBLOCK) == 0)
+				break;
+			usleep(10000);
+		}
+		if (tries == 1000) {
+			printf("ACSX-STEP rmmod after close: %s\n", strerror(errno));
+			break;
+		}
+		done++;
+		if (load(ko, i & 1)) {
+			printf("ACSX-STEP reload failed: %s\n", strerror(errno));
+			break;
+		}
+	}
+	close(stop[1]);
+	waitpid(asker, NULL, 0);
+	family = resolve_family();
+	check("soak-unloads", done == n && refused == n,
+	      "%ld of %ld unloads, rmmod refused under %d open dumps", done, n,
+	      refused);
+	return done;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "module", required_argument, NULL, 'k' },
+		{ "messages", required_argument, NULL, 'm' },
+		{ "cycles", required_argument, NULL, 'c' },
+		{ "unloads", required_argument, NULL, 'u' },
+		{ "min-seconds", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long messages = 100000, cycles = 200, unloads = 100, min_s = 0;
+	long sent, cycled = 0, unloaded, dumps = 0;
+	const char *ko = NULL;
+	int opt, stop[2], counts[2];
+	pid_t reader, plugger;
+	time_t t0;
+
+	rnd_state = 0x5eed;
+	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'k':
+			ko = optarg;
+			break;
+		case 'm':
+			messages = atol(optarg);
+			break;
+		case 'c':
+			cycles = atol(optarg);
+			break;
+		case 'u':
+			unloads = atol(optarg);
+			break;
+		case 's':
+			min_s = atol(optarg);
+			break;
+		case 'r':
+			rnd_state = (unsigned int)atol(optarg) | 1;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (!ko || optind != argc) {
+		fprintf(stderr, "usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N] [--min-seconds S] [--seed N]\n");
+		return 2;
+	}
+	family = resolve_family();
+	if (family < 0) {
+		fprintf(stderr, "acsi-soak: family %s not registered\n",
+			ACSI_GENL_NAME);
+		return 3;
+	}
+	list_devices();
+	pick_targets();
+	printf("ACSX-STEP soak: %d devices, bridge %s, endpoint %s, PF with %d VFs\n",
+	       ndevs, bridge ? "yes" : "no", endpoint ? "yes" : "no", nvfs);
+	fflush(stdout);
+
+	t0 = time(NULL);
+	/* Children report their counts through @counts. */
+	if (pipe(stop) || pipe(counts))
+		return 1;
+	reader = fork();
+	if (reader == 0) {
+		close(stop[1]);
+		rnd_state ^= 0x9e3779b9;
+		dumps = paused_readers(stop[0]);
+		if (write(counts[1], &dumps, sizeof(dumps)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(stop[0]);
+	plugger = fork();
+	if (plugger == 0) {
+		rnd_state ^= 0x7f4a7c15;
+		cycled = -hotplug(cycles);	/* negative: from the plugger */
+		if (write(counts[1], &cycled, sizeof(cycled)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(counts[1]);
+	sent = fuzz(messages);
+	while (time(NULL) - t0 < min_s) {
+		/* Keep dumps and requests going while the host hot-plugs. */
+		sent += fuzz(100);
+		usleep(10000);
+	}
+	printf("ACSX-STEP fuzz done: %ld messages\n", sent);
+	fflush(stdout);
+	waitpid(plugger, NULL, 0);
+	close(stop[1]);
+	waitpid(reader, NULL, 0);
+	for (;;) {
+		long v;
+
+		if (read(counts[0], &v, sizeof(v)) != sizeof(v))
+			break;
+		if (v <= 0)
+			cycled = -v;
+		else
+			dumps = v;
+	}
+	close(counts[0]);
+	printf("ACSX-SOAK-PHASE hotplug-done seconds=%ld\n",
+	       (long)(time(NULL) - t0));
+	fflush(stdout);
+	check("soak-fuzz", sent == messages || sent > messages,
+	      "%ld of %ld messages sent", sent, messages);
+	check("soak-hotplug", cycled == cycles, "%ld of %ld sysfs hot-plug cycles",
+	      cycled, cycles);
+
+	unloaded = unload_cycles(ko, unloads);
+	printf("ACSX-SOAK messages=%ld cycles=%ld unloads=%ld readers=%ld\n",
+	       sent, cycled, unloaded, dumps);
+	fflush(stdout);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,226 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make soak: the acs_inspect module under a long soak in the KUnit kernel
+# (6.1 with KASAN, kmemleak, lockdep/PROVE_LOCKING, DEBUG_LIST; refcount_t
+# always checks saturation), built and cached by tests/kunit/run.sh.
+#
+# In the guest, acsi-soak (tests/kunit/acsi-soak.c) sends random and
+# malformed requests built from the YNL spec, keeps dumps paused at random
+# places, cycles hot-plug through sysfs (remove/rescan of an endpoint and
+# of a bridge, sriov_numvfs down and up, PF remove/rescan) and then loads
+# and unloads the module with a dump in flight.  Meanwhile this script
+# hot-plugs an e1000e into an empty root port and removes it again over
+# QMP (device_add/device_del, native PCIe hot-plug).
+#
+# The last line is "soak: N messages, N hot-plug cycles, N unloads, N
+# reports".  It fails only on a kernel report (KASAN, lockdep, DEBUG_LIST,
+# refcount, oops, kmemleak, or a guest that never finished); fewer cycles
+# than asked are printed, not judged.
+#
+# Environment: ACSX_SOAK_MESSAGES (100000), ACSX_SOAK_CYCLES (sysfs
+# hot-plug cycles, 200), ACSX_SOAK_QMP (QMP cycles, 20), ACSX_SOAK_UNLOADS
+# (100), ACSX_SOAK_TIMEOUT (seconds, 5400), and run.sh's ACSX_KUNIT_CACHE.
+# Exit codes: 0 no kernel report, 1 reports, 2 setup or build failure.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${ACSX_KUNIT_CACHE:-/var/cache/acsexplain/kunit}
+MESSAGES=${ACSX_SOAK_MESSAGES:-100000}
+CYCLES=${ACSX_SOAK_CYCLES:-200}
+QMP_CYCLES=${ACSX_SOAK_QMP:-20}
+UNLOADS=${ACSX_SOAK_UNLOADS:-100}
+TIMEOUT=${ACSX_SOAK_TIMEOUT:-5400}
+RUNDIR=$CACHE/soak
+KERNEL=$CACHE/build/arch/x86/boot/bzImage
+KO=$CACHE/mod-acs_inspect/kmod/acs_inspect.ko
+
+die() { echo "soak: $*" >&2; exit 2; }
+step() { printf '== %s (%ds)\n' "$*" "$SECONDS"; }
+
+"$HERE/run.sh" --build-only || die "build failed (tests/kunit/run.sh --build-only)"
+for f in "$KERNEL" "$KO" "$CACHE/acsi-soak"; do
+	[ -e "$f" ] || die "$f missing after the build"
+done
+
+# One VM at a time per cache (run.sh takes the same lock).
+exec 9>"$CACHE/.lock"
+flock 9
+
+step "initramfs"
+rm -rf "$RUNDIR"
+mkdir -p "$RUNDIR/root/bin" "$RUNDIR/root/proc" "$RUNDIR/root/sys" "$RUNDIR/root/dev"
+cp "${ACSX_BUSYBOX:-/bin/busybox}" "$RUNDIR/root/bin/busybox"
+cp "$KO" "$CACHE/acsi-soak" "$RUNDIR/root/"
+cat >"$RUNDIR/root/init" <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+ml=/sys/kernel/debug/kmemleak
+sleep 6
+echo scan >\$ml
+echo clear >\$ml
+insmod /acs_inspect.ko kprobes=1
+echo "acsx: acs_inspect insmod exit \$?"
+for d in /sys/bus/pci/devices/*; do
+	[ -e \$d/sriov_totalvfs ] && pf=\$d
+done
+echo 1b36 0010 >/sys/bus/pci/drivers/pci-pf-stub/new_id
+echo 0 >\$pf/sriov_drivers_autoprobe
+echo 7 >\$pf/sriov_numvfs
+echo "acsx-soak: ready"
+/acsi-soak --module /acs_inspect.ko --messages $MESSAGES --cycles $CYCLES \\
+	--unloads $UNLOADS --min-seconds \$(sed -n 's/.*acsx.qmp_seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
+echo "acsx: acsi-soak exit \$?"
+rmmod acs_inspect
+sleep 6
+echo scan >\$ml
+echo scan >\$ml
+echo "acsx: kmemleak report begin"
+cat \$ml
+echo "acsx: kmemleak report end"
+echo "acsx: done"
+poweroff -f
+EOF
+chmod +x "$RUNDIR/root/init"
+(cd "$RUNDIR/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$RUNDIR/initramfs.cpio.gz"
+
+# The QEMU machine of run.sh's stress stage, with a QMP socket and eight
+# empty hot-pluggable root ports left for device_add.
+devs=(-device intel-iommu -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
+for slot in 2 3 4; do
+	for fn in 0 1 2 3 4 5 6 7; do
+		n=$(((slot - 2) * 8 + fn + 1))
+		mf=
+		[ "$fn" = 0 ] && mf=,multifunction=on
+		devs+=(-device "pcie-root-port,id=rp$n,bus=pcie.0,chassis=$n,addr=$slot.$fn$mf")
+	done
+done
+devs+=(-device x3130-upstream,id=up,bus=rp1
+	-device xio3130-downstream,id=dn1,bus=up,chassis=31,slot=0
+	-device xio3130-downstream,id=dn2,bus=up,chassis=32,slot=1
+	-device e1000e,bus=dn1,romfile= -device e1000e,bus=rp2,romfile=
+	-device e1000e,bus=rp3,romfile=
+	-device nvme-subsys,id=subsys1
+	-device nvme,bus=rp4,serial=acsx0010,subsys=subsys1,sriov_max_vfs=7,sriov_vq_flexible=14,sriov_vi_flexible=7,max_ioqpairs=16,msix_qsize=10)
+# About 8 s per QMP cycle (pciehp waits 5 s after the attention button).
+qmp_seconds=$((QMP_CYCLES * 10))
+
+LOG=$RUNDIR/console.log
+QMP=$RUNDIR/qmp.sock
+step "booting (QEMU TCG): $MESSAGES messages, $CYCLES sysfs and $QMP_CYCLES QMP hot-plug cycles, $UNLOADS unloads"
+t0=$SECONDS
+timeout "$TIMEOUT" qemu-system-x86_64 -nodefaults -accel tcg -M q35 -cpu max \
+	-smp 2 -m 1024 "${devs[@]}" \
+	-kernel "$KERNEL" -initrd "$RUNDIR/initramfs.cpio.gz" \
+	-append "console=ttyS0 printk.time=0 panic=-1 oops=panic loglevel=7 kmemleak=on intel_iommu=on acsx.qmp_seconds=$qmp_seconds" \
+	-display none -serial "file:$LOG" -monitor none -no-reboot \
+	-qmp "unix:$QMP,server=on,wait=off" \
+	</dev/null 2>"$RUNDIR/qemu.err" &
+qemu=$!
+
+# QMP cycles once the guest is ready, on root ports rp17..rp24 in turn;
+# a cycle counts when the guest ejected the device (DEVICE_DELETED).
+python3 - "$QMP" "$LOG" "$QMP_CYCLES" "$RUNDIR/qmp-cycles" <<'PY' &
+import json, socket, sys, time
+
+path, log, want, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+done = 0
+with open(out, "w") as f:
+    f.write("0\n")
+
+
+def ready():
+    try:
+        with open(log, errors="replace") as f:
+            return "acsx-soak: ready" in f.read()
+    except OSError:
+        return False
+
+
+deadline = time.time() + 3600
+while not ready() and time.time() < deadline:
+    time.sleep(2)
+s = socket.socket(socket.AF_UNIX)
+s.connect(path)
+rf = s.makefile("r")
+
+
+def cmd(execute, **args):
+    s.sendall(json.dumps({"execute": execute, "arguments": args}).encode())
+    while True:
+        msg = json.loads(rf.readline())
+        if "return" in msg or "error" in msg:
+            return msg
+
+
+def wait_event(name, dev, timeout):
+    s.settimeout(timeout)
+    try:
+        while True:
+            msg = json.loads(rf.readline())
+            if msg.get("event") == name and \
+                    msg.get("data", {}).get("device") == dev:
+                return True
+    except (socket.timeout, ValueError):
+        return False
+    finally:
+        s.settimeout(None)
+
+
+json.loads(rf.readline())           # greeting
+cmd("qmp_capabilities")
+for i in range(want):
+    dev = f"hp{i}"
+    r = cmd("device_add", driver="e1000e", bus=f"rp{17 + i % 8}", id=dev,
+            romfile="")
+    if "error" in r:
+        print(f"qmp: device_add: {r['error']}", file=sys.stderr)
+        break
+    time.sleep(2)                   # let pciehp enumerate it
+    cmd("device_del", id=dev)
+    if not wait_event("DEVICE_DELETED", dev, 60):
+        print(f"qmp: {dev} was not ejected", file=sys.stderr)
+        break
+    done += 1
+    with open(out, "w") as f:
+        f.write(f"{done}\n")
+PY
+qmp_pid=$!
+rc=0
+wait $qemu || rc=$?
+wait $qmp_pid 2>/dev/null || true
+echo "VM ran $((SECONDS - t0)) s (qemu exit $rc); console log: $LOG"
+grep -v 'has no peer' "$RUNDIR/qemu.err" >&2 || true
+tr -d '\r' <"$LOG" >"$LOG.tmp" && mv "$LOG.tmp" "$LOG"
+
+# Judge: every kernel report counts once per report header.
+splat='WARNING:|BUG:|Oops|general protection fault|Kernel panic|INFO: |'
+splat+='DEBUG_LOCKS_WARN_ON|suspicious RCU usage|UBSAN:|list_add corruption|'
+splat+='list_del corruption|refcount_t:'
+reports=$(grep -cE "$splat" "$LOG" || true)
+leaks=$(sed -n '/^acsx: kmemleak report begin/,/^acsx: kmemleak report end/p' "$LOG" |
+	grep -c 'unreferenced object' || true)
+reports=$((reports + leaks))
+grep -q 'kmemleak: Kernel memory leak detector disabled' "$LOG" && reports=$((reports + 1))
+if ! grep -q '^acsx: done' "$LOG"; then
+	echo "soak: the guest did not finish (hang or crash): counted as a report"
+	reports=$((reports + 1))
+fi
+grep -E '^ACSX-(CHECK|SOAK)' "$LOG" || true
+if [ "$reports" -gt 0 ]; then
+	grep -nE "$splat" "$LOG" | head -40
+	sed -n '/^acsx: kmemleak report begin/,/^acsx: kmemleak report end/p' "$LOG" | head -40
+fi
+soakline=$(grep '^ACSX-SOAK ' "$LOG" | tail -1 || true)
+get() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$soakline"; }
+messages=$(get messages)
+cycles=$(get cycles)
+unloads=$(get unloads)
+qmp=$(cat "$RUNDIR/qmp-cycles" 2>/dev/null || echo 0)
+echo "soak: ${messages:-0} messages, $(( ${cycles:-0} + qmp )) hot-plug cycles ($qmp over QMP), ${unloads:-0} unloads, $((SECONDS - t0)) s"
+echo "soak: ${messages:-0} messages, $(( ${cycles:-0} + qmp )) hot-plug cycles, ${unloads:-0} unloads, $reports reports"
+[ "$reports" -eq 0 ]
