@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "derive.h"
 #include "quirks.h"
 #include "uapi/linux/acs_inspect.h"
@@ -39,95 +40,16 @@ static bool is_type(const struct ax_dev *d, enum ax_pcie_type t)
 	return d->is_pcie && d->pcie_type == t;
 }
 
-/* Is the device selected by a pci=disable_acs_redir=/config_acs= list
- * ("[dom:]bus:dev.fn" or "pci:vvvv:dddd", separated by ';' or ',')?
- * Paths with '/' are matched on their last element only.
- */
-bool ax_dev_str_match(const struct ax_dev *d, const char *list)
-{
-	char buf[512], *tok, *save = NULL;
-
-	if (!list || !*list)
-		return false;
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ";,", &save); tok;
-	     tok = strtok_r(NULL, ";,", &save)) {
-		unsigned int v, dv;
-		struct ax_addr a;
-		char *at = strchr(tok, '@'), *slash;
-
-		if (at)
-			tok = at + 1;
-		if (sscanf(tok, "pci:%x:%x", &v, &dv) == 2) {
-			if (v == d->vendor && dv == d->device)
-				return true;
-			continue;
-		}
-		slash = strrchr(tok, '/');
-		if (slash) {
-			unsigned int s, f;
-
-			if (sscanf(slash + 1, "%x.%x", &s, &f) == 2 &&
-			    AX_DEVFN(s, f) == d->addr.devfn)
-				return true;
-			continue;
-		}
-		if (!ax_addr_parse(tok, &a) && !ax_addr_cmp(a, d->addr))
-			return true;
-	}
-	return false;
-}
-
-/* pci=config_acs=<flags>@<dev>: right-most character is bit 0 (SV);
- * '0' clears, '1' sets, 'x' leaves the bit alone.
- */
-static uint16_t apply_config_acs(const struct ax_dev *d, const char *list,
-				 uint16_t ctrl)
-{
-	char buf[512], *tok, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ";,", &save); tok;
-	     tok = strtok_r(NULL, ";,", &save)) {
-		char *at = strchr(tok, '@');
-		size_t n, i;
-
-		if (!at || !ax_dev_str_match(d, at + 1))
-			continue;
-		n = (size_t)(at - tok);
-		for (i = 0; i < n && i < 7; i++) {
-			char c = tok[n - 1 - i];
-
-			if (c == '1')
-				ctrl |= (uint16_t)(1u << i);
-			else if (c == '0')
-				ctrl &= (uint16_t)~(1u << i);
-		}
-	}
-	return ctrl;
-}
-
 /*
  * The control word the kernel would see: the registers as read, plus
- * what the kernel itself would switch on when the facts were taken
- * without an IOMMU (pci_std_enable_acs() only runs once an IOMMU driver
- * requested ACS), minus what the kernel parameters switch off.
+ * what the kernel itself switches on at boot when an IOMMU requests ACS,
+ * then the kernel parameters (acs_kernel.c).
  */
 uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 			       const struct ax_dev *d,
 			       const struct ax_profile *p)
 {
-	uint16_t ctrl = d->acs_ctrl;
-
-	if (m->iommu == AX_IOMMU_OFF || p->assume_acs_requested)
-		ctrl |= d->acs_cap & AX_REQ_ACS_FLAGS;
-	/* the parameters exist since 4.19 and 6.11 */
-	if ((!p->kver || p->kver >= AX_KVER(4, 19)) &&
-	    ax_dev_str_match(d, p->disable_acs_redir))
-		ctrl &= (uint16_t)~(AX_ACS_RR | AX_ACS_CR | AX_ACS_EC);
-	if (p->config_acs[0] && (!p->kver || p->kver >= AX_KVER(6, 11)))
-		ctrl = apply_config_acs(d, p->config_acs, ctrl);
-	return ctrl;
+	return ax_kernel_acs_ctrl(m, (int)(d - m->devs), p, NULL, 0);
 }
 
 /* pci_acs_flags_enabled(): flags missing from the capability are taken
@@ -142,7 +64,7 @@ static int flags_enabled(const struct ax_machine *m, const struct ax_dev *d,
 	*missing = 0;
 	if (!d->acs_pos)
 		return 0;
-	flags &= d->acs_cap | AX_ACS_EC;
+	flags &= ax_kernel_acs_cap(d, p) | AX_ACS_EC;
 	ctrl = ax_effective_acs_ctrl(m, d, p);
 	*missing = flags & (uint16_t)~ctrl;
 	return (ctrl & flags) == flags;
@@ -216,7 +138,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 				 "Intel PCH root-port quirk: kernel 5.9 does not run its enable step for ports without an ACS capability (52fbf5bdeeef); 5.8 and 5.10 and later isolate this port");
 			return ctrl_enabled(flags, 0);
 		}
-		if (m->iommu == AX_IOMMU_OFF && !p->assume_acs_requested) {
+		if (m->iommu != AX_IOMMU_ON && !ax_acs_kernel_enables(m, p)) {
 			snprintf(why, whylen,
 				 "Intel PCH root-port quirk: enabled only when an IOMMU requests ACS at boot");
 		} else {
@@ -238,8 +160,8 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 
 			snprintf(why, whylen,
 				 "Intel Sunrise Point quirk reads the dword-wide ACS control at +8: %s",
-				 r ? "controls on" : m->iommu == AX_IOMMU_ON ?
-				 "controls off" :
+				 r ? "controls on" : m->iommu == AX_IOMMU_ON ||
+				 ax_acs_kernel_enables(m, p) ? "controls off" :
 				 "controls off; a kernel with an IOMMU switches them on at boot");
 			return r;
 		}
@@ -488,9 +410,16 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 			 "ACS capability implements none of SV/RR/CR/UF (cap %04x): the kernel takes them as hard-wired on",
 			 d->acs_cap);
 	} else if (v->isolated) {
+		uint16_t eff = ax_effective_acs_ctrl(m, d, p);
+		char read[64] = "";
+
+		if (eff != d->acs_ctrl)
+			snprintf(read, sizeof(read),
+				 " as the kernel sets it at boot; read %04x",
+				 d->acs_ctrl);
 		snprintf(v->why, sizeof(v->why),
-			 "ACS capability with SV/RR/CR/UF enabled or hard-wired (cap %04x ctrl %04x)",
-			 d->acs_cap, ax_effective_acs_ctrl(m, d, p));
+			 "ACS capability with SV/RR/CR/UF enabled or hard-wired (cap %04x ctrl %04x%s)",
+			 d->acs_cap, eff, read);
 	} else {
 		char names[64] = "";
 		static const char *const bit[] = { "SV", "TB", "RR", "CR",
@@ -505,7 +434,8 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 		snprintf(v->why, sizeof(v->why),
 			 "ACS capability present but %s off (cap %04x ctrl %04x)%s",
 			 names, d->acs_cap, ax_effective_acs_ctrl(m, d, p),
-			 m->iommu == AX_IOMMU_ON ? "" :
+			 m->iommu == AX_IOMMU_ON || ax_acs_kernel_enables(m, p) ?
+			 "" :
 			 "; a kernel with an IOMMU switches them on at boot");
 	}
 }

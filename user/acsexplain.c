@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acs_kernel.h"
 #include "derive.h"
 #include "exitcodes.h"
 #include "explain.h"
@@ -53,6 +54,7 @@ static void usage(FILE *out)
 		"  -S, --save FILE      save a snapshot of the facts read\n"
 		"  -k, --kernel REL     use the quirks and rules of kernel release REL (e.g. 5.9)\n"
 		"  -w, --what-if SPEC   acs-override=downstream,multifunction,id:vvvv:dddd | quirk=vvvv:dddd |\n"
+		"                       iommu=on | iommu=off |\n"
 		"                       disable-acs-redir=ADDR | config-acs=FLAGS@ADDR | kernel=REL |\n"
 		"                       move=ADDR@PORT\n"
 		"  -p, --plan           vfio-pci assignment plan for the device's group\n"
@@ -226,6 +228,13 @@ static int apply_what_if(struct ax_machine *m, struct ax_profile *p,
 		snprintf(p->config_acs, sizeof(p->config_acs), "%s",
 			 spec + 11);
 		return 0;
+	}
+	if (!strncmp(spec, "iommu=", 6)) {
+		if (!ax_what_if_iommu(m, p, spec + 6))
+			return 0;
+		snprintf(err, errlen, "bad --what-if '%s': use iommu=on or iommu=off",
+			 spec);
+		return -1;
 	}
 	if (!strncmp(spec, "kernel=", 7)) {
 		p->kver = ax_kver_parse(spec + 7);
@@ -584,6 +593,7 @@ int main(int argc, char **argv)
 	ax_profile_from_cmdline(&prof, m.cmdline);
 	if (m.iommu == AX_IOMMU_OFF)
 		prof.assume_acs_requested = true;
+	ax_acs_policy_describe(&m, &prof);
 
 	if (ax_derive(&m, &prof, &res)) {
 		ax_machine_free(&m);
@@ -635,6 +645,7 @@ int main(int argc, char **argv)
 			snprintf(what + strlen(what), sizeof(what) - strlen(what),
 				 "%s%s", i ? ", " : "", o.what_if[i]);
 		}
+		ax_acs_policy_describe(&m2, &p2);
 		if (ax_derive(&m2, &p2, &r2)) {
 			rc = AX_EXIT_INTERNAL;
 			goto out;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "derive.h"
 #include "quirks.h"
 
@@ -139,6 +140,8 @@ void ax_profile_from_cmdline(struct ax_profile *p, const char *cmdline)
 					snprintf(p->config_acs,
 						 sizeof(p->config_acs), "%s",
 						 opt + 11);
+				else if (!strcmp(opt, "noats"))
+					p->noats = true;
 			}
 		}
 	}
@@ -453,12 +456,15 @@ static enum ax_reason_code hop_code(struct ctx *c, int h)
 	case AX_EXP_DOWNSTREAM:
 		if (d->acs_pos && d->acs_known) {
 			if ((v->missing & (AX_ACS_RR | AX_ACS_CR)) &&
-			    ax_dev_str_match(d, c->p->disable_acs_redir))
+			    ax_kparam_list_match(c->m, h,
+						 c->p->disable_acs_redir,
+						 false))
 				return AX_R_ACS_REDIR_DISABLED;
 			/* pci=config_acs= exists from 6.11 */
 			if (v->missing &&
 			    (!c->p->kver || c->p->kver >= AX_KVER(6, 11)) &&
-			    ax_dev_str_match(d, c->p->config_acs))
+			    ax_kparam_list_match(c->m, h, c->p->config_acs,
+						 true))
 				return AX_R_ACS_REDIR_DISABLED;
 			return AX_R_ACS_CONTROLS_OFF;
 		}
@@ -830,7 +836,8 @@ static void audit(struct ctx *c, struct ax_result *r)
 				   d->pcie_type == AX_EXP_DOWNSTREAM) &&
 		    (d->acs_cap & AX_REQ_ACS_FLAGS & ~d->acs_ctrl) &&
 		    !d->acs_dword_layout &&
-		    !ax_dev_str_match(d, c->p->disable_acs_redir)) {
+		    !ax_kparam_list_match(m, i, c->p->disable_acs_redir,
+					  false)) {
 			snprintf(text, sizeof(text),
 				 "%s implements ACS but controls are off (cap %04x ctrl %04x): switched off by firmware or after boot; devices below it are not isolated from their peers",
 				 addr(m, i, a1), d->acs_cap, d->acs_ctrl);
@@ -921,6 +928,9 @@ int ax_derive(struct ax_machine *m, const struct ax_profile *p,
 	int i, k;
 
 	memset(res, 0, sizeof(*res));
+	snprintf(res->acs_policy, sizeof(res->acs_policy), "%s", p->acs_policy);
+	snprintf(res->release_rules, sizeof(res->release_rules), "%s",
+		 p->release_rules);
 	res->n_devs = (int)n;
 	res->acs = calloc(n + 1, sizeof(*res->acs));
 	res->reasons = calloc(n + 1, sizeof(*res->reasons));

@@ -83,6 +83,19 @@ struct ax_profile {
 	uint32_t extra_quirk_ids[16];
 	int n_extra_quirks;
 	bool assume_acs_requested;	/* IOMMU on (offline data) */
+	/* --what-if iommu=on|off: whether an IOMMU driver requests ACS at
+	 * boot; AUTO decides from the facts (acs_kernel.c)
+	 */
+	enum { AX_ACSREQ_AUTO, AX_ACSREQ_ON, AX_ACSREQ_OFF } acs_request;
+	bool noats;		/* pci=noats: TB is enabled too */
+	/* Stable sublevel of the kernel asked about (6.1.192: 192), for
+	 * quirks that stable series got before their mainline release;
+	 * a lower bound when the release string only brackets it.
+	 */
+	bool sublevel_known;
+	int sublevel;
+	char release_rules[240];	/* how the release string was read */
+	char acs_policy[240];	/* what is assumed about ACS enabling */
 };
 
 struct ax_group {
@@ -116,6 +129,9 @@ struct ax_result {
 	char mismatch_cause[240];	/* what explains it, "" if unknown */
 	struct ax_audit *audit;
 	int n_audit;
+	/* the assumptions the answer rests on, copied from the profile */
+	char acs_policy[240];	/* ACS enabling (acs_kernel.c) */
+	char release_rules[240];	/* how the release string was read */
 };
 
 void ax_profile_init(struct ax_profile *p);
@@ -130,8 +146,6 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 		    const struct ax_profile *p, struct ax_acs_verdict *v);
 const char *ax_reason_code_name(enum ax_reason_code c);
 const char *ax_acs_basis_name(enum ax_acs_basis b);
-/* acs.c: is the device named in a pci=...=<dev>[;<dev>] list? */
-bool ax_dev_str_match(const struct ax_dev *d, const char *list);
 /* acs.c: the ACS control word the kernel would act on. */
 uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 			       const struct ax_dev *d,

@@ -277,6 +277,10 @@ void ax_explain_header(FILE *out, const struct ax_machine *m,
 	fprintf(out, "; rules of kernel %s%s\n", kver_str(p->kver, kb,
 							  sizeof(kb)),
 		p->kver_from_data ? " (from the data)" : "");
+	if (r->release_rules[0])
+		fprintf(out, "  kernel release: %s\n", r->release_rules);
+	if (r->acs_policy[0])
+		fprintf(out, "  ACS: %s\n", r->acs_policy);
 	for (i = 0; i < m->n_notes; i++)
 		fprintf(out, "  note: %s\n", m->notes[i]);
 	if (m->iommu == AX_IOMMU_OFF) {
