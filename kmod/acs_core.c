@@ -133,10 +133,10 @@ bool acsi_bus_is_root(const struct pci_bus *bus)
 	return !bus->parent;
 }
 
-u32 acsi_pack_addr(const struct pci_dev *pdev)
+u64 acsi_pack_addr(const struct pci_dev *pdev)
 {
-	return ACSI_ADDR_PACK(pci_domain_nr(pdev->bus), pdev->bus->number,
-			     pdev->devfn);
+	return ACSI_ADDR_PACK((u32)pci_domain_nr(pdev->bus), pdev->bus->number,
+			      pdev->devfn);
 }
 
 static bool acsi_is_pcie_port(struct pci_dev *pdev)
@@ -152,9 +152,9 @@ static bool acsi_is_pcie_port(struct pci_dev *pdev)
 	return false;
 }
 
-bool acsi_bridge_alias(struct pci_dev *pdev, u32 *alias)
+bool acsi_bridge_alias(struct pci_dev *pdev, u64 *alias)
 {
-	int domain = pci_domain_nr(pdev->bus);
+	u32 domain = pci_domain_nr(pdev->bus);
 	struct pci_bus *bus;
 	bool found = false;
 
@@ -213,7 +213,7 @@ static int acsi_group_probe_one(struct pci_dev *dev, void *data)
 {
 	struct acsi_group_probe *p = data;
 	struct iommu_group *group;
-	u32 alias;
+	u64 alias;
 
 	/* Only direct children: deeper ones stop at their own bridge. */
 	if (dev->bus != p->bridge->subordinate)
@@ -378,10 +378,12 @@ static int acsi_fill_topology(struct sk_buff *skb, struct pci_dev *pdev)
 		return -EMSGSIZE;
 #ifdef CONFIG_PCI_IOV
 	if (pdev->is_virtfn && pdev->physfn &&
-	    nla_put_u32(skb, ACSI_A_PF_ADDR, acsi_pack_addr(pdev->physfn)))
+	    nla_put_u64_64bit(skb, ACSI_A_PF_ADDR, acsi_pack_addr(pdev->physfn),
+			      ACSI_A_PAD))
 		return -EMSGSIZE;
 #endif
-	if (up && nla_put_u32(skb, ACSI_A_UPSTREAM_ADDR, acsi_pack_addr(up)))
+	if (up && nla_put_u64_64bit(skb, ACSI_A_UPSTREAM_ADDR,
+				    acsi_pack_addr(up), ACSI_A_PAD))
 		return -EMSGSIZE;
 #ifdef CONFIG_PCI_ATS
 	if (acsi_put_bool(skb, ACSI_A_ATS_ENABLED, pdev->ats_enabled))
@@ -398,7 +400,7 @@ static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 	struct iommu_domain *domain;
 	struct iommu_group *group;
 	struct device_driver *drv;
-	u32 alias;
+	u64 alias;
 
 	/* Unlocked read, the way dev_driver_string() reads it. */
 	drv = READ_ONCE(pdev->dev.driver);
@@ -437,7 +439,7 @@ static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 			return -EMSGSIZE;
 	}
 	if (acsi_bridge_alias(pdev, &alias) &&
-	    nla_put_u32(skb, ACSI_A_BRIDGE_ALIAS, alias))
+	    nla_put_u64_64bit(skb, ACSI_A_BRIDGE_ALIAS, alias, ACSI_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -188,12 +188,12 @@ struct acsi_verdict acsi_effective_verdict(struct pci_dev *pdev,
 /**
  * acsi_bridge_alias() - the bridge alias a device's DMA is seen with
  * @pdev: the device
- * @alias: set to (domain << 16) | PCI_DEVID(bus, devfn) of the topmost
- *	alias a bridge creates, as pci_for_each_dma_alias() walks
+ * @alias: set to ACSI_ADDR_PACK() of the topmost alias a bridge creates,
+ *	as pci_for_each_dma_alias() walks
  *
  * Return: true if some bridge above aliases the device.
  */
-bool acsi_bridge_alias(struct pci_dev *pdev, u32 *alias);
+bool acsi_bridge_alias(struct pci_dev *pdev, u64 *alias);
 
 /**
  * acsi_path_walk() - the upstream path pci_device_group() walks
@@ -221,9 +221,9 @@ bool acsi_bus_is_root(const struct pci_bus *bus);
  * acsi_pack_addr() - pack a device address the way the UAPI does
  * @pdev: the device
  *
- * Return: (domain << 16) | (bus << 8) | devfn.
+ * Return: (domain << 16) | (bus << 8) | devfn, with the 32-bit domain.
  */
-u32 acsi_pack_addr(const struct pci_dev *pdev);
+u64 acsi_pack_addr(const struct pci_dev *pdev);
 
 /**
  * acsi_fill_device() - put every per-device fact into a message

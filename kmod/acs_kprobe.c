@@ -23,12 +23,12 @@
 
 struct acsi_obs_entry {
 	struct hlist_node node;
-	u32 key;
+	u64 key;
 	struct acsi_observation obs;
 };
 
 struct acsi_probe_call {
-	u32 key;
+	u64 key;
 	bool wanted;
 };
 
@@ -37,12 +37,12 @@ static DEFINE_SPINLOCK(acsi_obs_lock);
 static unsigned int acsi_obs_count;
 static u8 acsi_kp_status = ACSI_KPROBE_OFF;
 
-static u32 acsi_obs_key(struct pci_dev *pdev)
+static u64 acsi_obs_key(struct pci_dev *pdev)
 {
 	return acsi_pack_addr(pdev);
 }
 
-static struct acsi_obs_entry *acsi_obs_find(u32 key)
+static struct acsi_obs_entry *acsi_obs_find(u64 key)
 {
 	struct acsi_obs_entry *e;
 
@@ -52,7 +52,7 @@ static struct acsi_obs_entry *acsi_obs_find(u32 key)
 	return NULL;
 }
 
-static void acsi_obs_record(u32 key, bool is_quirk, long ret)
+static void acsi_obs_record(u64 key, bool is_quirk, long ret)
 {
 	struct acsi_obs_entry *e;
 	unsigned long flags;
@@ -181,6 +181,11 @@ void acsi_kprobe_exit(void)
 u8 acsi_kprobe_status(void)
 {
 	return acsi_kp_status;
+}
+
+u8 acsi_kprobe_path(void)
+{
+	return ACSI_KPROBE_PATH_UNKNOWN;
 }
 
 bool acsi_kprobe_observe(struct pci_dev *pdev, struct acsi_observation *obs)

@@ -40,6 +40,8 @@ int acsi_kprobe_init(bool enable);
 void acsi_kprobe_exit(void);
 /* enum acsi_kprobe_status */
 u8 acsi_kprobe_status(void);
+/* enum acsi_kprobe_path */
+u8 acsi_kprobe_path(void);
 
 /**
  * acsi_kprobe_observe() - what the kretprobes saw the kernel decide

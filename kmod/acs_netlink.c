@@ -25,18 +25,9 @@
 static const struct nla_policy acsi_noattr_policy[ACSI_A_MAX + 1] = {
 };
 
-/*
- * Domains are 16 bits; NLA_POLICY_MAX() holds an s16, too small.  Not
- * const: 6.1's struct nla_policy points to a mutable range.
- */
-static struct netlink_range_validation acsi_domain_range __ro_after_init = {
-	.min = 0,
-	.max = 0xffff,
-};
-
-/* Commands that name one device. */
+/* Commands that name one device; domains are 32 bits (VMD: 0x10000 up). */
 static const struct nla_policy acsi_addr_policy[ACSI_A_MAX + 1] = {
-	[ACSI_A_DOMAIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &acsi_domain_range),
+	[ACSI_A_DOMAIN] = { .type = NLA_U32 },
 	[ACSI_A_BUS] = { .type = NLA_U8 },
 	[ACSI_A_DEVFN] = { .type = NLA_U8 },
 };
@@ -64,7 +55,7 @@ static struct pci_dev *acsi_lookup(struct genl_info *info)
 		return ERR_PTR(-EINVAL);
 	}
 
-	pdev = pci_get_domain_bus_and_slot(nla_get_u32(attrs[ACSI_A_DOMAIN]),
+	pdev = pci_get_domain_bus_and_slot((int)nla_get_u32(attrs[ACSI_A_DOMAIN]),
 					   nla_get_u8(attrs[ACSI_A_BUS]),
 					   nla_get_u8(attrs[ACSI_A_DEVFN]));
 	if (!pdev) {
@@ -112,6 +103,7 @@ static int acsi_put_info(struct sk_buff *skb)
 	    nla_put_u8(skb, ACSI_A_IOMMU_PRESENT, mapped ? 1 : 0) ||
 	    nla_put_u32(skb, ACSI_A_GENERATION, atomic_read(&acsi_generation)) ||
 	    nla_put_u8(skb, ACSI_A_KPROBE_STATUS, acsi_kprobe_status()) ||
+	    nla_put_u8(skb, ACSI_A_KPROBE_PATH, acsi_kprobe_path()) ||
 	    nla_put_u16(skb, ACSI_A_REQ_ACS_FLAGS, ACSI_REQ_ACS_FLAGS) ||
 	    nla_put_u32(skb, ACSI_A_DEVICE_COUNT, count))
 		return -EMSGSIZE;

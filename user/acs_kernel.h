@@ -9,7 +9,7 @@
 #ifndef ACSEXPLAIN_ACS_KERNEL_H
 #define ACSEXPLAIN_ACS_KERNEL_H
 
-#include "derive.h"
+#include "analysis.h"
 
 /*
  * pci_dev_str_match() on the entry at p: "[dom:]bus:dev.fn[/dev.fn]*"

@@ -14,16 +14,11 @@
 #include <unistd.h>
 
 #include "acs_kernel.h"
-#include "derive.h"
+#include "analysis.h"
 #include "exitcodes.h"
-#include "explain.h"
-#include "json_out.h"
 #include "quirks.h"
-#include "snapshot.h"
-#include "src_dump.h"
-#include "src_netlink.h"
-#include "src_sysfs.h"
-#include "src_text.h"
+#include "render.h"
+#include "source.h"
 
 #define MAX_FILE (256u << 20)
 

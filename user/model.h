@@ -2,8 +2,8 @@
 /*
  * model.h - the facts acsexplain reasons about, whatever source they came
  * from (acs_inspect module, sysfs + libpci, lspci -xxxx dump, lspci -vvv
- * text, saved snapshot).  Every source fills a struct ax_machine; derive.c
- * turns it into groups and reasons; explain.c and json.c print them.
+ * text, saved snapshot).  Every source (src/) fills a struct ax_machine;
+ * analysis/ turns it into groups and reasons; render/ prints them.
  *
  * A fact that a source could not read is marked unknown, never guessed:
  * each group of facts has a *_known flag or a FACT_* origin.
@@ -144,7 +144,7 @@ struct ax_dev {
 	bool on_root_bus;
 	int order;		/* probe order (kernel adds parents first) */
 
-	/* Derived, filled by derive.c. */
+	/* Derived, filled by analysis/derive.c. */
 	int group;		/* predicted group index, 0.. */
 };
 

@@ -21,12 +21,11 @@
 #define BOOL_U8	NLA_POLICY_MAX(NLA_U8, 1)
 
 /* Ranges beyond NLA_POLICY_MAX's s16. */
-static struct netlink_range_validation acsx_domain_range = { .max = 0xffff };
 static struct netlink_range_validation acsx_class_range = { .max = 0xffffff };
 
 static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1];
 static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1] = {
-	[ACSI_A_PAD]			= { .type = NLA_REJECT },
+	[ACSI_A_PAD]			= { .type = NLA_BINARY },
 	[ACSI_A_MODULE_VERSION]		= { .type = NLA_NUL_STRING },
 	[ACSI_A_PROTO_VERSION]		= { .type = NLA_U32 },
 	[ACSI_A_KERNEL_RELEASE]		= { .type = NLA_NUL_STRING },
@@ -34,11 +33,10 @@ static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_ACS_REQUESTED]		= BOOL_U8,
 	[ACSI_A_GENERATION]		= { .type = NLA_U32 },
 	[ACSI_A_KPROBE_STATUS]		= NLA_POLICY_MAX(NLA_U8,
-							 ACSI_KPROBE_UNAVAILABLE),
+							 ACSI_KPROBE_PARTIAL),
 	[ACSI_A_REQ_ACS_FLAGS]		= { .type = NLA_U16 },
 	[ACSI_A_DEVICE_COUNT]		= { .type = NLA_U32 },
-	[ACSI_A_DOMAIN]			= NLA_POLICY_FULL_RANGE(NLA_U32,
-							       &acsx_domain_range),
+	[ACSI_A_DOMAIN]			= { .type = NLA_U32 },
 	[ACSI_A_BUS]			= { .type = NLA_U8 },
 	[ACSI_A_DEVFN]			= { .type = NLA_U8 },
 	[ACSI_A_VENDOR]			= { .type = NLA_U16 },
@@ -56,10 +54,10 @@ static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_SECONDARY]		= { .type = NLA_U8 },
 	[ACSI_A_SUBORDINATE]		= { .type = NLA_U8 },
 	[ACSI_A_IS_VIRTFN]		= BOOL_U8,
-	[ACSI_A_PF_ADDR]		= { .type = NLA_U32 },
+	[ACSI_A_PF_ADDR]		= { .type = NLA_U64 },
 	[ACSI_A_HAS_SRIOV]		= BOOL_U8,
 	[ACSI_A_ARI]			= BOOL_U8,
-	[ACSI_A_UPSTREAM_ADDR]		= { .type = NLA_U32 },
+	[ACSI_A_UPSTREAM_ADDR]		= { .type = NLA_U64 },
 	[ACSI_A_ACS_POS]		= NLA_POLICY_MAX(NLA_U16, 0xffc),
 	[ACSI_A_ACS_CAP]		= { .type = NLA_U16 },
 	[ACSI_A_ACS_CTRL]		= { .type = NLA_U16 },
@@ -75,7 +73,7 @@ static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_DEV_FLAGS]		= NLA_POLICY_MASK(NLA_U32,
 							  ACSI_DEVFL_GROUPING_MASK),
 	[ACSI_A_DMA_ALIAS_MASK]		= NLA_POLICY_EXACT_LEN(ACSI_ALIAS_MASK_LEN),
-	[ACSI_A_BRIDGE_ALIAS]		= { .type = NLA_U32 },
+	[ACSI_A_BRIDGE_ALIAS]		= { .type = NLA_U64 },
 	[ACSI_A_REGS_ISOLATED]		= BOOL_U8,
 	[ACSI_A_REGS_ORIGIN]		= NLA_POLICY_RANGE(NLA_U8,
 							   ACSI_ORIGIN_REGISTERS,
@@ -87,6 +85,11 @@ static const struct nla_policy acsx_reply_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_QUIRK_RESULT]		= { .type = NLA_S32 },
 	[ACSI_A_HOP_COUNT]		= NLA_POLICY_MAX(NLA_U32, ACSI_MAX_HOPS),
 	[ACSI_A_HOP]			= NLA_POLICY_NESTED(acsx_reply_policy),
+	[ACSI_A_ACS_UNREADABLE]		= NLA_POLICY_RANGE(NLA_U8,
+							   ACSI_ACS_UNREAD_D3COLD,
+							   ACSI_ACS_UNREAD_READ_ERROR),
+	[ACSI_A_KPROBE_PATH]		= NLA_POLICY_MAX(NLA_U8,
+							 ACSI_KPROBE_PATH_INLINED),
 };
 
 static int skb_res_init(struct kunit_resource *res, void *context)
@@ -162,6 +165,12 @@ static void expect_u16(struct kunit *test, struct nlattr **tb, int a, u16 val)
 static void expect_u32(struct kunit *test, struct nlattr **tb, int a, u32 val)
 {
 	KUNIT_EXPECT_EQ_MSG(test, nla_get_u32(expect_attr(test, tb, a)), val,
+			    "attribute %d", a);
+}
+
+static void expect_u64(struct kunit *test, struct nlattr **tb, int a, u64 val)
+{
+	KUNIT_EXPECT_EQ_MSG(test, nla_get_u64(expect_attr(test, tb, a)), val,
 			    "attribute %d", a);
 }
 
@@ -277,8 +286,8 @@ static void acs_msg_conventional_behind_bridge(struct kunit *test)
 	expect_u8(test, tb, ACSI_A_BUS, 0x0a);
 	expect_u8(test, tb, ACSI_A_IS_PCIE, 0);
 	expect_none(test, tb, ACSI_A_PCIE_TYPE);
-	expect_u32(test, tb, ACSI_A_UPSTREAM_ADDR, ACSI_ADDR_PACK(0, 0, PCI_DEVFN(0x1e, 0)));
-	expect_u32(test, tb, ACSI_A_BRIDGE_ALIAS, ACSI_ADDR_PACK(0, 0x0a, 0));
+	expect_u64(test, tb, ACSI_A_UPSTREAM_ADDR, ACSI_ADDR_PACK(0, 0, PCI_DEVFN(0x1e, 0)));
+	expect_u64(test, tb, ACSI_A_BRIDGE_ALIAS, ACSI_ADDR_PACK(0, 0x0a, 0));
 	expect_u16(test, tb, ACSI_A_ACS_POS, 0);
 	expect_none(test, tb, ACSI_A_ACS_CAP);
 	expect_u8(test, tb, ACSI_A_REGS_ISOLATED, 0);
@@ -307,10 +316,42 @@ static void acs_msg_virtfn(struct kunit *test)
 	vf->physfn = pf;
 	tb = build_device(test, vf, NULL);
 	expect_u8(test, tb, ACSI_A_IS_VIRTFN, 1);
-	expect_u32(test, tb, ACSI_A_PF_ADDR, ACSI_ADDR_PACK(0, 4, 0));
+	expect_u64(test, tb, ACSI_A_PF_ADDR, ACSI_ADDR_PACK(0, 4, 0));
 	tb = build_device(test, pf, NULL);
 	expect_u8(test, tb, ACSI_A_HAS_SRIOV, 1);
 	expect_none(test, tb, ACSI_A_PF_ADDR);
+}
+
+/*
+ * VMD numbers its domains from 0x10000: the device, its upstream bridge,
+ * its PF and its bridge alias all keep the full domain (version 1 cut it
+ * to 16 bits, naming devices of domain 0).
+ */
+static void acs_msg_domain_above_ffff(struct kunit *test)
+{
+	struct pci_bus *root = acsx_fake_root_bus(test, 0x10000, 0);
+	struct pci_dev *br = acsx_fake_add(test, root, PCI_DEVFN(0x1e, 0),
+					   &fx_ich10_pcibr);
+	struct pci_bus *bus = acsx_fake_child_bus(test, br);
+	struct pci_dev *pf = acsx_fake_add(test, bus, PCI_DEVFN(2, 0),
+					   &fx_cx3_ep);
+	struct pci_dev *vf = acsx_fake_add(test, bus, PCI_DEVFN(2, 1),
+					   &fx_cx3_ep);
+	struct nlattr **tb;
+
+	pf->is_physfn = 1;
+	vf->is_virtfn = 1;
+	vf->physfn = pf;
+	tb = build_device(test, vf, NULL);
+	expect_u32(test, tb, ACSI_A_DOMAIN, 0x10000);
+	expect_u64(test, tb, ACSI_A_PF_ADDR,
+		   ACSI_ADDR_PACK(0x10000, 0x0a, PCI_DEVFN(2, 0)));
+	expect_u64(test, tb, ACSI_A_UPSTREAM_ADDR,
+		   ACSI_ADDR_PACK(0x10000, 0, PCI_DEVFN(0x1e, 0)));
+	expect_u64(test, tb, ACSI_A_BRIDGE_ALIAS,
+		   ACSI_ADDR_PACK(0x10000, 0, PCI_DEVFN(0x1e, 0)));
+	KUNIT_EXPECT_EQ(test, ACSI_ADDR_DOMAIN(nla_get_u64(tb[ACSI_A_PF_ADDR])),
+			0x10000U);
 }
 
 /* The X58 chain 04:00.0 -> 03:00.0 -> 02:00.0 -> 00:03.0. */
@@ -443,6 +484,7 @@ static struct kunit_case acs_msg_cases[] = {
 	KUNIT_CASE(acs_msg_observation),
 	KUNIT_CASE(acs_msg_conventional_behind_bridge),
 	KUNIT_CASE(acs_msg_virtfn),
+	KUNIT_CASE(acs_msg_domain_above_ffff),
 	KUNIT_CASE(acs_msg_path),
 	KUNIT_CASE(acs_msg_device_emsgsize),
 	KUNIT_CASE(acs_msg_path_emsgsize),

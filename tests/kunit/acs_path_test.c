@@ -119,19 +119,47 @@ static void acs_path_pack_addr(struct kunit *test)
 	struct pci_bus *root = acsx_fake_root_bus(test, 0x1234, 0xab);
 	struct pci_dev *pdev = acsx_fake_add(test, root, PCI_DEVFN(0x1f, 5),
 					     &fx_cx3_ep);
-	u32 a = acsi_pack_addr(pdev);
+	u64 a = acsi_pack_addr(pdev);
 
-	KUNIT_EXPECT_EQ(test, a, 0x1234abfdU);
+	KUNIT_EXPECT_EQ(test, a, 0x1234abfdULL);
 	KUNIT_EXPECT_EQ(test, ACSI_ADDR_DOMAIN(a), 0x1234U);
 	KUNIT_EXPECT_EQ(test, ACSI_ADDR_BUS(a), 0xabU);
 	KUNIT_EXPECT_EQ(test, ACSI_ADDR_DEVFN(a), PCI_DEVFN(0x1f, 5));
+}
+
+/*
+ * A device in VMD's domain 0x10000 and one at the same bus/devfn in domain
+ * 0 get different addresses: the kprobe observation table is keyed by
+ * this, and a 16-bit domain made them collide.
+ */
+static void acs_path_pack_addr_domain_above_ffff(struct kunit *test)
+{
+	struct pci_dev *vmd = acsx_fake_add(test,
+					    acsx_fake_root_bus(test, 0x10000, 0),
+					    PCI_DEVFN(2, 0), &fx_cx3_ep);
+	struct pci_dev *low = acsx_fake_add(test, acsx_fake_root_bus(test, 0, 0),
+					    PCI_DEVFN(2, 0), &fx_cx3_ep);
+	struct pci_dev *top = acsx_fake_add(test,
+					    acsx_fake_root_bus(test, 0x7fffffff,
+							       0xff),
+					    PCI_DEVFN(0x1f, 7), &fx_cx3_ep);
+	u64 a = acsi_pack_addr(vmd);
+
+	KUNIT_EXPECT_EQ(test, a, 0x100000010ULL);
+	KUNIT_EXPECT_NE(test, a, acsi_pack_addr(low));
+	KUNIT_EXPECT_EQ(test, ACSI_ADDR_DOMAIN(a), 0x10000U);
+	KUNIT_EXPECT_EQ(test, ACSI_ADDR_BUS(a), 0);
+	KUNIT_EXPECT_EQ(test, ACSI_ADDR_DEVFN(a), PCI_DEVFN(2, 0));
+	KUNIT_EXPECT_EQ(test, acsi_pack_addr(top), 0x7fffffffffffULL);
+	KUNIT_EXPECT_EQ(test, ACSI_ADDR_DOMAIN(acsi_pack_addr(top)),
+			0x7fffffffU);
 }
 
 /* Below PCIe ports only: requester IDs travel unchanged, no alias. */
 static void acs_alias_none_under_pcie_ports(struct kunit *test)
 {
 	struct x58_tree t;
-	u32 alias = 0xdeadbeef;
+	u64 alias = 0xdeadbeef;
 
 	build_x58_tree(test, &t);
 	KUNIT_EXPECT_FALSE(test, acsi_bridge_alias(t.ep, &alias));
@@ -155,7 +183,7 @@ static struct pci_dev *behind_ich10_bridge(struct kunit *test,
 static void acs_alias_conventional_bridge(struct kunit *test)
 {
 	struct pci_dev *br, *dev = behind_ich10_bridge(test, &br);
-	u32 alias = 0;
+	u64 alias = 0;
 
 	KUNIT_ASSERT_TRUE(test, acsi_bridge_alias(dev, &alias));
 	KUNIT_EXPECT_EQ(test, alias, ACSI_ADDR_PACK(0, 0, PCI_DEVFN(0x1e, 0)));
@@ -168,7 +196,7 @@ static void acs_alias_conventional_bridge(struct kunit *test)
 static void acs_alias_pcie_bridge_alias_flag(struct kunit *test)
 {
 	struct pci_dev *br, *dev = behind_ich10_bridge(test, &br);
-	u32 alias = 0;
+	u64 alias = 0;
 
 	br->dev_flags |= PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS;
 	KUNIT_ASSERT_TRUE(test, acsi_bridge_alias(dev, &alias));
@@ -179,7 +207,7 @@ static void acs_alias_pcie_bridge_alias_flag(struct kunit *test)
 static void acs_alias_xlate_root(struct kunit *test)
 {
 	struct pci_dev *br, *dev = behind_ich10_bridge(test, &br);
-	u32 alias = 0;
+	u64 alias = 0;
 
 	br->dev_flags |= PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT;
 	KUNIT_EXPECT_FALSE(test, acsi_bridge_alias(dev, &alias));
@@ -195,13 +223,13 @@ static void acs_alias_pcix_to_pcie_bridge(struct kunit *test)
 	struct pci_bus *root = acsx_fake_root_bus(test, 3, 1);
 	struct pci_dev *br = acsx_fake_add(test, root, 0, &fx_pcix_pcie_br);
 	struct pci_dev *dev;
-	u32 alias = 0;
+	u64 alias = 0;
 
 	dev = acsx_fake_add(test, acsx_fake_child_bus(test, br),
 			    PCI_DEVFN(1, 0), &fx_ptm_ep);
-	KUNIT_EXPECT_EQ(test, acsi_pack_addr(dev), 0x00030208U);
+	KUNIT_EXPECT_EQ(test, acsi_pack_addr(dev), 0x00030208ULL);
 	KUNIT_ASSERT_TRUE(test, acsi_bridge_alias(dev, &alias));
-	KUNIT_EXPECT_EQ(test, alias, 0x00030100U);
+	KUNIT_EXPECT_EQ(test, alias, 0x00030100ULL);
 }
 
 /*
@@ -215,7 +243,7 @@ static void acs_alias_pcie_to_pci_topmost(struct kunit *test)
 	struct pci_dev *top = acsx_fake_add(test, root, 0, &fx_pcix_pcie_br);
 	struct pci_dev *mid, *dev;
 	struct pci_bus *bus;
-	u32 alias = 0;
+	u64 alias = 0;
 
 	acsx_fake_set_pcie_type(top, PCI_EXP_TYPE_PCI_BRIDGE);
 	bus = acsx_fake_child_bus(test, top);
@@ -242,6 +270,7 @@ static struct kunit_case acs_path_cases[] = {
 	KUNIT_CASE(acs_path_too_long),
 	KUNIT_CASE(acs_path_vf_on_virtual_bus),
 	KUNIT_CASE(acs_path_pack_addr),
+	KUNIT_CASE(acs_path_pack_addr_domain_above_ffff),
 	KUNIT_CASE(acs_alias_none_under_pcie_ports),
 	KUNIT_CASE(acs_alias_conventional_bridge),
 	KUNIT_CASE(acs_alias_pcie_bridge_alias_flag),

@@ -16,7 +16,7 @@
 static void acs_self_check_failing_case(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, acsi_pack_addr(acsx_fake_alone(test, &fx_cx3_ep)),
-			1U);
+			1ULL);
 }
 
 /* A leak: nothing keeps the pointer once this case's thread exits. */

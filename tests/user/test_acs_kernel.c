@@ -15,7 +15,7 @@
 
 #include "acs_kernel.h"
 #include "check.h"
-#include "derive.h"
+#include "analysis.h"
 
 #define RP AX_EXP_ROOT_PORT
 #define DSP AX_EXP_DOWNSTREAM

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "derive.h"
-#include "explain.h"
+#include "analysis.h"
+#include "render.h"
 
 static struct ax_machine M;
 static struct ax_profile P;

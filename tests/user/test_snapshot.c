@@ -3,7 +3,7 @@
  * test_snapshot.c - snapshot round trip, refusal of bad snapshots, the
  * structure of --json output, and both against the JSON Schemas in
  * Documentation/json-schema.md (so the document cannot drift from the
- * code).  Tests user/snapshot.c and user/json_out.c with the real
+ * code).  Tests user/src/snapshot.c and user/render/json.c with the real
  * user/model.c; the ax_result is built by hand.
  *
  * Built and run by tests/user/run.sh, from the top of the tree (the
@@ -20,10 +20,10 @@
 
 #include <json-c/json.h>
 
-#include "derive.h"
-#include "json_out.h"
+#include "analysis.h"
+#include "render.h"
 #include "model.h"
-#include "snapshot.h"
+#include "source.h"
 
 static int passed, failed;
 

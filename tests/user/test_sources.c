@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_sources.c - the offline sources: lspci dumps through libpci
- * (src_dump.c) and lspci -vvv text (src_text.c).
+ * (src/libpci.c) and lspci -vvv text (src/text.c).
  *
  * On pciutils' own dumps the registers are checked against known values;
  * every dump is also decoded by `lspci -F FILE -vvvnn` and that text is
@@ -22,8 +22,7 @@
 #include <unistd.h>
 
 #include "model.h"
-#include "src_dump.h"
-#include "src_text.h"
+#include "source.h"
 
 static int passed, failed;
 static char ctx[1200];		/* what is being tested, for FAIL lines */

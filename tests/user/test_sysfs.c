@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "src_sysfs.h"
+#include "source.h"
 
 static char root[256];
 

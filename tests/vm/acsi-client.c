@@ -156,7 +156,7 @@ static int request(struct nl_sock *sk, int family, int cmd, const char *addr,
 		    ACSI_GENL_VERSION);
 	if (addr) {
 		if (sscanf(addr, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &c) != 4 ||
-		    dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7) {
+		    bus > 0xff || dev > 0x1f || fn > 7) {
 			fprintf(stderr, "acsi-client: bad address '%s' (DDDD:BB:DD.F)\n",
 				addr);
 			nlmsg_free(msg);

@@ -2,29 +2,38 @@
 /*
  * acs_inspect.h - generic netlink interface of the acs_inspect module.
  *
- * Family ACSI_GENL_NAME, version ACSI_GENL_VERSION.  Every command needs
- * CAP_NET_ADMIN (GENL_ADMIN_PERM) and is refused outside the initial
- * network namespace: replies carry config-space facts beyond the first 64
- * bytes, which sysfs gives to root only.
+ * Family ACSI_GENL_NAME, protocol version ACSI_GENL_VERSION (also sent as
+ * ACSI_A_PROTO_VERSION by GET_INFO; a client must refuse another).  Every
+ * command and the events group need CAP_SYS_ADMIN in the initial user
+ * namespace, as sysfs requires for config space beyond the first 64 bytes;
+ * the family exists in the initial network namespace only.
  *
- * A device address travels as ACSI_A_DOMAIN, ACSI_A_BUS and ACSI_A_DEVFN;
- * addresses of other devices (PF, upstream bridge, bridge alias) are
- * packed into one u32: (domain << 16) | (bus << 8) | devfn.
- * A boolean fact is a u8 holding 0 or 1; an attribute that is absent means
- * the module could not establish that fact.
+ * A device address travels as ACSI_A_DOMAIN (32 bits: VMD and other host
+ * bridges number domains from 0x10000), ACSI_A_BUS and ACSI_A_DEVFN.
+ * Addresses of other devices in the same domain (PF, upstream bridge,
+ * bridge alias) are packed into one u64: (domain << 16) | (bus << 8) |
+ * devfn.  A boolean fact is a u8 holding 0 or 1; an attribute that is
+ * absent means the module could not establish that fact.
+ *
+ * Version 2 (from 1): 32-bit domains, u64 packed addresses,
+ * ACSI_A_ACS_UNREADABLE, ACSI_A_KPROBE_PATH, ACSI_KPROBE_PARTIAL;
+ * CAP_SYS_ADMIN instead of CAP_NET_ADMIN.
  */
 #ifndef _UAPI_LINUX_ACS_INSPECT_H
 #define _UAPI_LINUX_ACS_INSPECT_H
 
+#include <linux/types.h>
+
 #define ACSI_GENL_NAME		"acs_inspect"
-#define ACSI_GENL_VERSION	1
+#define ACSI_GENL_VERSION	2
 #define ACSI_MCGRP_EVENTS	"events"
 
 #define ACSI_ADDR_PACK(domain, bus, devfn) \
-	((((domain) & 0xffffU) << 16) | (((bus) & 0xffU) << 8) | ((devfn) & 0xffU))
-#define ACSI_ADDR_DOMAIN(a)	(((a) >> 16) & 0xffffU)
-#define ACSI_ADDR_BUS(a)	(((a) >> 8) & 0xffU)
-#define ACSI_ADDR_DEVFN(a)	((a) & 0xffU)
+	((((__u64)(domain) & 0xffffffffULL) << 16) | \
+	 (((__u64)(bus) & 0xffU) << 8) | ((__u64)(devfn) & 0xffU))
+#define ACSI_ADDR_DOMAIN(a)	((__u32)(((a) >> 16) & 0xffffffffU))
+#define ACSI_ADDR_BUS(a)	((__u8)(((a) >> 8) & 0xffU))
+#define ACSI_ADDR_DEVFN(a)	((__u8)((a) & 0xffU))
 
 /**
  * enum acsi_cmd - commands
@@ -32,7 +41,7 @@
  * @ACSI_CMD_GET_INFO: do; reply: ACSI_A_MODULE_VERSION, ACSI_A_PROTO_VERSION,
  *	ACSI_A_KERNEL_RELEASE, ACSI_A_IOMMU_PRESENT, ACSI_A_ACS_REQUESTED (only
  *	when determinable), ACSI_A_GENERATION, ACSI_A_KPROBE_STATUS,
- *	ACSI_A_REQ_ACS_FLAGS, ACSI_A_DEVICE_COUNT
+ *	ACSI_A_KPROBE_PATH, ACSI_A_REQ_ACS_FLAGS, ACSI_A_DEVICE_COUNT
  * @ACSI_CMD_GET_DEVICE: do with ACSI_A_DOMAIN, ACSI_A_BUS, ACSI_A_DEVFN
  *	(all required): one device's attributes.  Dump (no attributes): one
  *	message per PCI device; a dump torn by hot-plug carries NLM_F_DUMP_INTR
@@ -84,16 +93,53 @@ enum acsi_origin {
 
 /**
  * enum acsi_kprobe_status - state of the module's kretprobes
- * @ACSI_KPROBE_OFF: not registered (module parameter kprobes=0)
+ * @ACSI_KPROBE_OFF: not registered (the default; module parameter
+ *	kprobes=1 asks for them)
  * @ACSI_KPROBE_ACTIVE: both registered: devices added from now on get
- *	ACSI_ORIGIN_KPROBE verdicts
+ *	ACSI_ORIGIN_KPROBE verdicts and ACSI_A_QUIRK_RESULT
  * @ACSI_KPROBE_UNAVAILABLE: registration failed (no CONFIG_KPROBES,
  *	symbol inlined or blacklisted); that origin is unavailable
+ * @ACSI_KPROBE_PARTIAL: pci_acs_enabled() is observed but the probe on
+ *	pci_dev_specific_acs_enabled() failed: no ACSI_A_QUIRK_RESULT
  */
 enum acsi_kprobe_status {
 	ACSI_KPROBE_OFF,
 	ACSI_KPROBE_ACTIVE,
 	ACSI_KPROBE_UNAVAILABLE,
+	ACSI_KPROBE_PARTIAL,
+};
+
+/**
+ * enum acsi_kprobe_path - are bridges' pci_acs_enabled() answers seen
+ * @ACSI_KPROBE_PATH_UNKNOWN: kretprobes off, or the module cannot tell
+ * @ACSI_KPROBE_PATH_CALLED: pci_acs_path_enabled() calls pci_acs_enabled():
+ *	the answers for the bridges of a path are observed too
+ * @ACSI_KPROBE_PATH_INLINED: the compiler inlined pci_acs_enabled() into
+ *	pci_acs_path_enabled(): only pci_device_group()'s direct calls (for
+ *	the device and multifunction slots) are observed, never the bridges
+ */
+enum acsi_kprobe_path {
+	ACSI_KPROBE_PATH_UNKNOWN,
+	ACSI_KPROBE_PATH_CALLED,
+	ACSI_KPROBE_PATH_INLINED,
+};
+
+/**
+ * enum acsi_acs_unreadable - why a device's ACS registers are not reported
+ * @ACSI_ACS_UNREAD_NONE: unused (the attribute is absent when readable)
+ * @ACSI_ACS_UNREAD_D3COLD: the device is in D3cold: config space is off
+ * @ACSI_ACS_UNREAD_DISCONNECTED: the PCI core marked the device offline
+ *	or disconnected (surprise removal, error recovery)
+ * @ACSI_ACS_UNREAD_ALL_ONES: a read returned all ones (PCI_POSSIBLE_ERROR:
+ *	the device did not answer), which would decode as every bit set
+ * @ACSI_ACS_UNREAD_READ_ERROR: the config accessor returned an error
+ */
+enum acsi_acs_unreadable {
+	ACSI_ACS_UNREAD_NONE,
+	ACSI_ACS_UNREAD_D3COLD,
+	ACSI_ACS_UNREAD_DISCONNECTED,
+	ACSI_ACS_UNREAD_ALL_ONES,
+	ACSI_ACS_UNREAD_READ_ERROR,
 };
 
 /**
@@ -111,7 +157,7 @@ enum acsi_kprobe_status {
  * @ACSI_A_REQ_ACS_FLAGS: u16, the flags verdicts are computed for
  *	(SV|RR|CR|UF)
  * @ACSI_A_DEVICE_COUNT: u32, PCI devices present now
- * @ACSI_A_DOMAIN: u32 (0..0xffff), PCI domain (segment)
+ * @ACSI_A_DOMAIN: u32, PCI domain (segment; VMD domains are 0x10000 up)
  * @ACSI_A_BUS: u8, bus number
  * @ACSI_A_DEVFN: u8, device and function (slot << 3 | function)
  * @ACSI_A_VENDOR: u16, vendor ID
@@ -128,12 +174,14 @@ enum acsi_kprobe_status {
  * @ACSI_A_SECONDARY: u8, secondary bus number (bridges)
  * @ACSI_A_SUBORDINATE: u8, subordinate bus number (bridges)
  * @ACSI_A_IS_VIRTFN: u8, an SR-IOV virtual function
- * @ACSI_A_PF_ADDR: u32 packed, the PF of a VF
+ * @ACSI_A_PF_ADDR: u64 packed, the PF of a VF
  * @ACSI_A_HAS_SRIOV: u8, an SR-IOV physical function
  * @ACSI_A_ARI: u8, ARI forwarding is enabled on the device's bus
- * @ACSI_A_UPSTREAM_ADDR: u32 packed, pci_upstream_bridge(); absent on a
+ * @ACSI_A_UPSTREAM_ADDR: u64 packed, pci_upstream_bridge(); absent on a
  *	root bus
- * @ACSI_A_ACS_POS: u16, ACS capability offset (pdev->acs_cap), 0 if none
+ * @ACSI_A_ACS_POS: u16, ACS capability offset (pdev->acs_cap), 0 if none;
+ *	ACSI_A_ACS_POS to ACSI_A_ACS_DWORD_LAYOUT are absent when
+ *	ACSI_A_ACS_UNREADABLE is present
  * @ACSI_A_ACS_CAP: u16, ACS capability bits (only with an ACS capability)
  * @ACSI_A_ACS_CTRL: u16, ACS control bits, read at the right place
  * @ACSI_A_ACS_EGRESS_BITS: u8, egress control vector size
@@ -150,10 +198,11 @@ enum acsi_kprobe_status {
  *	that define PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS)
  * @ACSI_A_DMA_ALIAS_MASK: binary, 32 bytes: bit n = devfn n on the same
  *	bus is a DMA alias (absent when the kernel holds no mask)
- * @ACSI_A_BRIDGE_ALIAS: u32 packed, topmost alias a bridge creates for the
+ * @ACSI_A_BRIDGE_ALIAS: u64 packed, topmost alias a bridge creates for the
  *	device's requests, as pci_for_each_dma_alias() walks (absent if none)
  * @ACSI_A_REGS_ISOLATED: u8, isolates for ACSI_A_REQ_ACS_FLAGS by its
- *	registers and type (pci_acs_enabled() without the quirk table)
+ *	registers and type (pci_acs_enabled() without the quirk table);
+ *	absent when it would rest on registers that could not be read
  * @ACSI_A_REGS_ORIGIN: u8, enum acsi_origin of ACSI_A_REGS_ISOLATED
  * @ACSI_A_EFF_ISOLATED: u8, the kernel's effective verdict; absent when
  *	nothing the module can see establishes it
@@ -162,6 +211,9 @@ enum acsi_kprobe_status {
  *	kprobe (-ENOTTY: no quirk; 0/1: a quirk decided); absent if not seen
  * @ACSI_A_HOP_COUNT: u32, number of ACSI_A_HOP nests that follow
  * @ACSI_A_HOP: nest (this attribute set), one hop of a path; repeated
+ * @ACSI_A_ACS_UNREADABLE: u8, enum acsi_acs_unreadable: the device has an
+ *	ACS capability whose registers could not be read (version 2)
+ * @ACSI_A_KPROBE_PATH: u8, enum acsi_kprobe_path (version 2)
  */
 enum acsi_attr {
 	ACSI_A_UNSPEC,
@@ -218,6 +270,8 @@ enum acsi_attr {
 	ACSI_A_QUIRK_RESULT,
 	ACSI_A_HOP_COUNT,
 	ACSI_A_HOP,
+	ACSI_A_ACS_UNREADABLE,
+	ACSI_A_KPROBE_PATH,
 
 	__ACSI_A_MAX,
 	ACSI_A_MAX = __ACSI_A_MAX - 1

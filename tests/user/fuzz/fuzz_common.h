@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "derive.h"
-#include "explain.h"
+#include "analysis.h"
+#include "render.h"
 #include "model.h"
 
 static FILE *fuzz_null(void)

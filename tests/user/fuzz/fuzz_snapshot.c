@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "fuzz_common.h"
-#include "snapshot.h"
+#include "source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "fuzz_common.h"
-#include "src_text.h"
+#include "source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -52,14 +52,20 @@ build() {
 	python3 "$TOP/quirks-db/gen-c.py" "$TOP/quirks-db" "$OBJ/quirks_db.c" ||
 		return 1
 	srcs="$OBJ/quirks_db.c"
-	for f in "$TOP"/user/*.c; do
-		[ "$(basename "$f")" = acsexplain.c ] || srcs="$srcs $f"
+	# every library file of user/ and its subfolders (src/, analysis/,
+	# render/), without main
+	for f in $(cd "$TOP/user" && find . -name '*.c' ! -name acsexplain.c ! -name quirks_db.c |
+		   sort); do
+		srcs="$srcs $TOP/user/${f#./}"
 	done
 	objs=""
 	pids=""
 	n=0
 	for f in $srcs; do
-		o=$OBJ/$(basename "$f" .c).o
+		# src/text.c and render/text.c: the path names the object
+		rel=${f#"$TOP"/user/}
+		rel=${rel#"$OBJ"/}
+		o=$OBJ/$(echo "${rel%.c}" | tr / _).o
 		objs="$objs $o"
 		if [ ! -f "$o" ] || [ "$f" -nt "$o" ] ||
 		   [ -n "$(find "$TOP/user" -name '*.h' -newer "$o")" ]; then

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * json_out.c - acsexplain --json.  Every field printed here is described
+ * render/json.c - acsexplain --json.  Every field printed here is described
  * in Documentation/json-schema.md; changing or removing one means a new
  * schema string (AX_JSON_SCHEMA), adding one does not.
  */
@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "json_out.h"
+#include "render.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

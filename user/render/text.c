@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * explain.c - turn a derivation into what an expert would answer on a
+ * render/text.c - turn a derivation into what an expert would answer on a
  * forum: who shares the group, which port or function is the reason, what
  * the kernel release changes, what the user can do, and what to bind.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "render.h"
 #include "quirks.h"
 
 #define C_RESET "\033[0m"

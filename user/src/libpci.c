@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * src_dump.c - facts from an `lspci -x/-xxx/-xxxx` dump through libpci's
+ * src/libpci.c - facts from an `lspci -x/-xxx/-xxxx` dump through libpci's
  * dump access method.  A dump holds 64, 256 or 4096 bytes per function;
  * whatever lies beyond what it holds is unknown, not absent.
  */
@@ -13,8 +13,7 @@
 
 #include <pci/pci.h>
 
-#include "src_dump.h"
-#include "src_sysfs.h"
+#include "source.h"
 
 /* libpci's default error handler exits the process; ours returns to
  * ax_source_dump() with the message instead.

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * derive.h - re-derive IOMMU groups with the kernel's algorithm
+ * analysis.h - re-derive IOMMU groups with the kernel's algorithm
  * (drivers/iommu/iommu.c pci_device_group(), drivers/pci/pci.c
  * pci_acs_enabled()) from the facts in a struct ax_machine, for a given
  * kernel release and set of kernel parameters, and record why each device
  * ended up where it is.
  */
-#ifndef ACSEXPLAIN_DERIVE_H
-#define ACSEXPLAIN_DERIVE_H
+#ifndef ACSEXPLAIN_ANALYSIS_H
+#define ACSEXPLAIN_ANALYSIS_H
 
 #include "model.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * acs.c - pci_acs_enabled(dev, REQ_ACS_FLAGS) re-done from facts: vendor
+ * analysis/acs.c - pci_acs_enabled(dev, REQ_ACS_FLAGS) re-done from facts: vendor
  * quirks first (in table order, for the kernel release asked for), then the
  * rules per device type, then the ACS registers.  Every answer says what it
  * rests on, because that is what the explanation prints.
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "acs_kernel.h"
-#include "derive.h"
+#include "analysis.h"
 #include "quirks.h"
 #include "uapi/linux/acs_inspect.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * derive.c - pci_device_group() (drivers/iommu/iommu.c, unchanged from 6.1
+ * analysis/derive.c - pci_device_group() (drivers/iommu/iommu.c, unchanged from 6.1
  * to 7.0) replayed over the facts, device by device in the order the
  * kernel probes them, so that the groups come out as the kernel makes
  * them, including where its answer depends on that order.  Each join is
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "acs_kernel.h"
-#include "derive.h"
+#include "analysis.h"
 #include "quirks.h"
 
 enum join_kind {

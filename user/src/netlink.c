@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * src_netlink.c - facts from the acs_inspect kernel module over generic
+ * src/netlink.c - facts from the acs_inspect kernel module over generic
  * netlink, with libnl-genl-3.
  *
  * Every request first asks GET_INFO, so a missing module, a protocol
@@ -24,7 +24,7 @@
 
 #include <uapi/linux/acs_inspect.h>
 
-#include "src_netlink.h"
+#include "source.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -68,10 +68,10 @@ static struct nla_policy ax_nl_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_SECONDARY] = { .type = NLA_U8 },
 	[ACSI_A_SUBORDINATE] = { .type = NLA_U8 },
 	[ACSI_A_IS_VIRTFN] = { .type = NLA_U8 },
-	[ACSI_A_PF_ADDR] = { .type = NLA_U32 },
+	[ACSI_A_PF_ADDR] = { .type = NLA_U64 },
 	[ACSI_A_HAS_SRIOV] = { .type = NLA_U8 },
 	[ACSI_A_ARI] = { .type = NLA_U8 },
-	[ACSI_A_UPSTREAM_ADDR] = { .type = NLA_U32 },
+	[ACSI_A_UPSTREAM_ADDR] = { .type = NLA_U64 },
 	[ACSI_A_ACS_POS] = { .type = NLA_U16 },
 	[ACSI_A_ACS_CAP] = { .type = NLA_U16 },
 	[ACSI_A_ACS_CTRL] = { .type = NLA_U16 },
@@ -86,7 +86,7 @@ static struct nla_policy ax_nl_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_DOMAIN_TYPE_NAME] = { .type = NLA_STRING },
 	[ACSI_A_DEV_FLAGS] = { .type = NLA_U32 },
 	[ACSI_A_DMA_ALIAS_MASK] = { .minlen = ACSI_ALIAS_MASK_LEN },
-	[ACSI_A_BRIDGE_ALIAS] = { .type = NLA_U32 },
+	[ACSI_A_BRIDGE_ALIAS] = { .type = NLA_U64 },
 	[ACSI_A_REGS_ISOLATED] = { .type = NLA_U8 },
 	[ACSI_A_REGS_ORIGIN] = { .type = NLA_U8 },
 	[ACSI_A_EFF_ISOLATED] = { .type = NLA_U8 },
@@ -94,6 +94,8 @@ static struct nla_policy ax_nl_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_QUIRK_RESULT] = { .type = NLA_U32 },
 	[ACSI_A_HOP_COUNT] = { .type = NLA_U32 },
 	[ACSI_A_HOP] = { .type = NLA_NESTED },
+	[ACSI_A_ACS_UNREADABLE] = { .type = NLA_U8 },
+	[ACSI_A_KPROBE_PATH] = { .type = NLA_U8 },
 };
 
 const char *ax_nl_origin_name(int origin)
@@ -146,7 +148,7 @@ static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
 
 	if (kerr == EPERM || kerr == EACCES || nlerr == -NLE_PERM) {
 		snprintf(err, errlen,
-			 "acs_inspect: %s: permission denied (needs CAP_NET_ADMIN in the initial network namespace)",
+			 "acs_inspect: %s: permission denied (needs CAP_SYS_ADMIN in the initial user and network namespaces)",
 			 what);
 		return AX_NL_EPERM;
 	}
@@ -326,14 +328,14 @@ static int check_info(struct nl_ctx *c, struct ax_machine *m, char *err,
 	}
 	if (ia.proto != ACSI_GENL_VERSION) {
 		snprintf(err, errlen,
-			 "acs_inspect: module speaks protocol %u, this tool %u",
+			 "acs_inspect: the loaded module speaks protocol %u, this acsexplain protocol %u: load the acs_inspect.ko built with it",
 			 ia.proto, ACSI_GENL_VERSION);
 		return AX_NL_EPROTO;
 	}
 	return 0;
 }
 
-static struct ax_addr unpack_addr(uint32_t v)
+static struct ax_addr unpack_addr(uint64_t v)
 {
 	struct ax_addr a = {
 		.domain = (uint16_t)ACSI_ADDR_DOMAIN(v),
@@ -412,7 +414,7 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 	d->is_virtfn = get_bool(tb, ACSI_A_IS_VIRTFN);
 	*has_pf = d->is_virtfn && tb[ACSI_A_PF_ADDR];
 	if (*has_pf)
-		*pf = unpack_addr(nla_get_u32(tb[ACSI_A_PF_ADDR]));
+		*pf = unpack_addr(nla_get_u64(tb[ACSI_A_PF_ADDR]));
 	d->has_sriov = get_bool(tb, ACSI_A_HAS_SRIOV);
 	d->ari = get_bool(tb, ACSI_A_ARI);
 	d->ats_enabled = get_bool(tb, ACSI_A_ATS_ENABLED);
@@ -456,6 +458,8 @@ struct dump_arg {
 	size_t cap;
 	bool oom;
 	bool bad;
+	int wide;		/* devices in domains above ffff, skipped */
+	int unreadable;		/* devices whose ACS registers were unreadable */
 };
 
 static int on_device(struct nl_msg *msg, void *arg)
@@ -469,6 +473,13 @@ static int on_device(struct nl_msg *msg, void *arg)
 		da->bad = true;
 		return NL_SKIP;
 	}
+	/* struct ax_addr has 16-bit domains: never truncate one (VMD). */
+	if (tb[ACSI_A_DOMAIN] && nla_get_u32(tb[ACSI_A_DOMAIN]) > 0xffff) {
+		da->wide++;
+		return NL_OK;
+	}
+	if (tb[ACSI_A_ACS_UNREADABLE])
+		da->unreadable++;
 	idx = da->m->n;
 	if (idx >= da->cap) {
 		size_t ncap = da->cap ? da->cap * 2 : 64;
@@ -512,6 +523,8 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		m->n = base;
 		da.oom = false;
 		da.bad = false;
+		da.wide = 0;
+		da.unreadable = 0;
 		ret = request(c, ACSI_CMD_GET_DEVICE, NLM_F_DUMP, NULL,
 			      on_device, &da, &torn);
 		/* Hot-plug tore the dump: ask again for a consistent one. */
@@ -552,6 +565,14 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		if (k >= base && k - base < da.cap && da.has_pf[k - base])
 			d->physfn = ax_machine_find(m, da.pfs[k - base]);
 	}
+	if (da.wide)
+		ax_machine_note(m,
+				"netlink: %d device(s) in domains above ffff (VMD) skipped",
+				da.wide);
+	if (da.unreadable)
+		ax_machine_note(m,
+				"netlink: %d device(s) did not answer ACS register reads (D3cold, removed or failing): their ACS is unknown",
+				da.unreadable);
 	ret = 0;
 out:
 	free(da.pfs);

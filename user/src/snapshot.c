@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * snapshot.c - save every fact of a struct ax_machine as JSON and read it
+ * src/snapshot.c - save every fact of a struct ax_machine as JSON and read it
  * back exactly.  The reader is strict (every field present, right type,
  * in range, no unknown field) because a snapshot explained on another
  * machine must give the same answers or none.
@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "snapshot.h"
+#include "source.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * src_text.c - facts from `lspci -v/-vv/-vvv[nn]` text as people paste it
+ * src/text.c - facts from `lspci -v/-vv/-vvv[nn]` text as people paste it
  * (forums, bug reports, linuxhw), IOMMU group listings, and input format
  * detection.  Text is lossy: lspci does not print the header type, prints
  * ACS only as root, and decodes the dword-layout Intel PCH ACS control
@@ -16,8 +16,7 @@
 
 #include <pci/pci.h>
 
-#include "src_dump.h"
-#include "src_text.h"
+#include "source.h"
 
 /* Capability whose detail lines follow. */
 enum tcap { TC_NONE, TC_ACS, TC_SRIOV, TC_ATS };

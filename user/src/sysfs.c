@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * src_sysfs.c - facts without the module: config space through libpci's
+ * src/sysfs.c - facts without the module: config space through libpci's
  * sysfs method, and what the kernel publishes in sysfs (IOMMU group,
  * driver, VF links, IOMMU drivers, command line).  What only the module can
  * show (DMA alias masks, dev_flags) is taken from the quirk database and
@@ -15,8 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "src_dump.h"
-#include "src_sysfs.h"
+#include "source.h"
 
 static const char *root_or_slash(const char *sysroot)
 {

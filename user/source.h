@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * source.h - the sources of facts: each fills a struct ax_machine with
+ * what it can read and marks the rest unknown.
+ */
+#ifndef ACSEXPLAIN_SOURCE_H
+#define ACSEXPLAIN_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/*
+ * src/text.c: facts from `lspci -vvnn` / `-vvv` text as people paste it,
+ * from IOMMU group listings, and detection of what an input file is.
+ */
+
+enum ax_input_format {
+	AX_FMT_UNKNOWN = 0,
+	AX_FMT_SNAPSHOT,	/* acsexplain --save JSON ('{') */
+	AX_FMT_DUMP,		/* lspci -x/-xxx/-xxxx: headers + hex only */
+	AX_FMT_LSPCI_TEXT,	/* lspci -v/-vv/-vvv text, hex blocks or not */
+	AX_FMT_GROUPS,		/* only an IOMMU group listing */
+};
+
+/* What buf holds; never fails (AX_FMT_UNKNOWN for anything else). */
+int ax_detect_format(const char *buf, size_t len);
+
+/*
+ * Append the devices of an lspci -v/-vv/-vvv report (with or without -nn,
+ * domains, CRLF, interleaved library messages) to m, with any IOMMU group
+ * listing and `uname -r` / `uname -a` line in the same paste.  When the
+ * report carries hex dump blocks, config-space facts come from them through
+ * libpci (src/libpci.c) and the text only adds what config space lacks
+ * (groups, drivers, slots).  What the text cannot show is marked unknown
+ * and noted.  Returns 0, or -1 with one line in err (no device found,
+ * unreadable embedded dump).
+ */
+int ax_source_text(struct ax_machine *m, const char *buf, size_t len,
+		   char *err, size_t errlen);
+
+/*
+ * Apply a separate IOMMU group listing (`find /sys/kernel/iommu_groups
+ * -type l`, or the shell loop's `IOMMU Group N bb:dd.f ...` lines, one-line
+ * or "IOMMU Group N:" blocks) to the devices already in m (linked or not:
+ * no device is added; listed devices m lacks are noted).  Devices the
+ * listing leaves out get AX_GROUP_NONE; sets m->kernel_groups_known.
+ * Returns 0, or -1 with err when buf holds no group line.
+ */
+int ax_parse_group_listing(struct ax_machine *m, const char *buf,
+			   size_t len, char *err, size_t errlen);
+
+/* Kernel release from a report's file name in the linuxhw convention
+ * (`..._6.8.0-51-GENERIC_...` -> "6.8.0-51-generic") when m has none.
+ */
+void ax_release_from_name(struct ax_machine *m, const char *path);
+
+/*
+ * src/libpci.c: facts from a config-space dump written by `lspci -x`,
+ * `-xxx` or `-xxxx`, read through libpci's dump access method.
+ */
+
+/*
+ * Append every function in the dump at path to m and set m->source to
+ * AX_SRC_DUMP.  What the dump cannot show (ACS without extended config
+ * space, capabilities in a 64-byte dump) is marked unknown and noted with
+ * ax_machine_note().  Returns 0, or -1 with one line in err (file missing,
+ * no device in it, a device with less than its 64-byte header).
+ */
+int ax_source_dump(struct ax_machine *m, const char *path,
+		   char *err, size_t errlen);
+
+/* Intel Sunrise/Union Point and 7th/8th gen mobile PCH root ports whose
+ * ACS capability and control are dwords (kernel quirk
+ * pci_quirk_intel_spt_pch_acs_match()); lspci decodes their control wrongly.
+ */
+bool ax_intel_spt_acs_dword_layout(uint16_t vendor, uint16_t device,
+				   bool is_root_port);
+
+/* Index of the device at a among m->devs[first..], or -1; a linear search
+ * for sources still filling m (ax_machine_find() needs the sorted table
+ * ax_machine_link() makes).
+ */
+int ax_find_from(const struct ax_machine *m, size_t first, struct ax_addr a);
+
+/* Mark the VFs that the PF at index pf places (routing ID = PF + offset +
+ * k * stride, k < numvf) among m->devs[first..]: is_virtfn, physfn, and
+ * vendor/device when their ID registers read ffff.
+ */
+void ax_place_vfs(struct ax_machine *m, size_t first, size_t pf,
+		  unsigned int numvf, unsigned int offset, unsigned int stride,
+		  uint16_t vf_device);
+
+/* Fill empty names from pci.ids (vendor and device ids known). */
+void ax_fill_names(struct ax_machine *m);
+
+/*
+ * src/sysfs.c: facts from a live machine without the acs_inspect module.
+ */
+
+/* Config space of every function through libpci's sysfs method, then the
+ * kernel's view from sysfs.  0, or -1 with one line in err.
+ */
+int ax_source_sysfs(struct ax_machine *m, char *err, size_t errlen);
+
+/* Add what sysfs says (groups, drivers, VFs, IOMMU, command line) to
+ * devices already in m, reading below sysroot ("" or NULL: the live /).
+ */
+int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot);
+
+/* src/libpci.c: config space of every function via libpci's sysfs method. */
+int ax_source_libpci_sysfs(struct ax_machine *m, char *err, size_t errlen);
+
+/*
+ * src/netlink.c: facts from the running kernel through the acs_inspect
+ * module's generic netlink family (include/uapi/linux/acs_inspect.h).
+ */
+
+/* Return codes of the functions below (0 is success). */
+#define AX_NL_ENOMODULE	1	/* family "acs_inspect" not registered */
+#define AX_NL_EPROTO	2	/* module speaks another protocol version */
+#define AX_NL_EPERM	3	/* caller lacks CAP_SYS_ADMIN or is in a netns */
+#define AX_NL_EIO	4	/* anything else: socket, kernel error, parse */
+
+/*
+ * Dump every PCI device the kernel knows into m (which should be empty)
+ * and link the topology.  Sets source, kernel release, IOMMU state,
+ * module_facts and, per device, the kernel's facts (dev_flags, DMA alias
+ * mask, IOMMU group, driver, domain type) and the ACS registers with origin
+ * AX_ORIG_KERNEL.  A dump torn by hot-plug is retried a few times.
+ * Returns 0 or an AX_NL_E* code with one line in err.
+ */
+int ax_source_netlink(struct ax_machine *m, char *err, size_t errlen);
+
+/* The kernel's isolation verdicts for one device (REQ_ACS_FLAGS). */
+struct ax_nl_verdict {
+	bool regs_isolated;	/* registers and type rules */
+	int regs_origin;	/* enum acsi_origin */
+	bool eff_known;		/* the module established the kernel's view */
+	bool eff_isolated;
+	int eff_origin;		/* enum acsi_origin */
+	bool quirk_known;	/* a kprobe saw the quirk table's answer */
+	int quirk_result;	/* -ENOTTY: no quirk; 0/1 a quirk decided */
+};
+
+/* One hop of a device's upstream path (GET_PATH). */
+struct ax_nl_hop {
+	struct ax_addr addr;
+	uint16_t vendor, device;
+	bool is_pcie;
+	enum ax_pcie_type pcie_type;
+	int kernel_group;	/* AX_GROUP_NONE or the group id */
+	struct ax_nl_verdict verdict;
+};
+
+/*
+ * The ordered hops from the device at a up to the device on the root bus.
+ * Stores at most max hops; *n gets the number the kernel reported.
+ * Returns 0 or an AX_NL_E* code (AX_NL_EIO with "no PCI device ..." when
+ * the address is unknown) with one line in err.
+ */
+int ax_netlink_path(struct ax_addr a, struct ax_nl_hop *hops, int max,
+		    int *n, char *err, size_t errlen);
+
+/* Name of an enum acsi_origin value ("registers", "kernel-flag", ...). */
+const char *ax_nl_origin_name(int origin);
+
+/*
+ * src/snapshot.c: acsexplain --save / --from FILE: every fact of a struct
+ * ax_machine as a JSON document ("format": "acsexplain-snapshot"), so a
+ * machine can be explained later, elsewhere, with the same answers.
+ * Format: Documentation/json-schema.md, section "Snapshot".
+ */
+
+#ifndef ACSEXPLAIN_VERSION
+#define ACSEXPLAIN_VERSION "0.1.0"
+#endif
+
+#define AX_SNAP_FORMAT "acsexplain-snapshot"
+/* Major version of the snapshot layout this build reads and writes.  Any
+ * change to the fields (added ones included) bumps it: the reader is strict.
+ */
+#define AX_SNAP_VERSION 1
+
+enum ax_snap_status {
+	AX_SNAP_OK = 0,
+	AX_SNAP_EINVAL = 1,	/* not JSON, truncated, wrong field or range */
+	AX_SNAP_ENEWER = 2,	/* written by a newer snapshot version */
+	AX_SNAP_EIO = 3,	/* cannot write the file */
+	AX_SNAP_ENOMEM = 4,
+};
+
+/* Write the snapshot of m to path ("-" = stdout).  AX_SNAP_OK or an error
+ * with a one-line message in err.
+ */
+int ax_snapshot_save(const struct ax_machine *m, const char *path,
+		     char *err, size_t errlen);
+
+/* Fill an initialised, empty m from a snapshot in buf[0..len).  On success
+ * the machine is linked (ax_machine_link) and every saved fact restored,
+ * including the source it was first read from.  On error m may hold part
+ * of the devices; the caller frees it with ax_machine_free().
+ */
+int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
+		     char *err, size_t errlen);
+
+/* True when buf looks like a JSON document (first non-blank byte is '{'),
+ * as opposed to an lspci dump or lspci text: --from's auto-detection.
+ */
+bool ax_snapshot_detect(const char *buf, size_t len);
+
+#endif
