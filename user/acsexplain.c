@@ -15,6 +15,7 @@
 
 #include "acs_kernel.h"
 #include "analysis.h"
+#include "kernel_release.h"
 #include "exitcodes.h"
 #include "quirks.h"
 #include "render.h"
@@ -232,7 +233,7 @@ static int apply_what_if(struct ax_machine *m, struct ax_profile *p,
 		return -1;
 	}
 	if (!strncmp(spec, "kernel=", 7)) {
-		p->kver = ax_kver_parse(spec + 7);
+		ax_release_map(spec + 7, p);
 		if (!p->kver)
 			goto bad;
 		p->kver_from_data = false;
@@ -560,7 +561,7 @@ int main(int argc, char **argv)
 
 	/* Which kernel's rules: --kernel, else the data's release. */
 	if (o.kernel) {
-		prof.kver = ax_kver_parse(o.kernel);
+		ax_release_map(o.kernel, &prof);
 		prof.hypothetical = true;
 		if (!prof.kver) {
 			ax_machine_free(&m);
@@ -569,7 +570,7 @@ int main(int argc, char **argv)
 				    o.kernel, "");
 		}
 	} else {
-		prof.kver = ax_kver_parse(m.kernel_release);
+		ax_release_map(m.kernel_release, &prof);
 		prof.kver_from_data = prof.kver != 0;
 	}
 	if (prof.kver && prof.kver > axq_db_newest) {
@@ -579,6 +580,7 @@ int main(int argc, char **argv)
 				axq_db_newest / 1000, axq_db_newest % 1000,
 				axq_db_newest / 1000, axq_db_newest % 1000);
 		prof.kver = axq_db_newest;
+		prof.sublevel_known = false;
 	} else if (prof.kver && prof.kver < axq_db_oldest) {
 		ax_machine_note(&m,
 				"kernel %d.%d is older than the quirk database (%d.%d): grouping before 3.17 differed per IOMMU driver",

@@ -135,6 +135,11 @@ struct ax_result {
 };
 
 void ax_profile_init(struct ax_profile *p);
+/* The profile's stable sublevel, -1 when not known. */
+static inline int ax_sublevel(const struct ax_profile *p)
+{
+	return p->sublevel_known ? p->sublevel : -1;
+}
 /* Parse "pcie_acs_override=..." etc. from a kernel command line. */
 void ax_profile_from_cmdline(struct ax_profile *p, const char *cmdline);
 /* Run the derivation.  Fills dev->group and res. 0 or -1 (ENOMEM). */

@@ -20,7 +20,7 @@ static int ctrl_enabled(uint16_t req, uint16_t ena)
 }
 
 static bool id_in_ranges(enum axq_acs_kind kind, uint16_t vendor,
-			 uint16_t device, int kver)
+			 uint16_t device, const struct ax_profile *p)
 {
 	size_t i;
 
@@ -29,7 +29,8 @@ static bool id_in_ranges(enum axq_acs_kind kind, uint16_t vendor,
 
 		if (r->kind == kind && r->vendor == vendor &&
 		    device >= r->lo && device <= r->hi &&
-		    axq_in_release(r->first, r->last, kver))
+		    axq_in_stable(r->first, r->last, r->bp, r->n_bp, p->kver,
+				  ax_sublevel(p)))
 			return true;
 	}
 	return false;
@@ -117,7 +118,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
 	case AXQ_INTEL_PCH:
 		if (!is_type(d, AX_EXP_ROOT_PORT) ||
-		    !id_in_ranges(kind, d->vendor, d->device, kver))
+		    !id_in_ranges(kind, d->vendor, d->device, p))
 			return -1;
 		/*
 		 * Isolated only if the kernel's enable quirk ran at boot and
@@ -150,7 +151,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
 	case AXQ_INTEL_SPT_PCH:
 		if (!is_type(d, AX_EXP_ROOT_PORT) || !d->acs_pos ||
-		    !id_in_ranges(kind, d->vendor, d->device, kver))
+		    !id_in_ranges(kind, d->vendor, d->device, p))
 			return -1;
 		if (!d->acs_known)
 			return -1;
@@ -167,7 +168,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		}
 	case AXQ_CAVIUM:
 		if (!is_type(d, AX_EXP_ROOT_PORT) ||
-		    !id_in_ranges(kind, d->vendor, d->device, kver))
+		    !id_in_ranges(kind, d->vendor, d->device, p))
 			return -1;
 		snprintf(why, whylen, "Cavium root-port quirk");
 		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
@@ -175,7 +176,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		if (!is_type(d, AX_EXP_ROOT_PORT) &&
 		    !is_type(d, AX_EXP_DOWNSTREAM))
 			return -1;
-		if (id_in_ranges(kind, d->vendor, d->device, kver)) {
+		if (id_in_ranges(kind, d->vendor, d->device, p)) {
 			snprintf(why, whylen, "Zhaoxin port quirk: isolated");
 			return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
 		}
@@ -190,7 +191,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 			 "Annapurna Labs quirk: each root port is its own segment");
 		return !flags;
 	case AXQ_WANGXUN:
-		if (id_in_ranges(kind, d->vendor, d->device, kver)) {
+		if (id_in_ranges(kind, d->vendor, d->device, p)) {
 			snprintf(why, whylen,
 				 "Wangxun NIC quirk: functions do not do peer-to-peer");
 			return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
@@ -324,7 +325,8 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 		const struct axq_acs_entry *q = &axq_acs_table[i];
 		int r;
 
-		if (!axq_in_release(q->first, q->last, p->kver))
+		if (!axq_in_stable(q->first, q->last, q->bp, q->n_bp, p->kver,
+				   ax_sublevel(p)))
 			continue;
 		if (q->vendor != 0xffff && q->vendor != d->vendor)
 			continue;

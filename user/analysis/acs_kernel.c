@@ -226,7 +226,8 @@ static int scan_list(const struct ax_machine *m, int idx, const char *p,
  * so pci_std_enable_acs() is skipped); SPT ports keep their dword
  * layout, which the facts already read at the right place.
  */
-static bool intel_pch_listed(const struct ax_dev *d, int kver)
+static bool intel_pch_listed(const struct ax_dev *d,
+			     const struct ax_profile *p)
 {
 	size_t i;
 
@@ -238,7 +239,8 @@ static bool intel_pch_listed(const struct ax_dev *d, int kver)
 
 		if (r->kind == AXQ_INTEL_PCH && r->vendor == d->vendor &&
 		    d->device >= r->lo && d->device <= r->hi &&
-		    axq_in_release(r->first, r->last, kver))
+		    axq_in_stable(r->first, r->last, r->bp, r->n_bp, p->kver,
+				  ax_sublevel(p)))
 			return true;
 	}
 	return false;
@@ -304,7 +306,7 @@ uint16_t ax_kernel_acs_ctrl(const struct ax_machine *m, int idx,
 		why[0] = '\0';
 	if (!d->acs_pos)
 		return ctrl;
-	if (ax_acs_kernel_enables(m, p) && !intel_pch_listed(d, kver)) {
+	if (ax_acs_kernel_enables(m, p) && !intel_pch_listed(d, p)) {
 		uint16_t on = cap & AX_REQ_ACS_FLAGS;
 
 		if (p->noats || d->external_facing || d->untrusted)

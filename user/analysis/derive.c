@@ -177,7 +177,8 @@ static void kernel_alias_facts(struct ctx *c, int i)
 	for (q = 0; q < axq_alias_table_len; q++) {
 		const struct axq_alias_entry *e = &axq_alias_table[q];
 
-		if (!axq_in_release(e->first, e->last, c->p->kver))
+		if (!axq_in_stable(e->first, e->last, e->bp, e->n_bp,
+				   c->p->kver, ax_sublevel(c->p)))
 			continue;
 		if (e->vendor != 0xffff && e->vendor != d->vendor)
 			continue;
