@@ -10,6 +10,7 @@
 
 #include "acs_kernel.h"
 #include "analysis.h"
+#include "iommu_scope.h"
 #include "quirks.h"
 #include "uapi/linux/acs_inspect.h"
 
@@ -88,14 +89,20 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		 */
 		if (!d->multifunction || !d->on_root_bus)
 			return -1;
-		if (strcmp(m->iommu_driver, "amd") != 0) {
+		{
+			char ev[96];
+
+			if (!ax_ivrs_evidence(m, ev, sizeof(ev))) {
+				snprintf(why, whylen,
+					 "AMD southbridge quirk needs an AMD IOMMU (IVRS table): %s",
+					 ev);
+				return -1;
+			}
 			snprintf(why, whylen,
-				 "AMD southbridge quirk needs an AMD IOMMU (IVRS table), not present");
-			return -1;
+				 "AMD southbridge quirk: no peer-to-peer with an AMD IOMMU (IVRS: %s)",
+				 ev);
 		}
 		flags &= AX_ACS_RR | AX_ACS_CR | AX_ACS_EC | AX_ACS_DT;
-		snprintf(why, whylen,
-			 "AMD southbridge quirk: no peer-to-peer with an AMD IOMMU");
 		return ctrl_enabled(flags, AX_ACS_RR | AX_ACS_CR);
 	case AXQ_MF_ENDPOINT:
 		snprintf(why, whylen,

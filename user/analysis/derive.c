@@ -12,6 +12,7 @@
 
 #include "acs_kernel.h"
 #include "analysis.h"
+#include "iommu_scope.h"
 #include "quirks.h"
 
 enum join_kind {
@@ -314,8 +315,8 @@ static int alias_group(struct ctx *c, int pdev, uint8_t *devfns, int *via)
 	for (k = 0; k < (int)c->m->n; k++) {
 		int t = c->byorder[k];
 
-		if (t == pdev || !c->probed[t] ||
-		    !same_bus(&c->m->devs[t], d))
+		/* for_each_pci_dev(): devices without a group too */
+		if (t == pdev || !same_bus(&c->m->devs[t], d))
 			continue;
 		if (!dma_aliases(c, pdev, t))
 			continue;
@@ -342,7 +343,7 @@ static int function_alias_group(struct ctx *c, int pdev, uint8_t *devfns,
 		int t = c->byorder[k];
 		const struct ax_dev *td = &c->m->devs[t];
 
-		if (t == pdev || !c->probed[t] || !same_bus(td, d) ||
+		if (t == pdev || !same_bus(td, d) ||
 		    AX_SLOT(td->addr.devfn) != AX_SLOT(d->addr.devfn) ||
 		    c->acs[t].isolated)
 			continue;
@@ -960,6 +961,13 @@ int ax_derive(struct ax_machine *m, const struct ax_profile *p,
 		c.probed[i] = !(m->kernel_groups_known &&
 				m->iommu == AX_IOMMU_ON &&
 				d->kernel_group == AX_GROUP_NONE);
+		/* predicting: what the IOMMU driver itself leaves out */
+		if (!(m->kernel_groups_known && m->iommu == AX_IOMMU_ON)) {
+			char why[128];
+
+			if (ax_iommu_skips(m, i, why, sizeof(why)))
+				c.probed[i] = false;
+		}
 		kernel_alias_facts(&c, i);
 	}
 	for (i = 0; i < (int)n; i++)
