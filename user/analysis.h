@@ -9,6 +9,7 @@
 #ifndef ACSEXPLAIN_ANALYSIS_H
 #define ACSEXPLAIN_ANALYSIS_H
 
+#include "exitcodes.h"
 #include "model.h"
 
 /* The fixed, documented vocabulary of reasons (Documentation/reasons.md).
@@ -112,23 +113,43 @@ struct ax_group {
 struct ax_audit {
 	int from, to;		/* devices (any member of each side) */
 	int via;		/* the port or function that lets it through */
+	bool simulated;		/* isolation that only an override simulates */
 	char text[256];
 };
 
+/* One device's part of a derivation (index = device index). */
+struct ax_dev_result {
+	int group;		/* predicted group id, or AX_GROUP_NONE */
+	struct ax_acs_verdict acs;	/* pci_acs_enabled() */
+	struct ax_reason *reasons;
+	int n_reasons;
+	int culprit;		/* main device at fault for the group, -1 */
+	/* compare.c: the devices the kernel groups it with differ from the
+	 * devices predicted with it (false when not compared)
+	 */
+	bool mismatch;
+};
+
+#define AX_MAX_NOTES 8
+
+/* One derivation of one machine under one profile. */
 struct ax_result {
+	int n_devs;
+	struct ax_dev_result *dev;	/* [n_devs] */
 	struct ax_group *groups;
 	int n_groups;
-	int n_devs;		/* size of the per-device arrays */
-	/* per device (index = device index) */
-	struct ax_reason **reasons;
-	int *n_reasons;
-	struct ax_acs_verdict *acs;	/* pci_acs_enabled() per device */
-	int *culprit;		/* main device at fault for the group, -1 */
-	bool matches_kernel;	/* predicted partition == kernel's */
-	int n_mismatch;		/* devices whose group differs */
-	char mismatch_cause[240];	/* what explains it, "" if unknown */
 	struct ax_audit *audit;
 	int n_audit;
+	/* Comparison with the kernel's groups (compare.c), counted once:
+	 * n_mismatch is the number of devices with dev[].mismatch.
+	 */
+	bool compared;		/* kernel groups known and the IOMMU on */
+	bool matches_kernel;	/* predicted partition == kernel's */
+	int n_mismatch;
+	char mismatch_cause[240];	/* what explains it, "" if unknown */
+	/* what the derivation could not model (machine notes aside) */
+	char notes[AX_MAX_NOTES][160];
+	int n_notes;
 	/* the assumptions the answer rests on, copied from the profile */
 	char acs_policy[240];	/* ACS enabling (acs_kernel.c) */
 	char release_rules[240];	/* how the release string was read */
@@ -142,10 +163,22 @@ static inline int ax_sublevel(const struct ax_profile *p)
 }
 /* Parse "pcie_acs_override=..." etc. from a kernel command line. */
 void ax_profile_from_cmdline(struct ax_profile *p, const char *cmdline);
-/* Run the derivation.  Fills dev->group and res. 0 or -1 (ENOMEM). */
-int ax_derive(struct ax_machine *m, const struct ax_profile *p,
+/* Run the derivation: groups, verdicts, reasons, audit, comparison.
+ * m is not changed.  0, or -1 on out of memory (res is then empty).
+ */
+int ax_derive(const struct ax_machine *m, const struct ax_profile *p,
 	      struct ax_result *res);
 void ax_result_free(struct ax_result *res);
+/* compare.c: set res->compared, matches_kernel, n_mismatch, each
+ * dev[].mismatch and each group's kernel_group from res's groups and the
+ * kernel's (ax_derive() calls it).
+ */
+void ax_compare_kernel(const struct ax_machine *m, struct ax_result *res);
+/* compare.c: when the groups differ, the assumption that reproduces the
+ * kernel's groups (ACS override, newer quirks) into res->mismatch_cause.
+ */
+void ax_find_mismatch_cause(const struct ax_machine *m,
+			    const struct ax_profile *p, struct ax_result *res);
 /* pci_acs_enabled(dev, REQ_ACS_FLAGS) with its basis. */
 void ax_acs_enabled(const struct ax_machine *m, int idx,
 		    const struct ax_profile *p, struct ax_acs_verdict *v);
@@ -155,5 +188,162 @@ const char *ax_acs_basis_name(enum ax_acs_basis b);
 uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 			       const struct ax_dev *d,
 			       const struct ax_profile *p);
+
+/* ---- the complete analysis: what was asked in, everything to print out ---- */
+
+#define AX_MAX_WHAT_IF 8
+#define AX_MAX_PORTS_SHOWN 12
+
+/* What was asked: the command line, parsed (acsexplain.c). */
+struct ax_request {
+	bool all;		/* --all, or nothing else asked */
+	bool has_target;	/* a device or vendor:device was named */
+	struct ax_selector target;
+	const char *target_text;	/* as typed, for messages */
+	int kver;		/* --kernel as AX_KVER(), 0: the data's release */
+	const char *kernel;	/* --kernel as typed (kernel_release.c) */
+	bool plan;		/* --plan */
+	bool audit;		/* --audit */
+	bool validate;		/* --validate-quirk */
+	uint16_t quirk_vendor, quirk_device;
+	const char *what_if[AX_MAX_WHAT_IF];	/* --what-if SPECs */
+	int n_what_if;
+};
+
+/* What the user can do about one device's group (remedies.c). */
+struct ax_remedies {
+	int quirk_dev;		/* culprit a newer kernel has a quirk for, -1 */
+	int quirk_release;	/* that release (AX_KVER) */
+	const char *quirk_callback;
+	bool port_problem;	/* a port or bridge without ACS widens it */
+	int ports[AX_MAX_PORTS_SHOWN];	/* ports whose whole path isolates */
+	bool port_free[AX_MAX_PORTS_SHOWN];	/* nothing below it */
+	int n_ports;
+	bool ports_more;	/* the list stopped at AX_MAX_PORTS_SHOWN */
+	bool controls_off;	/* a port has ACS switched off */
+	bool whole_group;	/* others share the group: assign all of it */
+};
+
+/* The vfio-pci assignment plan for one device's group (plan.c). */
+struct ax_plan_member {
+	int dev;
+	bool endpoint;		/* VFIO assigns it; bridges stay */
+	bool ok;		/* endpoint already with vfio-pci, pci-stub,
+				 * or no driver
+				 */
+};
+
+struct ax_plan {
+	int dev;		/* the device asked about */
+	int group;		/* its group, AX_GROUP_NONE: cannot assign */
+	bool viable;		/* every endpoint ok */
+	int n_endpoints;
+	struct ax_plan_member *members;
+	int n_members;
+};
+
+/* --validate-quirk VENDOR:DEVICE (validate.c). */
+struct ax_quirk_dev {
+	int dev;
+	bool overrides_cap;	/* a quirk decides although it has ACS */
+	bool has_cap;		/* has ACS: no quirk needed if controls on */
+	bool single_function;	/* a multifunction quirk changes nothing */
+	int *peers;		/* other functions, not quirked, not isolated */
+	int n_peers;
+};
+
+struct ax_quirk_check {
+	uint16_t vendor, device;
+	int *entries;		/* indices into axq_acs_table for this id */
+	int n_entries;
+	struct ax_quirk_dev *devs;	/* the devices with this id */
+	int n_devs;
+	const char *newer_callback;	/* a newer kernel's quirk, or NULL */
+};
+
+/* One group of the what-if result that is not a group of the real one
+ * (whatif.c).
+ */
+struct ax_group_change {
+	int group;		/* in the what-if result */
+	bool merged;		/* from several groups; else split off one */
+	int n_from;		/* merged: how many groups; split: the size of
+				 * the group it was split from
+				 */
+};
+
+struct ax_whatif {
+	char what[512];		/* the SPECs, ", "-separated */
+	bool moved;		/* move=: addresses changed, no diff */
+	struct ax_machine machine;	/* the machine under the change */
+	struct ax_profile profile;
+	struct ax_result res;
+	int *selected;		/* the selected devices in machine */
+	int n_selected;
+	bool *listed;		/* [machine.n]: printed in scope */
+	struct ax_group_change *changes;	/* not when moved */
+	int n_changes;
+};
+
+/* One device asked about, with everything said about it. */
+struct ax_selected {
+	int dev;
+	struct ax_remedies remedies;
+	struct ax_plan plan;	/* when the request asked for it */
+	int *audit;		/* --audit: entries of res.audit that touch
+				 * its group
+				 */
+	int n_audit;
+};
+
+struct ax_analysis {
+	const struct ax_machine *m;
+	struct ax_profile profile;
+	struct ax_result res;
+	bool all;		/* every group (no device named) */
+	bool plan, audit;	/* asked for: the fields below are filled */
+	struct ax_selected *sel;	/* the devices named, address order */
+	int n_sel;
+	bool *listed;		/* [m->n]: in scope (all, or the named
+				 * devices' groups)
+				 */
+	struct ax_quirk_check *quirk;	/* --validate-quirk, or NULL */
+	struct ax_whatif *what_if;	/* --what-if, or NULL */
+};
+
+/*
+ * analyse.c: everything the request asks about the machine m, which is not
+ * changed and must outlive a.  Returns AX_EXIT_OK, or an AX_EXIT_* code
+ * (no such device, a bad --what-if, out of memory) with one line in err;
+ * a is then empty.
+ */
+int ax_analyse(const struct ax_machine *m, const struct ax_request *rq,
+	       struct ax_analysis *a, char *err, size_t errlen);
+void ax_analysis_free(struct ax_analysis *a);
+
+/* The parts, for ax_analyse() and the tests. */
+void ax_remedies(const struct ax_machine *m, const struct ax_profile *p,
+		 const struct ax_result *r, int idx, struct ax_remedies *out);
+int ax_plan(const struct ax_machine *m, const struct ax_result *r, int idx,
+	    struct ax_plan *out);
+void ax_plan_free(struct ax_plan *p);
+int ax_validate_quirk(const struct ax_machine *m, const struct ax_profile *p,
+		      const struct ax_result *r, uint16_t vendor,
+		      uint16_t device, struct ax_quirk_check *out);
+void ax_quirk_check_free(struct ax_quirk_check *q);
+/* whatif.c: apply the SPECs to a copy of m and derive again. */
+int ax_what_if(const struct ax_machine *m, const struct ax_profile *p,
+	       const struct ax_result *before, const char *const *specs,
+	       int n_specs, const int *selected, int n_selected,
+	       struct ax_whatif *out, char *err, size_t errlen);
+void ax_whatif_free(struct ax_whatif *w);
+/* analyse.c: set listed[i] for every device of the groups of
+ * selected[0..n) (selected NULL: every device); others are left alone.
+ */
+void ax_mark_listed(const struct ax_result *r, const int *selected, int n,
+		    bool *listed);
+/* Release in which a quirk for this device first applies, > kver; 0. */
+int ax_quirk_release_for(const struct ax_dev *d, int kver,
+			 const char **callback);
 
 #endif

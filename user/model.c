@@ -22,6 +22,20 @@ void ax_machine_free(struct ax_machine *m)
 	memset(m, 0, sizeof(*m));
 }
 
+int ax_machine_copy(struct ax_machine *dst, const struct ax_machine *src)
+{
+	*dst = *src;
+	dst->devs = malloc((src->n + 1) * sizeof(*dst->devs));
+	if (!dst->devs) {
+		ax_machine_init(dst);
+		return -1;
+	}
+	if (src->n)
+		memcpy(dst->devs, src->devs, src->n * sizeof(*dst->devs));
+	dst->cap = src->n + 1;
+	return 0;
+}
+
 struct ax_dev *ax_machine_add(struct ax_machine *m)
 {
 	struct ax_dev *d;
@@ -40,25 +54,41 @@ struct ax_dev *ax_machine_add(struct ax_machine *m)
 	d->parent = -1;
 	d->physfn = -1;
 	d->kernel_group = AX_GROUP_UNKNOWN;
-	d->group = AX_GROUP_NONE;
 	return d;
+}
+
+static void vnote(char (*notes)[160], int *n, int max, const char *fmt,
+		  va_list ap)
+{
+	char buf[160];
+	int i;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	for (i = 0; i < *n; i++)
+		if (!strcmp(notes[i], buf))
+			return;
+	if (*n >= max)
+		return;
+	memcpy(notes[(*n)++], buf, sizeof(buf));
+}
+
+void ax_note(char (*notes)[160], int *n, int max, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(notes, n, max, fmt, ap);
+	va_end(ap);
 }
 
 void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
 {
 	va_list ap;
-	char buf[sizeof(m->notes[0])];
-	int i;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vnote(m->notes, &m->n_notes,
+	      (int)(sizeof(m->notes) / sizeof(m->notes[0])), fmt, ap);
 	va_end(ap);
-	for (i = 0; i < m->n_notes; i++)
-		if (!strcmp(m->notes[i], buf))
-			return;
-	if (m->n_notes >= (int)(sizeof(m->notes) / sizeof(m->notes[0])))
-		return;
-	memcpy(m->notes[m->n_notes++], buf, sizeof(buf));
 }
 
 int ax_addr_cmp(struct ax_addr a, struct ax_addr b)
@@ -70,13 +100,6 @@ int ax_addr_cmp(struct ax_addr a, struct ax_addr b)
 	if (a.devfn != b.devfn)
 		return a.devfn < b.devfn ? -1 : 1;
 	return 0;
-}
-
-static int cmp_dev(const void *a, const void *b)
-{
-	const struct ax_dev *x = a, *y = b;
-
-	return ax_addr_cmp(x->addr, y->addr);
 }
 
 int ax_machine_find(const struct ax_machine *m, struct ax_addr a)
@@ -184,51 +207,107 @@ static int parent_cycle(const struct ax_machine *m, int *seen)
 	return -1;
 }
 
-int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
+static int cmp_idx_addr(const void *a, const void *b, void *arg)
 {
-	int *bridges, nb = 0, next = 0, cyc;
-	struct ax_addr *pf;
+	const struct ax_machine *m = arg;
+
+	return ax_addr_cmp(m->devs[*(const int *)a].addr,
+			   m->devs[*(const int *)b].addr);
+}
+
+int ax_machine_physfn_by_addr(struct ax_machine *m, size_t first,
+			       const struct ax_addr *pf, const bool *has_pf)
+{
+	int *perm = calloc(m->n + 1, sizeof(*perm));
 	size_t i;
 
-	/* physfn is an index: carry it across the sort as an address,
-	 * using order (recomputed below) to remember where each came from.
-	 */
-	pf = calloc(m->n + 1, sizeof(*pf));
-	if (!pf) {
+	if (!perm)
+		return -1;
+	for (i = 0; i < m->n; i++)
+		perm[i] = (int)i;
+	qsort_r(perm, m->n, sizeof(*perm), cmp_idx_addr, m);
+	for (i = first; i < m->n; i++) {
+		size_t lo = 0, hi = m->n;
+
+		if (!has_pf[i - first])
+			continue;
+		m->devs[i].physfn = -1;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int c = ax_addr_cmp(m->devs[perm[mid]].addr,
+					    pf[i - first]);
+
+			if (!c) {
+				m->devs[i].physfn = perm[mid];
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	free(perm);
+	return 0;
+}
+
+int ax_machine_sort(struct ax_machine *m, char *err, size_t errlen)
+{
+	int *perm, *inv;
+	struct ax_dev *nd;
+	size_t i;
+
+	perm = calloc(m->n + 1, sizeof(*perm));
+	inv = calloc(m->n + 1, sizeof(*inv));
+	nd = malloc((m->n + 1) * sizeof(*nd));
+	if (!perm || !inv || !nd) {
+		free(perm);
+		free(inv);
+		free(nd);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < m->n; i++) {
-		m->devs[i].order = (int)i;
-		if (m->devs[i].physfn >= 0 && m->devs[i].physfn < (int)m->n)
-			pf[i] = m->devs[m->devs[i].physfn].addr;
-		else
-			m->devs[i].physfn = -1;
-	}
-	if (m->n)
-		qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev);
-	for (i = 0; i < m->n; i++) {
-		struct ax_dev *d = &m->devs[i];
-
-		if (d->physfn >= 0)
-			d->physfn = ax_machine_find(m, pf[d->order]);
-	}
-	free(pf);
-	/* pci_iov_add_virtfn(): "virtfn->multifunction = 0", whatever the
-	 * VF's header type byte says.
-	 */
 	for (i = 0; i < m->n; i++)
-		if (m->devs[i].is_virtfn)
-			m->devs[i].multifunction = false;
+		perm[i] = (int)i;
+	qsort_r(perm, m->n, sizeof(*perm), cmp_idx_addr, m);
+	for (i = 0; i < m->n; i++) {
+		nd[i] = m->devs[perm[i]];
+		inv[perm[i]] = (int)i;
+	}
+	/* physfn is an index: it follows its PF */
+	for (i = 0; i < m->n; i++)
+		nd[i].physfn = nd[i].physfn >= 0 && nd[i].physfn < (int)m->n ?
+			       inv[nd[i].physfn] : -1;
+	free(m->devs);
+	m->devs = nd;
+	m->cap = m->n + 1;
+	free(perm);
+	free(inv);
 	for (i = 1; i < m->n; i++) {
 		if (!ax_addr_cmp(m->devs[i - 1].addr, m->devs[i].addr)) {
-			char b[16];
+			char b[AX_ADDR_STRLEN];
 
 			snprintf(err, errlen, "device %s is listed twice",
 				 ax_addr_str(m->devs[i].addr, b));
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
+{
+	int *bridges, nb = 0, next = 0, cyc;
+	size_t i;
+
+	if (ax_machine_sort(m, err, errlen))
+		return -1;
+	/* pci_iov_add_virtfn(): "virtfn->multifunction = 0", whatever the
+	 * VF's header type byte says.
+	 */
+	for (i = 0; i < m->n; i++)
+		if (m->devs[i].is_virtfn)
+			m->devs[i].multifunction = false;
 	bridges = calloc(m->n + 1, sizeof(*bridges));
 	if (!bridges) {
 		snprintf(err, errlen, "out of memory");
@@ -247,7 +326,6 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 			p = -1;
 		d->parent = p;
 		d->on_root_bus = p < 0;
-		d->order = -1;
 	}
 	memset(bridges, 0, (m->n + 1) * sizeof(*bridges));
 	cyc = parent_cycle(m, bridges);
@@ -262,6 +340,11 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 		return -1;
 	}
 
+	/* a snapshot knows the order the kernel probed in */
+	if (m->order_known)
+		return 0;
+	for (i = 0; i < m->n; i++)
+		m->devs[i].order = -1;
 	/* Root buses in (domain, bus) order, like host bridges are added. */
 	for (i = 0; i < m->n; i++) {
 		struct ax_dev *d = &m->devs[i];
@@ -306,11 +389,96 @@ int ax_addr_parse(const char *s, struct ax_addr *a)
 	return 0;
 }
 
+int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
+{
+	unsigned int a, b;
+	char tail;
+
+	if (strlen(s) != 9 || s[4] != ':' ||
+	    sscanf(s, "%4x:%4x%c", &a, &b, &tail) != 2)
+		return -1;
+	*vendor = (uint16_t)a;
+	*device = (uint16_t)b;
+	return 0;
+}
+
+int ax_selector_parse(const char *s, struct ax_selector *sel)
+{
+	memset(sel, 0, sizeof(*sel));
+	if (!ax_id_parse(s, &sel->vendor, &sel->device)) {
+		sel->by_id = true;
+		return 0;
+	}
+	return ax_addr_parse(s, &sel->addr);
+}
+
+bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d)
+{
+	if (sel->by_id)
+		return d->vendor == sel->vendor && d->device == sel->device;
+	return !ax_addr_cmp(d->addr, sel->addr);
+}
+
 const char *ax_addr_str(struct ax_addr a, char *buf)
 {
 	snprintf(buf, 13, "%04x:%02x:%02x.%x", a.domain, a.bus,
 		 AX_SLOT(a.devfn), AX_FUNC(a.devfn));
 	return buf;
+}
+
+const char *ax_dev_str(const struct ax_machine *m, int i, char *buf)
+{
+	if (i < 0 || (size_t)i >= m->n)
+		return "-";
+	return ax_addr_str(m->devs[i].addr, buf);
+}
+
+const char *ax_dev_name(const struct ax_dev *d, char *buf)
+{
+	(void)buf;
+	return d->name[0] ? d->name : "(unnamed device)";
+}
+
+const char *ax_kver_str(int kver, char *buf)
+{
+	if (!kver)
+		snprintf(buf, 16, "newest");
+	else
+		snprintf(buf, 16, "%d.%d", kver / 1000, kver % 1000);
+	return buf;
+}
+
+const char *ax_source_title(const struct ax_machine *m)
+{
+	if (m->module_facts)
+		return "acs_inspect module";
+	switch (m->source) {
+	case AX_SRC_SYSFS:
+		return "sysfs and config space";
+	case AX_SRC_DUMP:
+		return "lspci -x dump";
+	case AX_SRC_LSPCI_TEXT:
+		return "lspci -vvv text";
+	default:
+		return "snapshot";
+	}
+}
+
+const char *ax_source_kind_name(enum ax_source_kind k)
+{
+	switch (k) {
+	case AX_SRC_NETLINK:
+		return "netlink";
+	case AX_SRC_SYSFS:
+		return "sysfs";
+	case AX_SRC_DUMP:
+		return "dump";
+	case AX_SRC_LSPCI_TEXT:
+		return "lspci-text";
+	case AX_SRC_SNAPSHOT:
+		return "snapshot";
+	}
+	return "unknown";
 }
 
 const char *ax_pcie_type_name(const struct ax_dev *d)

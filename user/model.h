@@ -143,9 +143,6 @@ struct ax_dev {
 	int parent;		/* index of bus->self, -1 on a root bus */
 	bool on_root_bus;
 	int order;		/* probe order (kernel adds parents first) */
-
-	/* Derived, filled by analysis/derive.c. */
-	int group;		/* predicted group index, 0.. */
 };
 
 struct ax_machine {
@@ -162,6 +159,9 @@ struct ax_machine {
 	bool acs_requested_known;
 	bool kernel_groups_known;	/* kernel_group fields are meaningful */
 	bool module_facts;	/* facts came from acs_inspect */
+	bool order_known;	/* devs[].order is the kernel's probe order
+				 * (a snapshot): linking keeps it
+				 */
 	/* Root buses seen: a device whose bus has no bridge in the data is
 	 * taken to sit on a root bus; text reports can be ambiguous.
 	 */
@@ -172,11 +172,24 @@ struct ax_machine {
 /* model.c */
 void ax_machine_init(struct ax_machine *m);
 void ax_machine_free(struct ax_machine *m);
+/* dst (uninitialised) becomes an independent copy of src; 0 or -1. */
+int ax_machine_copy(struct ax_machine *dst, const struct ax_machine *src);
 /* Append a zeroed device (parent = physfn = -1, groups unknown). */
 struct ax_dev *ax_machine_add(struct ax_machine *m);
-/* Sort by (domain, bus, devfn), set parent, on_root_bus, physfn, order.
- * Returns 0, or -1 with a message in err when the topology is
- * inconsistent (duplicate addresses).
+/* Sort by (domain, bus, devfn), carrying physfn along, so that
+ * ax_machine_find() works; for sources that look devices up while
+ * filling.  0, or -1 with a message in err (duplicate address, no memory).
+ */
+int ax_machine_sort(struct ax_machine *m, char *err, size_t errlen);
+/* For devs[first..n): physfn = the index of the device at pf[i - first]
+ * where has_pf[i - first] (-1 when there is none), for sources that know
+ * a VF's PF by address.  0, or -1 out of memory.
+ */
+int ax_machine_physfn_by_addr(struct ax_machine *m, size_t first,
+			      const struct ax_addr *pf, const bool *has_pf);
+/* Sort, then set parent, on_root_bus and (unless order_known) the probe
+ * order: once, in main, after every source.  0, or -1 with a message in
+ * err when the topology is inconsistent (duplicate addresses, loops).
  */
 int ax_machine_link(struct ax_machine *m, char *err, size_t errlen);
 int ax_machine_find(const struct ax_machine *m, struct ax_addr a);
@@ -187,12 +200,58 @@ int ax_machine_find(const struct ax_machine *m, struct ax_addr a);
 int ax_machine_infer_ports(struct ax_machine *m);
 void ax_machine_note(struct ax_machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append a note to notes[0..max) (160 bytes each) unless already there. */
+void ax_note(char (*notes)[160], int *n, int max, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A device named on the command line: an address, or vendor:device. */
+struct ax_selector {
+	bool by_id;
+	struct ax_addr addr;
+	uint16_t vendor, device;
+};
+
+/* "0000:07:00.1", "07:00.1" or "8086:15b7"; 0, or -1 malformed. */
+int ax_selector_parse(const char *s, struct ax_selector *sel);
+bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d);
+/* "8086:15b7": exactly four hex digits each; 0, or -1 malformed. */
+int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device);
 
 /* "0000:07:00.1", "07:00.1" (domain 0); 0 on success, -1 malformed. */
 int ax_addr_parse(const char *s, struct ax_addr *a);
+/* Room for any address string, "ffffffff:ff:1f.7" and the NUL. */
+#define AX_ADDR_STRLEN 20
+/* Room for ax_dev_name(). */
+#define AX_NAME_STRLEN 160
+
+/* The device's name for people: from pci.ids, else "(unnamed device)". */
+const char *ax_dev_name(const struct ax_dev *d, char *buf);
+/* "6.12" for AX_KVER(6, 12), "newest" for 0; buf of 16 bytes. */
+const char *ax_kver_str(int kver, char *buf);
+/* What the facts came from, for people ("lspci -x dump"). */
+const char *ax_source_title(const struct ax_machine *m);
+/* The same as a name: "netlink", "sysfs", "dump", "lspci-text",
+ * "snapshot", "unknown" (--json and snapshots).
+ */
+const char *ax_source_kind_name(enum ax_source_kind k);
+
 /* Writes "dddd:bb:dd.f" into buf (at least 13 bytes). */
 const char *ax_addr_str(struct ax_addr a, char *buf);
 int ax_addr_cmp(struct ax_addr a, struct ax_addr b);
+/* Address of device i of m into buf (AX_ADDR_STRLEN), "-" when i < 0. */
+const char *ax_dev_str(const struct ax_machine *m, int i, char *buf);
+
+static inline bool ax_same_bus(const struct ax_dev *a, const struct ax_dev *b)
+{
+	return a->addr.domain == b->addr.domain && a->addr.bus == b->addr.bus;
+}
+
+/* Functions of one device: same bus, same slot. */
+static inline bool ax_same_slot(const struct ax_dev *a, const struct ax_dev *b)
+{
+	return ax_same_bus(a, b) &&
+	       AX_SLOT(a->addr.devfn) == AX_SLOT(b->addr.devfn);
+}
 const char *ax_pcie_type_name(const struct ax_dev *d);
 
 /* Kernel release as a comparable number: 6.12 -> 6012. 0 if unknown. */

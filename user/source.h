@@ -13,6 +13,51 @@
 #include "model.h"
 
 /*
+ * One table of sources, in the spirit of pciutils' struct pci_methods:
+ * each has a name (--source NAME, the snapshot's "source"), a detect()
+ * that says whether it applies (a live source: usable on this machine; a
+ * file source: the file is in its format) and a load() that appends the
+ * facts to a machine.  Sources return facts only: main links the machine
+ * once (ax_machine_link()) after every source.
+ */
+struct ax_input {
+	const char *path;	/* file name, "-" stdin; NULL for live */
+	const char *buf;	/* the file's bytes, NUL-terminated */
+	size_t len;
+	int format;		/* enum ax_input_format of buf */
+};
+
+struct ax_source_ops {
+	const char *name;
+	bool live;
+	bool (*detect)(const struct ax_input *in);
+	/* AX_EXIT_OK, or an AX_EXIT_* code with one line in err */
+	int (*load)(struct ax_machine *m, const struct ax_input *in,
+		    char *err, size_t errlen);
+};
+
+extern const struct ax_source_ops ax_sources[];
+extern const size_t ax_n_sources;
+
+/* Fill an empty m: from the file path when not NULL, else from the live
+ * source named (NULL or "auto": the module when loaded, else sysfs).
+ * AX_EXIT_OK, or an AX_EXIT_* code with one line in err.
+ */
+int ax_gather(struct ax_machine *m, const char *source, const char *path,
+	      char *err, size_t errlen);
+
+/* Read a whole file ("-": stdin), NUL-terminated.  NULL with a message
+ * in err (errno text, too large, out of memory).
+ */
+char *ax_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+/* --groups FILE: the kernel's groups from a listing (an empty one: no
+ * groups, the IOMMU off).  AX_EXIT_OK or AX_EXIT_INPUT with err.
+ */
+int ax_apply_groups_file(struct ax_machine *m, const char *path, char *err,
+			 size_t errlen);
+
+/*
  * src/text.c: facts from `lspci -vvnn` / `-vvv` text as people paste it,
  * from IOMMU group listings, and detection of what an input file is.
  */

@@ -28,6 +28,8 @@ q() {
 	if python3 - "$W/o.json" "$1" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+# with --what-if, the assertions are about the changed machine
+d = d["what_if"] or d
 devs = {x["address"]: x for x in d["devices"]}
 def A(a): return a if a.count(":") == 2 else "0000:" + a
 def dev(a): return devs[A(a)]

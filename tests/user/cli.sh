@@ -61,7 +61,7 @@ expect 1 "no such device" -- --from "$DUMP" 0000:99:00.0
 expect 1 "no such vendor:device" -- --from "$DUMP" dead:beef
 expect 0 "explain a device in a dump" -- --from "$DUMP" --no-color 00:02.0
 expect 0 "all as JSON" -- --from "$DUMP" --all --json
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="acsexplain/1"; assert all("predicted_group" in x and "reasons" in x for x in d["devices"])' "$W/out"; then
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="acsexplain/2"; assert all("predicted_group" in x and "reasons" in x for x in d["devices"])' "$W/out"; then
 	pass=$((pass + 1))
 else
 	echo "FAIL --all --json is not the documented JSON"; fail=$((fail + 1))

@@ -46,7 +46,8 @@ for t in tests/user/test_*.c; do
 	tally "$O/$name.log" "$name"
 done
 
-for t in tests/user/cli.sh tests/user/cases.sh tests/user/vmfixtures.sh; do
+for t in tests/user/cli.sh tests/user/cases.sh tests/user/vmfixtures.sh \
+	tests/user/agree.sh tests/user/vmpair.sh; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t" .sh)
 	"$t" >"$O/$name.log" 2>&1

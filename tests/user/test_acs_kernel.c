@@ -106,7 +106,7 @@ static void derive(void)
 
 static int grp(const char *addr)
 {
-	return M.devs[idx(addr)].group;
+	return R.dev[idx(addr)].group;
 }
 
 /*

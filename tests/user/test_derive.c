@@ -73,7 +73,7 @@ static int grp(const char *addr)
 {
 	int i = idx(addr);
 
-	return i < 0 ? -99 : M.devs[i].group;
+	return i < 0 ? -99 : R.dev[i].group;
 }
 
 static void run(void)
@@ -94,9 +94,9 @@ static bool has_reason(const char *addr, enum ax_reason_code code,
 
 	if (i < 0)
 		return false;
-	for (k = 0; k < R.n_reasons[i]; k++)
-		if (R.reasons[i][k].code == code &&
-		    (!at || R.reasons[i][k].at == ai))
+	for (k = 0; k < R.dev[i].n_reasons; k++)
+		if (R.dev[i].reasons[k].code == code &&
+		    (!at || R.dev[i].reasons[k].at == ai))
 			return true;
 	return false;
 }
@@ -157,7 +157,7 @@ static void test_c1_ioh_no_acs(void)
 	REASON("07:00.3", AX_R_SRIOV_VF, "07:00.0");
 	REASON("07:00.0", AX_R_ROOT_PORT_NO_ACS, "00:07.0");
 	REASON("00:07.0", AX_R_ROOT_PORT_NO_ACS, "00:07.0");
-	CHECK(R.culprit[idx("07:00.1")] == idx("00:07.0"),
+	CHECK(R.dev[idx("07:00.1")].culprit == idx("00:07.0"),
 	      "culprit of the VF is the root port");
 }
 
@@ -462,7 +462,7 @@ static void test_kernel_verdict(void)
 	dev("01:00.0", 0x8086, 0x10d3, EP, false);
 	run();
 	DIFF("00:1c.0", "01:00.0");
-	CHECK(R.acs[idx("00:1c.0")].basis == AX_ACS_BY_KERNEL,
+	CHECK(R.dev[idx("00:1c.0")].acs.basis == AX_ACS_BY_KERNEL,
 	      "basis is the kernel's call");
 	P.hypothetical = true;
 	run();

@@ -96,15 +96,15 @@ static void run(void)
 
 static int grp(const char *addr)
 {
-	return at(addr)->group;
+	return R.dev[idx(addr)].group;
 }
 
 static bool has_reason(const char *addr, enum ax_reason_code code)
 {
 	int i = idx(addr), k;
 
-	for (k = 0; k < R.n_reasons[i]; k++)
-		if (R.reasons[i][k].code == code)
+	for (k = 0; k < R.dev[i].n_reasons; k++)
+		if (R.dev[i].reasons[k].code == code)
 			return true;
 	return false;
 }
@@ -134,7 +134,7 @@ static void test_functions_above_0(void)
 	CHECK(at("01:01.0")->multifunction, "ARI function 8 is multifunction");
 	CHECK(!at("01:00.2")->multifunction, "a VF stays single");
 	run();
-	CHECK(!R.acs[idx("01:01.0")].isolated,
+	CHECK(!R.dev[idx("01:01.0")].acs.isolated,
 	      "ARI function 8 without ACS does not isolate");
 	/* without ARI, function 0 of slot 1 is a device of its own */
 	reset(AX_IOMMU_ON);

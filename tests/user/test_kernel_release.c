@@ -124,7 +124,7 @@ static int grp(const char *addr)
 	struct ax_addr a;
 
 	ax_addr_parse(addr, &a);
-	return M.devs[ax_machine_find(&M, a)].group;
+	return R.dev[ax_machine_find(&M, a)].group;
 }
 
 static void derive(const char *rel)

@@ -555,6 +555,11 @@ static void test_roundtrip(void)
 	ax_machine_init(&b);
 	ret = ax_snapshot_load(&b, text, len, err, sizeof(err));
 	CHECK(ret == AX_SNAP_OK, "load: %d %s", ret, err);
+	/* sources give facts; the caller links once, keeping the saved
+	 * probe order
+	 */
+	CHECK(ret == AX_SNAP_OK && !ax_machine_link(&b, err, sizeof(err)),
+	      "link the loaded machine: %s", err);
 	if (ret == AX_SNAP_OK)
 		compare_machine(&a, &b);
 
@@ -630,8 +635,8 @@ static void test_model_unchanged(void)
 {
 	if (sizeof(void *) != 8)
 		return;
-	CHECK(sizeof(struct ax_dev) == 340,
-	      "struct ax_dev is %zu bytes, snapshot.c knows 340: save the new field",
+	CHECK(sizeof(struct ax_dev) == 336,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 336: save the new field",
 	      sizeof(struct ax_dev));
 	CHECK(sizeof(struct ax_machine) == 3728,
 	      "struct ax_machine is %zu bytes, snapshot.c knows 3728: save the new field",
@@ -656,7 +661,8 @@ static void test_empty(void)
 	text = slurp(path, &len);
 	ax_machine_init(&b);
 	CHECK(text && ax_snapshot_load(&b, text, len, err, sizeof(err)) ==
-	      AX_SNAP_OK, "load empty: %s", err);
+	      AX_SNAP_OK && !ax_machine_link(&b, err, sizeof(err)),
+	      "load empty: %s", err);
 	compare_machine(&a, &b);
 	if (text)
 		check_schema(1, text, "empty snapshot");
@@ -946,10 +952,7 @@ struct fake {
 	struct ax_result res;
 	struct ax_group groups[4];
 	int members[4][4];
-	struct ax_reason *reasons[16];
-	int n_reasons[16];
-	struct ax_acs_verdict acs[16];
-	int culprit[16];
+	struct ax_dev_result dev[16];
 	struct ax_reason r_usp[2];
 };
 
@@ -968,8 +971,10 @@ static void build_result(struct ax_machine *m, struct fake *f)
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
-	for (i = 0; i < m->n; i++)
-		f->culprit[i] = -1;
+	for (i = 0; i < m->n; i++) {
+		f->dev[i].culprit = -1;
+		f->dev[i].group = AX_GROUP_NONE;
+	}
 	f->members[0][0] = rp;
 	f->members[0][1] = usp;
 	f->groups[0] = (struct ax_group){ 0, f->members[0], 2, 0 };
@@ -981,40 +986,82 @@ static void build_result(struct ax_machine *m, struct fake *f)
 	f->members[3][1] = vf1;
 	f->members[3][2] = vf2;
 	f->groups[3] = (struct ax_group){ 3, f->members[3], 3, AX_GROUP_UNKNOWN };
-	m->devs[rp].group = 0;
-	m->devs[usp].group = 0;
-	m->devs[dsp].group = 1;
-	m->devs[conv].group = 2;
-	m->devs[pf].group = m->devs[vf1].group = m->devs[vf2].group = 3;
+	f->dev[rp].group = 0;
+	f->dev[usp].group = 0;
+	f->dev[dsp].group = 1;
+	f->dev[conv].group = 2;
+	f->dev[pf].group = f->dev[vf1].group = f->dev[vf2].group = 3;
 
 	f->r_usp[0] = (struct ax_reason){ AX_R_ROOT_PORT_NO_ACS, rp, 0,
 		"root port 0000:00:1c.0 has ACS but its controls are off" };
 	f->r_usp[1] = (struct ax_reason){ AX_R_ACS_CONTROLS_OFF, rp,
 		AX_KVER(6, 12), "changes in 6.12 \"quoted\" / slash" };
-	f->reasons[usp] = f->r_usp;
-	f->n_reasons[usp] = 2;
-	f->culprit[usp] = rp;
-	f->acs[rp] = (struct ax_acs_verdict){ false, AX_ACS_BY_REGISTERS, -1,
+	f->dev[usp].reasons = f->r_usp;
+	f->dev[usp].n_reasons = 2;
+	f->dev[usp].culprit = rp;
+	f->dev[rp].acs = (struct ax_acs_verdict){ false, AX_ACS_BY_REGISTERS, -1,
 		AX_ACS_SV | AX_ACS_RR, "controls off" };
-	f->acs[dsp] = (struct ax_acs_verdict){ true, AX_ACS_BY_REGISTERS, -1,
+	f->dev[dsp].acs = (struct ax_acs_verdict){ true, AX_ACS_BY_REGISTERS, -1,
 		0, "SV RR CR UF on" };
-	f->acs[conv] = (struct ax_acs_verdict){ false, AX_ACS_BY_UNKNOWN, -1,
+	f->dev[conv].acs = (struct ax_acs_verdict){ false, AX_ACS_BY_UNKNOWN, -1,
 		0, "" };
 	f->res.groups = f->groups;
 	f->res.n_groups = 4;
-	f->res.reasons = f->reasons;
-	f->res.n_reasons = f->n_reasons;
-	f->res.acs = f->acs;
-	f->res.culprit = f->culprit;
-	f->res.matches_kernel = false;
-	f->res.n_mismatch = 1;
+	f->res.dev = f->dev;
+	f->res.n_devs = (int)m->n;
 	snprintf(f->res.mismatch_cause, sizeof(f->res.mismatch_cause),
 		 "pcie_acs_override= on the command line");
 }
 
+/*
+ * The analysis the renderers print, around the hand-made result: the
+ * devices sel[0..n_sel) asked about (sel NULL: --all), compared with the
+ * kernel's groups as they are in m now.
+ */
+static void make_analysis(const struct ax_machine *m, struct ax_result *res,
+			  const int *sel, int n_sel, struct ax_analysis *a)
+{
+	int k;
+
+	memset(a, 0, sizeof(*a));
+	a->m = m;
+	ax_compare_kernel(m, res);
+	a->res = *res;
+	a->all = !sel;
+	a->listed = calloc(m->n + 1, sizeof(bool));
+	a->sel = calloc((size_t)n_sel + 1, sizeof(*a->sel));
+	for (k = 0; sel && k < n_sel; k++) {
+		a->sel[a->n_sel].dev = sel[k];
+		ax_remedies(m, &a->profile, res, sel[k],
+			    &a->sel[a->n_sel++].remedies);
+	}
+	ax_mark_listed(res, sel, n_sel, a->listed);
+}
+
+/* The parts make_analysis() allocated (the result is the test's own). */
+static void drop_analysis(struct ax_analysis *a)
+{
+	free(a->listed);
+	free(a->sel);
+}
+
+static int json_print(FILE *f, const struct ax_machine *m,
+		      struct ax_result *res, const int *sel, int n_sel,
+		      bool pretty)
+{
+	struct ax_render_opts ro = { .pretty = pretty };
+	struct ax_analysis a;
+	int ret;
+
+	make_analysis(m, res, sel, n_sel, &a);
+	ret = ax_render_json(f, &a, &ro);
+	drop_analysis(&a);
+	return ret;
+}
+
 static json_object *print_parse(const struct ax_machine *m,
-				const struct ax_result *res, const int *sel,
-				int n_sel, int flags, char **textp)
+				struct ax_result *res, const int *sel,
+				int n_sel, bool pretty, char **textp)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -1023,9 +1070,9 @@ static json_object *print_parse(const struct ax_machine *m,
 	json_object *root;
 	int ret;
 
-	ret = ax_json_print(f, m, res, sel, n_sel, flags);
+	ret = json_print(f, m, res, sel, n_sel, pretty);
 	fclose(f);
-	CHECK(ret == 0, "ax_json_print returned %d", ret);
+	CHECK(ret == 0, "ax_render_json returned %d", ret);
 	tok = json_tokener_new();
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 			       JSON_TOKENER_ALLOW_TRAILING_CHARS);
@@ -1059,7 +1106,7 @@ static void test_json(void)
 	struct ax_machine m;
 	struct fake *f = calloc(1, sizeof(*f));
 	json_object *root, *devs, *d, *acs, *rs, *r, *groups, *cmp, *mis, *v;
-	const char *const pretty_key = "\n  \"schema\": \"acsexplain/1\"";
+	const char *const pretty_key = "\n  \"schema\": \"acsexplain/2\"";
 	char *text;
 	int sel, i;
 	size_t k;
@@ -1067,13 +1114,13 @@ static void test_json(void)
 	build_machine(&m);
 	build_result(&m, f);
 
-	root = print_parse(&m, &f->res, NULL, 0, 0, &text);
+	root = print_parse(&m, &f->res, NULL, 0, false, &text);
 	CHECK(!strchr(text, '\n') || strchr(text, '\n') == text + strlen(text) - 1,
 	      "plain output is one line");
-	CHECK(strstr(text, "\"acsexplain/1\""), "slash not escaped");
+	CHECK(strstr(text, "\"acsexplain/2\""), "slash not escaped");
 	check_schema(0, text, "--all");
 	free(text);
-	CHECK(streq(get_s(root, "schema"), "acsexplain/1"), "schema");
+	CHECK(streq(get_s(root, "schema"), "acsexplain/2"), "schema");
 	CHECK(streq(get_s(root, "tool_version"), ACSEXPLAIN_VERSION),
 	      "tool_version");
 	CHECK(streq(get_s(root, "scope"), "all"), "scope all");
@@ -1201,7 +1248,7 @@ static void test_json(void)
 
 	/* kernel splits rp and usp: both now mismatch */
 	m.devs[idx_of(&m, 0, 1, 0, 0)].kernel_group = 9;
-	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	root = print_parse(&m, &f->res, NULL, 0, false, NULL);
 	mis = get(get(root, "comparison"), "mismatched_devices");
 	CHECK(json_object_array_length(mis) == 3 &&
 	      streq(json_object_get_string(json_object_array_get_idx(mis, 0)),
@@ -1211,7 +1258,7 @@ static void test_json(void)
 	/* kernel merges dsp into group 0: the rp/usp group is too small now */
 	m.devs[idx_of(&m, 0, 1, 0, 0)].kernel_group = 0;
 	m.devs[idx_of(&m, 0, 2, 1, 0)].kernel_group = 0;
-	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	root = print_parse(&m, &f->res, NULL, 0, false, NULL);
 	mis = get(get(root, "comparison"), "mismatched_devices");
 	CHECK(json_object_array_length(mis) == 4, "merged group detected: %zu",
 	      json_object_array_length(mis));
@@ -1220,7 +1267,7 @@ static void test_json(void)
 
 	/* one device: its group, and only it */
 	sel = idx_of(&m, 0x10, 0x3b, 0, 2);
-	root = print_parse(&m, &f->res, &sel, 1, AX_JSON_PRETTY, &text);
+	root = print_parse(&m, &f->res, &sel, 1, true, &text);
 	CHECK(strstr(text, pretty_key), "pretty output indented");
 	check_schema(0, text, "one device");
 	free(text);
@@ -1238,17 +1285,17 @@ static void test_json(void)
 	json_object_put(root);
 
 	/* the PF's group predicted as none too: everything matches */
-	m.devs[idx_of(&m, 0x10, 0x3b, 0, 0)].group = -1;
-	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	f->dev[idx_of(&m, 0x10, 0x3b, 0, 0)].group = AX_GROUP_NONE;
+	root = print_parse(&m, &f->res, NULL, 0, false, NULL);
 	mis = get(get(root, "comparison"), "mismatched_devices");
 	CHECK(json_object_array_length(mis) == 0, "none vs none matches: %zu",
 	      json_object_array_length(mis));
 	json_object_put(root);
-	m.devs[idx_of(&m, 0x10, 0x3b, 0, 0)].group = 3;
+	f->dev[idx_of(&m, 0x10, 0x3b, 0, 0)].group = 3;
 
 	/* IOMMU off: the kernel's "groups" are not compared */
 	m.iommu = AX_IOMMU_OFF;
-	root = print_parse(&m, &f->res, NULL, 0, 0, NULL);
+	root = print_parse(&m, &f->res, NULL, 0, false, NULL);
 	cmp = get(root, "comparison");
 	CHECK(!get(cmp, "matches") && !get(cmp, "cause") &&
 	      json_object_array_length(get(cmp, "mismatched_devices")) == 0,
@@ -1259,7 +1306,7 @@ static void test_json(void)
 	m.kernel_groups_known = false;
 	m.acs_requested_known = false;
 	m.iommu = AX_IOMMU_OFF;
-	root = print_parse(&m, &f->res, NULL, 0, 0, &text);
+	root = print_parse(&m, &f->res, NULL, 0, false, &text);
 	check_schema(0, text, "no kernel groups");
 	free(text);
 	cmp = get(root, "comparison");
@@ -1271,29 +1318,44 @@ static void test_json(void)
 	CHECK(streq(get_s(get(root, "kernel"), "iommu"), "off"), "iommu off");
 	json_object_put(root);
 
-	/* a hypothetical machine says so */
+	/* a hypothetical machine says so, apart from the real one */
 	{
+		struct ax_render_opts ro = { 0 };
+		struct ax_whatif w;
+		struct ax_analysis a;
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *mf = open_memstream(&buf, &len);
-		int ret = ax_json_print_what_if(mf, &m, &f->res, NULL, 0, 0,
-						"acs-override=downstream");
+		int ret;
 
+		memset(&w, 0, sizeof(w));
+		snprintf(w.what, sizeof(w.what), "acs-override=downstream");
+		ax_machine_copy(&w.machine, &m);
+		w.res = f->res;
+		w.listed = calloc(m.n + 1, sizeof(bool));
+		ax_mark_listed(&w.res, NULL, 0, w.listed);
+		make_analysis(&m, &f->res, NULL, 0, &a);
+		a.what_if = &w;
+		ret = ax_render_json(mf, &a, &ro);
 		fclose(mf);
 		root = json_tokener_parse(buf);
 		CHECK(ret == 0 && root &&
-		      streq(get_s(root, "what_if"), "acs-override=downstream"),
+		      streq(get_s(get(root, "what_if"), "scenarios"),
+			    "acs-override=downstream"),
 		      "what_if printed");
 		check_schema(0, buf, "what-if");
 		json_object_put(root);
 		free(buf);
+		drop_analysis(&a);
+		free(w.listed);
+		ax_machine_free(&w.machine);
 	}
 
 	/* a write error is reported */
 	if (access("/dev/full", W_OK) == 0) {
 		FILE *full = fopen("/dev/full", "w");
 
-		CHECK(full && ax_json_print(full, &m, &f->res, NULL, 0, 0) == -1,
+		CHECK(full && json_print(full, &m, &f->res, NULL, 0, false) == -1,
 		      "write error reported");
 		if (full)
 			fclose(full);

@@ -660,12 +660,10 @@ def pair_judge(off, ons, tool):
         if p.returncode != 0:
             return [("pair", "FAIL", "acsexplain %s exited %d: %s" % (
                 " ".join(extra), p.returncode, p.stderr.strip()[-200:]))]
-        docs = [json.loads(x) for x in re.findall(r"^\{.*?^\}$", p.stdout,
-                                                   re.M | re.S)]
-        if not docs:
-            docs = [json.loads(p.stdout)]
-        preds[tag] = {d["address"]: d["predicted_group"]
-                      for d in docs[-1]["devices"]}
+        doc = json.loads(p.stdout)
+        # acsexplain/2: the changed machine under "what_if"
+        devs = doc["what_if"]["devices"] if extra else doc["devices"]
+        preds[tag] = {d["address"]: d["predicted_group"] for d in devs}
     for on in ons:
         check = "pair-%s" % on.topo.iommu
         if "groups" not in getattr(on, "captures", {}):

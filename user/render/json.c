@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * render/json.c - acsexplain --json.  Every field printed here is described
- * in Documentation/json-schema.md; changing or removing one means a new
- * schema string (AX_JSON_SCHEMA), adding one does not.
+ * render/json.c - acsexplain --json: the analysis in the documented schema
+ * (Documentation/json-schema.md), the same fields render/text.c prints.
+ * Changing or removing a field means a new schema string (AX_JSON_SCHEMA),
+ * adding one does not.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -12,14 +13,18 @@
 
 #include <json-c/json.h>
 
+#include "quirks.h"
 #include "render.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct jctx {
+	const struct ax_analysis *a;
+	/* the machine and derivation being printed: the real one, or the
+	 * what-if's
+	 */
 	const struct ax_machine *m;
 	const struct ax_result *res;
-	const char *what_if;
 	bool oom;
 };
 
@@ -91,7 +96,7 @@ static json_object *jarr(struct jctx *c, size_t n)
 
 static json_object *jaddr(struct jctx *c, struct ax_addr a)
 {
-	char buf[16];
+	char buf[AX_ADDR_STRLEN];
 
 	return jstr(c, ax_addr_str(a, buf));
 }
@@ -118,23 +123,6 @@ static json_object *jgroup(struct jctx *c, int g)
 	return g >= 0 ? jint(c, g) : NULL;
 }
 
-static const char *source_kind(enum ax_source_kind k)
-{
-	switch (k) {
-	case AX_SRC_NETLINK:
-		return "netlink";
-	case AX_SRC_SYSFS:
-		return "sysfs";
-	case AX_SRC_DUMP:
-		return "dump";
-	case AX_SRC_LSPCI_TEXT:
-		return "lspci-text";
-	case AX_SRC_SNAPSHOT:
-		return "snapshot";
-	}
-	return "unknown";
-}
-
 static json_object *acs_flags_json(struct jctx *c, uint16_t flags)
 {
 	static const char *const names[] = {
@@ -152,7 +140,7 @@ static json_object *acs_flags_json(struct jctx *c, uint16_t flags)
 static json_object *acs_json(struct jctx *c, int idx)
 {
 	const struct ax_dev *d = &c->m->devs[idx];
-	const struct ax_acs_verdict *v = c->res->acs ? &c->res->acs[idx] : NULL;
+	const struct ax_acs_verdict *v = &c->res->dev[idx].acs;
 	bool have = d->acs_known && d->acs_pos;
 	json_object *o = jobj(c);
 
@@ -161,30 +149,34 @@ static json_object *acs_json(struct jctx *c, int idx)
 	put(c, o, "cap", have ? jint(c, d->acs_cap) : NULL);
 	put(c, o, "ctrl", have ? jint(c, d->acs_ctrl) : NULL);
 	put(c, o, "dword_layout", jbool(c, have && d->acs_dword_layout));
-	put(c, o, "isolated", v ? jbool(c, v->isolated) : NULL);
-	put(c, o, "basis", jstr(c, ax_acs_basis_name(v ? v->basis :
-							AX_ACS_BY_UNKNOWN)));
-	put(c, o, "missing", acs_flags_json(c, v ? v->missing : 0));
-	put(c, o, "why", jstr(c, v ? v->why : ""));
+	put(c, o, "isolated", jbool(c, v->isolated));
+	put(c, o, "basis", jstr(c, ax_acs_basis_name(v->basis)));
+	put(c, o, "missing", acs_flags_json(c, v->missing));
+	put(c, o, "why", jstr(c, v->why));
 	return o;
+}
+
+static json_object *jkver(struct jctx *c, int kver)
+{
+	char buf[16];
+
+	return kver > 0 ? jstr(c, ax_kver_str(kver, buf)) : NULL;
 }
 
 static json_object *reasons_json(struct jctx *c, int idx)
 {
-	int k, n = c->res->n_reasons ? c->res->n_reasons[idx] : 0;
-	json_object *a = jarr(c, (size_t)(n > 0 ? n : 0));
+	const struct ax_dev_result *dr = &c->res->dev[idx];
+	json_object *a = jarr(c, (size_t)dr->n_reasons);
+	int k;
 
-	for (k = 0; a && k < n && !c->oom; k++) {
-		const struct ax_reason *r = &c->res->reasons[idx][k];
+	for (k = 0; a && k < dr->n_reasons && !c->oom; k++) {
+		const struct ax_reason *r = &dr->reasons[k];
 		json_object *o = jobj(c);
-		char rel[24];
 
-		snprintf(rel, sizeof(rel), "%d.%d", r->release_dep / 1000,
-			 r->release_dep % 1000);
 		put(c, o, "code", jstr(c, ax_reason_code_name(r->code)));
 		put(c, o, "at", jdev(c, r->at));
 		put(c, o, "text", jstr(c, r->text));
-		put(c, o, "release_dep", r->release_dep > 0 ? jstr(c, rel) : NULL);
+		put(c, o, "release_dep", jkver(c, r->release_dep));
 		push(c, a, o);
 	}
 	return a;
@@ -205,9 +197,8 @@ static json_object *dev_json(struct jctx *c, int idx)
 	put(c, o, "physfn", d->is_virtfn ? jdev(c, d->physfn) : NULL);
 	put(c, o, "slot_name", jstr_or_null(c, d->slot_name));
 	put(c, o, "kernel_group", jgroup(c, d->kernel_group));
-	put(c, o, "predicted_group", jgroup(c, d->group));
-	put(c, o, "culprit", c->res->culprit ? jdev(c, c->res->culprit[idx]) :
-	    NULL);
+	put(c, o, "predicted_group", jgroup(c, c->res->dev[idx].group));
+	put(c, o, "culprit", jdev(c, c->res->dev[idx].culprit));
 	put(c, o, "acs", acs_json(c, idx));
 	put(c, o, "driver", d->driver_known ? jstr_or_null(c, d->driver) : NULL);
 	put(c, o, "driver_known", jbool(c, d->driver_known));
@@ -218,7 +209,7 @@ static json_object *dev_json(struct jctx *c, int idx)
 static json_object *group_obj(struct jctx *c, const struct ax_group *g)
 {
 	json_object *o = jobj(c);
-	json_object *mem = jarr(c, (size_t)(g->n > 0 ? g->n : 0));
+	json_object *mem = jarr(c, (size_t)g->n);
 	int k;
 
 	put(c, o, "id", jint(c, g->id));
@@ -229,108 +220,22 @@ static json_object *group_obj(struct jctx *c, const struct ax_group *g)
 	return o;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Number of devices the kernel put in group g (sorted ids in kg[0..n)). */
-static int kernel_group_size(const int *kg, int n, int g)
-{
-	int lo = 0, hi = n, first;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (kg[mid] < g)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	first = lo;
-	hi = n;
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (kg[mid] <= g)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo - first;
-}
-
-/*
- * A device matches when the devices acsexplain groups it with are exactly
- * the devices the kernel groups it with (group numbers differ by design).
- * As in derive.c: devices whose kernel group is unknown are not compared,
- * and "no group" matches "no group".  Nothing is compared when the
- * kernel's groups are unknown or the IOMMU is off.
- */
-static bool compared(const struct ax_machine *m)
-{
-	return m->kernel_groups_known && m->iommu != AX_IOMMU_OFF;
-}
-
 static json_object *comparison_json(struct jctx *c)
 {
-	const struct ax_machine *m = c->m;
 	const struct ax_result *res = c->res;
 	json_object *o = jobj(c);
-	json_object *mis = jarr(c, 0);
-	int *kg, nkg = 0;
-	size_t i;
+	json_object *mis = jarr(c, (size_t)res->n_mismatch);
+	int i;
 
-	put(c, o, "kernel_groups_known", jbool(c, m->kernel_groups_known));
-	if (!compared(m)) {
-		put(c, o, "matches", NULL);
-		put(c, o, "mismatched_devices", mis);
-		put(c, o, "cause", NULL);
-		return o;
-	}
-	kg = malloc((m->n ? m->n : 1) * sizeof(*kg));
-	if (!kg)
-		c->oom = true;
-	for (i = 0; kg && i < m->n; i++)
-		if (m->devs[i].kernel_group >= 0)
-			kg[nkg++] = m->devs[i].kernel_group;
-	if (kg)
-		qsort(kg, (size_t)nkg, sizeof(*kg), cmp_int);
-
-	for (i = 0; kg && mis && i < m->n && !c->oom; i++) {
-		const struct ax_dev *d = &m->devs[i];
-		const struct ax_group *g;
-		int k, n_known = 0;
-		bool same = true;
-
-		if (d->kernel_group == AX_GROUP_UNKNOWN)
-			continue;
-		if (d->kernel_group < 0 || d->group < 0 ||
-		    d->group >= res->n_groups) {
-			same = (d->kernel_group < 0) == (d->group < 0);
-		} else {
-			g = &res->groups[d->group];
-			for (k = 0; same && k < g->n; k++) {
-				int mk = m->devs[g->members[k]].kernel_group;
-
-				if (mk == AX_GROUP_UNKNOWN)
-					continue;
-				n_known++;
-				same = mk == d->kernel_group;
-			}
-			same = same && n_known ==
-			       kernel_group_size(kg, nkg, d->kernel_group);
-		}
-		if (!same)
-			push(c, mis, jaddr(c, d->addr));
-	}
-	free(kg);
-	put(c, o, "matches", jbool(c, res->matches_kernel));
+	put(c, o, "kernel_groups_known", jbool(c, c->m->kernel_groups_known));
+	for (i = 0; mis && i < res->n_devs && !c->oom; i++)
+		if (res->dev[i].mismatch)
+			push(c, mis, jdev(c, i));
+	put(c, o, "matches", res->compared ? jbool(c, res->matches_kernel) :
+	    NULL);
 	put(c, o, "mismatched_devices", mis);
-	put(c, o, "cause", res->matches_kernel ? NULL :
-	    jstr_or_null(c, res->mismatch_cause));
+	put(c, o, "cause", res->compared && !res->matches_kernel ?
+	    jstr_or_null(c, res->mismatch_cause) : NULL);
 	return o;
 }
 
@@ -359,94 +264,279 @@ static json_object *source_json(struct jctx *c)
 {
 	json_object *o = jobj(c);
 
-	put(c, o, "kind", jstr(c, source_kind(c->m->source)));
+	put(c, o, "kind", jstr(c, ax_source_kind_name(c->m->source)));
 	put(c, o, "name", jstr_or_null(c, c->m->source_name));
 	put(c, o, "module", jbool(c, c->m->module_facts));
 	return o;
 }
 
-/* Which devices and groups to print: everything, or the whole group of
- * each selected device, as the text output shows it.
- */
-static size_t mark_listed(const struct ax_machine *m,
-			  const struct ax_result *res, const int *selected,
-			  int n_sel, bool *listed, bool *glisted)
+static json_object *rules_json(struct jctx *c, const struct ax_profile *p)
 {
-	size_t i, n = 0;
-	int k, j;
+	json_object *o = jobj(c);
 
-	for (i = 0; i < m->n; i++)
-		listed[i] = !selected;
-	for (k = 0; selected && k < n_sel; k++) {
-		int s = selected[k], g;
-
-		if (s < 0 || (size_t)s >= m->n)
-			continue;
-		listed[s] = true;
-		g = m->devs[s].group;
-		for (j = 0; g >= 0 && g < res->n_groups &&
-		     j < res->groups[g].n; j++)
-			listed[res->groups[g].members[j]] = true;
-	}
-	for (i = 0; i < m->n; i++) {
-		int g = m->devs[i].group;
-
-		if (!listed[i])
-			continue;
-		n++;
-		if (g >= 0 && g < res->n_groups)
-			glisted[g] = true;
-	}
-	return n;
+	put(c, o, "release", jkver(c, p->kver));
+	put(c, o, "from_data", jbool(c, p->kver_from_data));
+	put(c, o, "hypothetical", jbool(c, p->hypothetical));
+	return o;
 }
 
-static json_object *build(struct jctx *c, const int *selected, int n_sel)
+static json_object *notes_json(struct jctx *c)
 {
 	const struct ax_machine *m = c->m;
-	const struct ax_result *res = c->res;
-	bool *listed = calloc(m->n ? m->n : 1, sizeof(*listed));
-	bool *glisted = calloc(res->n_groups > 0 ? (size_t)res->n_groups : 1,
-			       sizeof(*glisted));
-	json_object *root = jobj(c), *arr = NULL;
-	size_t i, n_listed = 0;
+	const struct ax_result *r = c->res;
+	json_object *arr = jarr(c, 0);
 	int k;
 
-	if (!listed || !glisted)
-		c->oom = true;
-	else
-		n_listed = mark_listed(m, res, selected, n_sel, listed, glisted);
+	for (k = 0; arr && k < m->n_notes && k < (int)ARRAY_SIZE(m->notes); k++)
+		push(c, arr, jstr(c, m->notes[k]));
+	for (k = 0; arr && k < r->n_notes && k < AX_MAX_NOTES; k++)
+		push(c, arr, jstr(c, r->notes[k]));
+	return arr;
+}
+
+static json_object *addrs_json(struct jctx *c, const int *idx, int n)
+{
+	json_object *arr = jarr(c, (size_t)n);
+	int k;
+
+	for (k = 0; arr && k < n; k++)
+		push(c, arr, jdev(c, idx[k]));
+	return arr;
+}
+
+/* The listed devices and their groups, in address and id order. */
+static void put_devices(struct jctx *c, json_object *root, const bool *listed)
+{
+	const struct ax_result *res = c->res;
+	json_object *arr = jarr(c, 0);
+	int i, k;
+
+	for (i = 0; arr && i < res->n_devs && !c->oom; i++)
+		if (listed[i])
+			push(c, arr, dev_json(c, i));
+	put(c, root, "devices", arr);
+	arr = jarr(c, 0);
+	for (k = 0; arr && k < res->n_groups && !c->oom; k++) {
+		const struct ax_group *g = &res->groups[k];
+
+		if (g->n && listed[g->members[0]])
+			push(c, arr, group_obj(c, g));
+	}
+	put(c, root, "groups", arr);
+}
+
+static json_object *audit_json(struct jctx *c, const int *which, int n)
+{
+	json_object *arr = jarr(c, (size_t)n);
+	int k;
+
+	for (k = 0; arr && k < n && !c->oom; k++) {
+		const struct ax_audit *au = &c->res->audit[which ? which[k] : k];
+		json_object *o = jobj(c);
+
+		put(c, o, "from", jdev(c, au->from));
+		put(c, o, "to", jdev(c, au->to));
+		put(c, o, "via", jdev(c, au->via));
+		put(c, o, "simulated", jbool(c, au->simulated));
+		put(c, o, "text", jstr(c, au->text));
+		push(c, arr, o);
+	}
+	return arr;
+}
+
+static json_object *remedies_json(struct jctx *c, const struct ax_remedies *r)
+{
+	json_object *o = jobj(c), *q = NULL, *ports = jarr(c, 0);
+	int k;
+
+	if (r->quirk_dev >= 0) {
+		q = jobj(c);
+		put(c, q, "release", jkver(c, r->quirk_release));
+		put(c, q, "callback", jstr(c, r->quirk_callback));
+		put(c, q, "device", jdev(c, r->quirk_dev));
+	}
+	put(c, o, "newer_kernel_quirk", q);
+	put(c, o, "port_problem", jbool(c, r->port_problem));
+	for (k = 0; ports && k < r->n_ports; k++) {
+		json_object *p = jobj(c);
+
+		put(c, p, "address", jdev(c, r->ports[k]));
+		put(c, p, "slot_name",
+		    jstr_or_null(c, c->m->devs[r->ports[k]].slot_name));
+		put(c, p, "free", jbool(c, r->port_free[k]));
+		push(c, ports, p);
+	}
+	put(c, o, "isolating_ports", ports);
+	put(c, o, "more_ports", jbool(c, r->ports_more));
+	put(c, o, "acs_switched_off", jbool(c, r->controls_off));
+	put(c, o, "assign_whole_group", jbool(c, r->whole_group));
+	return o;
+}
+
+static json_object *plan_json(struct jctx *c, const struct ax_plan *p)
+{
+	json_object *o = jobj(c), *mem = jarr(c, (size_t)p->n_members);
+	int k;
+
+	put(c, o, "group", jgroup(c, p->group));
+	put(c, o, "device_is_bridge", jbool(c, c->m->devs[p->dev].is_bridge));
+	put(c, o, "viable", p->group >= 0 ? jbool(c, p->viable) : NULL);
+	put(c, o, "endpoints", jint(c, p->n_endpoints));
+	for (k = 0; mem && k < p->n_members && !c->oom; k++) {
+		const struct ax_plan_member *pm = &p->members[k];
+		const struct ax_dev *d = &c->m->devs[pm->dev];
+		json_object *x = jobj(c);
+
+		put(c, x, "address", jdev(c, pm->dev));
+		put(c, x, "endpoint", jbool(c, pm->endpoint));
+		put(c, x, "driver", d->driver_known ?
+		    jstr_or_null(c, d->driver) : NULL);
+		put(c, x, "driver_known", jbool(c, d->driver_known));
+		put(c, x, "action", jstr(c, !pm->endpoint ? "keep" :
+					    pm->ok ? "none" : "bind"));
+		push(c, mem, x);
+	}
+	put(c, o, "members", mem);
+	return o;
+}
+
+static json_object *explained_json(struct jctx *c)
+{
+	const struct ax_analysis *a = c->a;
+	json_object *arr = jarr(c, (size_t)a->n_sel);
+	int i;
+
+	for (i = 0; arr && i < a->n_sel && !c->oom; i++) {
+		const struct ax_selected *s = &a->sel[i];
+		json_object *o = jobj(c);
+
+		put(c, o, "device", jdev(c, s->dev));
+		put(c, o, "remedies", remedies_json(c, &s->remedies));
+		put(c, o, "plan", a->plan ? plan_json(c, &s->plan) : NULL);
+		put(c, o, "audit", a->audit ?
+		    audit_json(c, s->audit, s->n_audit) : NULL);
+		push(c, arr, o);
+	}
+	return arr;
+}
+
+static json_object *quirk_json(struct jctx *c, const struct ax_quirk_check *q)
+{
+	json_object *o = jobj(c), *arr;
+	int k, i;
+
+	put(c, o, "vendor_id", jhex(c, q->vendor, 4));
+	put(c, o, "device_id", jhex(c, q->device, 4));
+	arr = jarr(c, (size_t)q->n_entries);
+	for (k = 0; arr && k < q->n_entries; k++) {
+		const struct axq_acs_entry *e = &axq_acs_table[q->entries[k]];
+		json_object *x = jobj(c);
+
+		put(c, x, "callback", jstr(c, e->callback));
+		put(c, x, "first", jkver(c, e->first));
+		put(c, x, "last", jkver(c, e->last));
+		push(c, arr, x);
+	}
+	put(c, o, "table", arr);
+	arr = jarr(c, (size_t)q->n_devs);
+	for (i = 0; arr && i < q->n_devs && !c->oom; i++) {
+		const struct ax_quirk_dev *qd = &q->devs[i];
+		const struct ax_dev *d = &c->m->devs[qd->dev];
+		const struct ax_acs_verdict *v = &c->res->dev[qd->dev].acs;
+		json_object *x = jobj(c);
+		const char *live = NULL;
+
+		if (d->quirk_result_known)
+			live = d->quirk_result < 0 ? "no_quirk" :
+			       d->quirk_result ? "isolated" : "not_isolated";
+		put(c, x, "address", jdev(c, qd->dev));
+		put(c, x, "type", jstr(c, ax_pcie_type_name(d)));
+		put(c, x, "isolated", jbool(c, v->isolated));
+		put(c, x, "basis", jstr(c, ax_acs_basis_name(v->basis)));
+		put(c, x, "why", jstr(c, v->why));
+		put(c, x, "quirk_overrides_capability",
+		    jbool(c, qd->overrides_cap));
+		put(c, x, "has_capability", jbool(c, qd->has_cap));
+		put(c, x, "single_function", jbool(c, qd->single_function));
+		put(c, x, "unisolated_functions",
+		    addrs_json(c, qd->peers, qd->n_peers));
+		put(c, x, "kernel_quirk_result", live ? jstr(c, live) : NULL);
+		put(c, x, "kernel_group", jgroup(c, d->kernel_group));
+		push(c, arr, x);
+	}
+	put(c, o, "devices", arr);
+	put(c, o, "newer_kernel_quirk", q->newer_callback ?
+	    jstr(c, q->newer_callback) : NULL);
+	return o;
+}
+
+static json_object *what_if_json(struct jctx *c, const struct ax_whatif *w)
+{
+	json_object *o = jobj(c), *arr;
+	int j;
+
+	/* the devices and groups of the machine under the change */
+	c->m = &w->machine;
+	c->res = &w->res;
+	put(c, o, "scenarios", jstr(c, w->what));
+	put(c, o, "moved", jbool(c, w->moved));
+	put(c, o, "rules", rules_json(c, &w->profile));
+	put(c, o, "selected", c->a->all ? NULL :
+	    addrs_json(c, w->selected, w->n_selected));
+	put_devices(c, o, w->listed);
+	put(c, o, "comparison", comparison_json(c));
+	arr = w->moved ? NULL : jarr(c, (size_t)w->n_changes);
+	for (j = 0; arr && j < w->n_changes && !c->oom; j++) {
+		const struct ax_group_change *gc = &w->changes[j];
+		const struct ax_group *g = &w->res.groups[gc->group];
+		json_object *x = jobj(c);
+
+		put(c, x, "kind", jstr(c, gc->merged ? "merged" : "split"));
+		put(c, x, "from", jint(c, gc->n_from));
+		put(c, x, "members", addrs_json(c, g->members, g->n));
+		push(c, arr, x);
+	}
+	put(c, o, "changes", arr);
+	arr = jarr(c, 0);
+	for (j = 0; arr && j < w->res.n_audit; j++)
+		if (w->res.audit[j].simulated)
+			push(c, arr, jstr(c, w->res.audit[j].text));
+	put(c, o, "simulated", arr);
+	c->m = c->a->m;
+	c->res = &c->a->res;
+	return o;
+}
+
+static json_object *build(struct jctx *c)
+{
+	const struct ax_analysis *a = c->a;
+	json_object *root = jobj(c);
+	int k;
 
 	put(c, root, "schema", jstr(c, AX_JSON_SCHEMA));
 	put(c, root, "tool_version", jstr(c, ACSEXPLAIN_VERSION));
 	put(c, root, "source", source_json(c));
 	put(c, root, "kernel", kernel_json(c));
-	put(c, root, "what_if", jstr_or_null(c, c->what_if));
-	put(c, root, "scope", jstr(c, selected ? "group" : "all"));
-	arr = selected ? jarr(c, (size_t)(n_sel > 0 ? n_sel : 0)) : NULL;
-	for (k = 0; arr && k < n_sel; k++)
-		push(c, arr, jdev(c, selected[k]));
-	put(c, root, "selected", arr);
+	put(c, root, "rules", rules_json(c, &a->profile));
+	put(c, root, "scope", jstr(c, a->all ? "all" : a->n_sel ? "group" :
+				   "none"));
+	{
+		json_object *sel = a->all ? NULL : jarr(c, (size_t)a->n_sel);
 
-	arr = jarr(c, n_listed);
-	for (i = 0; arr && i < m->n && !c->oom; i++)
-		if (listed[i])
-			push(c, arr, dev_json(c, (int)i));
-	put(c, root, "devices", arr);
-
-	arr = jarr(c, 0);
-	for (k = 0; arr && k < res->n_groups && !c->oom; k++)
-		if (glisted[k])
-			push(c, arr, group_obj(c, &res->groups[k]));
-	put(c, root, "groups", arr);
-
+		for (k = 0; sel && k < a->n_sel; k++)
+			push(c, sel, jdev(c, a->sel[k].dev));
+		put(c, root, "selected", sel);
+	}
+	put_devices(c, root, a->listed);
 	put(c, root, "comparison", comparison_json(c));
-	arr = jarr(c, 0);
-	for (k = 0; arr && k < m->n_notes && k < (int)ARRAY_SIZE(m->notes); k++)
-		push(c, arr, jstr(c, m->notes[k]));
-	put(c, root, "notes", arr);
-
-	free(listed);
-	free(glisted);
+	put(c, root, "notes", notes_json(c));
+	put(c, root, "explained", explained_json(c));
+	put(c, root, "audit", a->audit && a->all ?
+	    audit_json(c, NULL, a->res.n_audit) : NULL);
+	put(c, root, "quirk_validation", a->quirk ? quirk_json(c, a->quirk) :
+	    NULL);
+	put(c, root, "what_if", a->what_if ? what_if_json(c, a->what_if) :
+	    NULL);
 	if (c->oom) {
 		json_object_put(root);
 		return NULL;
@@ -454,20 +544,11 @@ static json_object *build(struct jctx *c, const int *selected, int n_sel)
 	return root;
 }
 
-int ax_json_print(FILE *out, const struct ax_machine *m,
-		  const struct ax_result *res, const int *selected,
-		  int n_selected, int flags)
+int ax_render_json(FILE *out, const struct ax_analysis *a,
+		   const struct ax_render_opts *o)
 {
-	return ax_json_print_what_if(out, m, res, selected, n_selected, flags,
-				     NULL);
-}
-
-int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
-			  const struct ax_result *res, const int *selected,
-			  int n_selected, int flags, const char *what_if)
-{
-	struct jctx c = { .m = m, .res = res, .what_if = what_if };
-	json_object *root = build(&c, selected, n_selected);
+	struct jctx c = { .a = a, .m = a->m, .res = &a->res };
+	json_object *root = build(&c);
 	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	const char *text;
 	int ret = 0;
@@ -476,9 +557,8 @@ int ax_json_print_what_if(FILE *out, const struct ax_machine *m,
 		errno = ENOMEM;
 		return -1;
 	}
-	jflags |= (flags & AX_JSON_PRETTY) ?
-		  JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
-		  JSON_C_TO_STRING_PLAIN;
+	jflags |= o->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			      JSON_C_TO_STRING_PLAIN;
 	text = json_object_to_json_string_ext(root, jflags);
 	if (!text) {
 		errno = ENOMEM;

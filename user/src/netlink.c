@@ -514,7 +514,7 @@ static int on_device(struct nl_msg *msg, void *arg)
 static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 			size_t errlen)
 {
-	size_t base = m->n, i;
+	size_t base = m->n;
 	struct dump_arg da = { .m = m };
 	int ret = 0, tries;
 	bool torn = false;
@@ -553,17 +553,12 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		ret = AX_NL_EIO;
 		goto out;
 	}
-	if (ax_machine_link(m, err, errlen)) {
+	/* VFs name their PF by address: make that an index */
+	if (ax_machine_physfn_by_addr(m, base, da.pfs + base,
+				      da.has_pf + base)) {
+		snprintf(err, errlen, "acs_inspect: out of memory");
 		ret = AX_NL_EIO;
 		goto out;
-	}
-	/* PF indices are only meaningful once the table is sorted. */
-	for (i = 0; i < m->n; i++) {
-		struct ax_dev *d = &m->devs[i];
-		size_t k = (size_t)d->order;
-
-		if (k >= base && k - base < da.cap && da.has_pf[k - base])
-			d->physfn = ax_machine_find(m, da.pfs[k - base]);
 	}
 	if (da.wide)
 		ax_machine_note(m,

@@ -643,8 +643,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	d->order = (int)get_int(r, o, "order", 0, n ? (int64_t)n - 1 : 0);
 }
 
-/* Second pass after linking: indices are final, so physfn can point at
- * its PF, and the saved probe order replaces the one link() guessed.
+/* Second pass after sorting: indices are final, so physfn can point at
+ * its PF; the saved probe order is kept (order_known).
  */
 static void restore_links(struct reader *r, json_object *devs,
 			  struct ax_machine *m)
@@ -661,7 +661,7 @@ static void restore_links(struct reader *r, json_object *devs,
 		get_addr(r, o, "address", &a);
 		idx = ax_machine_find(m, a);
 		if (idx < 0) {
-			fail(r, "device vanished while linking");
+			fail(r, "device vanished while sorting");
 			break;
 		}
 		json_object_object_get_ex(o, "physfn", &v);
@@ -800,13 +800,14 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	}
 	if (r.failed)
 		goto out;
-	/* nothing to link in an empty snapshot */
-	if (m->n && ax_machine_link(m, why, sizeof(why)) < 0) {
+	/* sorted for the lookups below; main links once */
+	if (m->n && ax_machine_sort(m, why, sizeof(why)) < 0) {
 		r.where[0] = '\0';
 		fail(&r, "%s", why);
 		goto out;
 	}
 	restore_links(&r, devs, m);
+	m->order_known = true;
 	if (!r.failed)
 		ret = AX_SNAP_OK;
 out:

@@ -208,8 +208,8 @@ int ax_source_sysfs(struct ax_machine *m, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", e2);
 		return ret;
 	}
-	/* physfn indices are resolved against a sorted table */
-	if (ax_machine_link(m, err, errlen))
+	/* sysfs is read by address: a sorted table */
+	if (ax_machine_sort(m, err, errlen))
 		return -1;
 	ax_sysfs_enrich(m, NULL);
 	m->source = AX_SRC_SYSFS;

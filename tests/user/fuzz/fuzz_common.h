@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "render.h"
 #include "model.h"
+#include "render.h"
 
 static FILE *fuzz_null(void)
 {
@@ -38,32 +38,37 @@ static void fuzz_check_err(const char *err)
 			__builtin_trap();
 }
 
+/* Analyse and render as acsexplain does: every group with the audit,
+ * then the first device with its plan, in text and JSON.
+ */
 static void fuzz_derive(struct ax_machine *m)
 {
-	struct ax_explain_opts eo = { .plan = true, .audit = true,
-				      .verbose = true };
-	struct ax_profile p;
-	struct ax_result r;
+	struct ax_render_opts ro = { .color = true };
+	struct ax_request rq = { .all = true, .plan = true, .audit = true };
+	struct ax_analysis a;
 	char err[256] = "";
-	int i;
 
 	if (ax_machine_link(m, err, sizeof(err))) {
 		fuzz_check_err(err);
 		return;
 	}
 	ax_machine_infer_ports(m);
-	ax_profile_init(&p);
-	p.kver = ax_kver_parse(m->kernel_release);
-	ax_profile_from_cmdline(&p, m->cmdline);
-	if (m->iommu == AX_IOMMU_OFF)
-		p.assume_acs_requested = true;
-	memset(&r, 0, sizeof(r));
-	if (ax_derive(m, &p, &r))
+	if (ax_analyse(m, &rq, &a, err, sizeof(err)))
 		return;
-	ax_explain_all(fuzz_null(), m, &p, &r, &eo);
-	for (i = 0; i < (int)m->n && i < 4; i++)
-		ax_explain_device(fuzz_null(), m, &p, &r, i, &eo);
-	ax_result_free(&r);
+	ax_render_text(fuzz_null(), &a, &ro);
+	ax_render_json(fuzz_null(), &a, &ro);
+	ax_analysis_free(&a);
+	if (!m->n)
+		return;
+	rq.all = false;
+	rq.has_target = true;
+	rq.target.addr = m->devs[0].addr;
+	rq.target_text = "fuzz";
+	if (ax_analyse(m, &rq, &a, err, sizeof(err)))
+		return;
+	ax_render_text(fuzz_null(), &a, &ro);
+	ax_render_json(fuzz_null(), &a, &ro);
+	ax_analysis_free(&a);
 }
 
 #endif
