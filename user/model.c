@@ -129,7 +129,7 @@ int ax_machine_find(const struct ax_machine *m, struct ax_addr a)
  * bridge whose range holds it.  Anything else is a root bus.
  */
 static int find_bus_parent(const struct ax_machine *m, const int *bridges,
-			   int nbridges, uint16_t domain, uint8_t bus,
+			   int nbridges, uint32_t domain, uint8_t bus,
 			   bool *virtual_bus)
 {
 	int best = -1, i;
@@ -163,7 +163,7 @@ static int find_bus_parent(const struct ax_machine *m, const int *bridges,
  * created later by the PF driver, so they come after all of that.
  */
 static void assign_order(struct ax_machine *m, int *next, int busdev,
-			 uint16_t domain, uint8_t bus, int depth)
+			 uint32_t domain, uint8_t bus, int depth)
 {
 	size_t i;
 
@@ -381,9 +381,9 @@ int ax_addr_parse(const char *s, struct ax_addr *a)
 	} else {
 		return -1;
 	}
-	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+	if (dom > AX_DOMAIN_MAX || bus > 0xff || dev > 0x1f || fn > 7)
 		return -1;
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(dev, fn);
 	return 0;
@@ -421,7 +421,7 @@ bool ax_selector_match(const struct ax_selector *sel, const struct ax_dev *d)
 
 const char *ax_addr_str(struct ax_addr a, char *buf)
 {
-	snprintf(buf, 13, "%04x:%02x:%02x.%x", a.domain, a.bus,
+	snprintf(buf, 16, "%04x:%02x:%02x.%x", a.domain, a.bus,
 		 AX_SLOT(a.devfn), AX_FUNC(a.devfn));
 	return buf;
 }

@@ -73,8 +73,13 @@ enum ax_iommu_state {
 #define AX_GROUP_NONE (-1)	/* device has no IOMMU group */
 #define AX_GROUP_UNKNOWN (-2)	/* the source does not say */
 
+/* Largest domain an address holds: 7 hex digits.  The kernel's are ints;
+ * VMD numbers its domains from 0x10000.
+ */
+#define AX_DOMAIN_MAX 0xfffffffu
+
 struct ax_addr {
-	uint16_t domain;
+	uint32_t domain;	/* 32 bits: VMD domains are 10000 and up */
 	uint8_t bus;
 	uint8_t devfn;		/* PCI_DEVFN(slot, func) */
 };
@@ -235,7 +240,9 @@ const char *ax_source_title(const struct ax_machine *m);
  */
 const char *ax_source_kind_name(enum ax_source_kind k);
 
-/* Writes "dddd:bb:dd.f" into buf (at least 13 bytes). */
+/* Writes "dddd:bb:dd.f" into buf (at least 16 bytes: the domain has 4
+ * to 7 hex digits, AX_DOMAIN_MAX).
+ */
 const char *ax_addr_str(struct ax_addr a, char *buf);
 int ax_addr_cmp(struct ax_addr a, struct ax_addr b);
 /* Address of device i of m into buf (AX_ADDR_STRLEN), "-" when i < 0. */

@@ -491,7 +491,11 @@ static void test_addr_parse(void)
 	CHECK(ax_addr_parse("0000:07:00.8", &a), "function > 7");
 	CHECK(ax_addr_parse("zz:00.0", &a), "garbage");
 	CHECK(ax_addr_parse("0000:07:00.1x", &a), "trailing");
-	CHECK(!ax_addr_parse("10000:00:00.0", &a) == 0, "domain too big");
+	/* 32-bit domains: VMD's start at 10000 */
+	CHECK(!ax_addr_parse("10000:e0:06.0", &a) && a.domain == 0x10000,
+	      "VMD domain");
+	CHECK(!strcmp(ax_addr_str(a, b), "10000:e0:06.0"), "VMD %s", b);
+	CHECK(ax_addr_parse("10000000:00:00.0", &a), "domain too big");
 	ax_addr_parse("0001:a0:1f.7", &a);
 	CHECK(!strcmp(ax_addr_str(a, b), "0001:a0:1f.7"), "round trip %s", b);
 	CHECK(ax_kver_parse("6.12.117+deb12-amd64") == 6012, "kver");

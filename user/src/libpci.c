@@ -140,7 +140,7 @@ static void fill_dev(struct pci_access *a, struct ax_dev *dev,
 	struct pci_cap *cap;
 	uint8_t ht;
 
-	dev->addr.domain = (uint16_t)d->domain;
+	dev->addr.domain = (uint32_t)d->domain;
 	dev->addr.bus = d->bus;
 	dev->addr.devfn = AX_DEVFN(d->dev, d->func);
 	dev->vendor = rd16(d, PCI_VENDOR_ID);

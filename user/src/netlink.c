@@ -338,7 +338,7 @@ static int check_info(struct nl_ctx *c, struct ax_machine *m, char *err,
 static struct ax_addr unpack_addr(uint64_t v)
 {
 	struct ax_addr a = {
-		.domain = (uint16_t)ACSI_ADDR_DOMAIN(v),
+		.domain = (uint32_t)ACSI_ADDR_DOMAIN(v),
 		.bus = (uint8_t)ACSI_ADDR_BUS(v),
 		.devfn = (uint8_t)ACSI_ADDR_DEVFN(v),
 	};
@@ -372,7 +372,7 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 {
 	if (!tb[ACSI_A_DOMAIN] || !tb[ACSI_A_BUS] || !tb[ACSI_A_DEVFN])
 		return false;
-	d->addr.domain = (uint16_t)nla_get_u32(tb[ACSI_A_DOMAIN]);
+	d->addr.domain = nla_get_u32(tb[ACSI_A_DOMAIN]);
 	d->addr.bus = nla_get_u8(tb[ACSI_A_BUS]);
 	d->addr.devfn = nla_get_u8(tb[ACSI_A_DEVFN]);
 	if (tb[ACSI_A_VENDOR])
@@ -473,8 +473,8 @@ static int on_device(struct nl_msg *msg, void *arg)
 		da->bad = true;
 		return NL_SKIP;
 	}
-	/* struct ax_addr has 16-bit domains: never truncate one (VMD). */
-	if (tb[ACSI_A_DOMAIN] && nla_get_u32(tb[ACSI_A_DOMAIN]) > 0xffff) {
+	/* domains beyond what an address can print (VMD uses 10000+) */
+	if (tb[ACSI_A_DOMAIN] && nla_get_u32(tb[ACSI_A_DOMAIN]) > AX_DOMAIN_MAX) {
 		da->wide++;
 		return NL_OK;
 	}

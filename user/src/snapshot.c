@@ -442,10 +442,10 @@ static bool parse_addr(const char *s, struct ax_addr *a)
 	char back[16];
 	int end = 0;
 
-	if (sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
+	if (sscanf(s, "%7x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
 	    s[end] || dev > 0x1f || fn > 7)
 		return false;
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(dev, fn);
 	return !strcasecmp(ax_addr_str(*a, back), s);

@@ -119,11 +119,11 @@ static int parse_addr(const char *s, struct ax_addr *a, bool *wide)
 		return 0;
 	if (s[n] && s[n] != ' ' && s[n] != '\t')
 		return 0;
-	if (dom > 0xffff) {
-		*wide = true;	/* VMD domains: struct ax_addr has 16 bits */
+	if (dom > AX_DOMAIN_MAX) {
+		*wide = true;	/* more than an address prints */
 		return n;
 	}
-	a->domain = (uint16_t)dom;
+	a->domain = dom;
 	a->bus = (uint8_t)bus;
 	a->devfn = AX_DEVFN(slot, fn);
 	return n;
