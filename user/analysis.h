@@ -34,6 +34,7 @@ enum ax_reason_code {
 	AX_R_ACS_UNKNOWN,	/* ACS registers not readable: assumed */
 	AX_R_UPSTREAM_PATH,	/* joined a bridge's group higher up */
 	AX_R_PEER_REACHABLE,	/* audit: can reach peers without translation */
+	AX_R_VMD_DOMAIN,	/* behind Intel VMD: DMA as the VMD endpoint */
 	AX_R__COUNT
 };
 

@@ -15,6 +15,7 @@
 #include "iommu_scope.h"
 #include "derivation.h"
 #include "quirks.h"
+#include "vmd.h"
 
 static const char *const reason_names[AX_R__COUNT] = {
 	[AX_R_ISOLATED] = "isolated",
@@ -35,6 +36,7 @@ static const char *const reason_names[AX_R__COUNT] = {
 	[AX_R_ACS_UNKNOWN] = "acs_unknown",
 	[AX_R_UPSTREAM_PATH] = "upstream_path",
 	[AX_R_PEER_REACHABLE] = "peer_reachable",
+	[AX_R_VMD_DOMAIN] = "vmd_domain",
 };
 
 const char *ax_reason_code_name(enum ax_reason_code c)
@@ -227,6 +229,7 @@ static int alias_walk(struct ax_derivation *c, int i, int *last)
 {
 	int b, hops = 0;
 
+	i = c->real[i];		/* pci_real_dma_dev(): VMD */
 	*last = i;
 	if (c->grp[i] >= 0)
 		return c->grp[i];
@@ -372,6 +375,7 @@ static void free_ctx(struct ax_derivation *c)
 	free(c->flags);
 	free(c->byorder);
 	free(c->join);
+	free(c->real);
 }
 
 /* Number groups in address order of their first member and list them. */
@@ -435,9 +439,13 @@ int ax_derive(const struct ax_machine *m, const struct ax_profile *p,
 	c.flags = calloc(n + 1, sizeof(uint32_t));
 	c.byorder = calloc(n + 1, sizeof(int));
 	c.join = calloc(n + 1, sizeof(struct join));
+	c.real = calloc(n + 1, sizeof(int));
 	if (!res->dev || !c.grp || !c.probed || !c.alias || !c.flags ||
-	    !c.byorder || !c.join)
+	    !c.byorder || !c.join || !c.real)
 		goto nomem;
+	if (ax_real_dma_devs(m, c.real))
+		ax_note(res->notes, &res->n_notes, AX_MAX_NOTES,
+			"devices in a VMD domain (10000 and up) whose VMD endpoint is not in the facts: each taken as its own requester");
 
 	for (i = 0; i < (int)n; i++) {
 		const struct ax_dev *d = &m->devs[i];

@@ -10,6 +10,7 @@
 
 #include "acs_kernel.h"
 #include "derivation.h"
+#include "vmd.h"
 
 static void add_reason(struct ax_result *r, int i, enum ax_reason_code code,
 		       int at, const char *text)
@@ -197,7 +198,14 @@ void ax_build_reasons(struct ax_derivation *c)
 		upstream_reasons(c, r, i);
 		switch (j->kind) {
 		case J_ALIAS:
-			if (j->via != i) {
+			if (j->via != i && d->addr.domain >= AX_VMD_FIRST_DOMAIN &&
+			    ax_is_vmd_endpoint(&m->devs[j->via])) {
+				snprintf(text, sizeof(text),
+					 "%s sits in a VMD domain: the IOMMU sees its DMA as that of the VMD endpoint %s (pci_real_dma_dev()), so it shares the endpoint's group",
+					 ax_dev_str(m, i, a1),
+					 ax_dev_str(m, j->via, a2));
+				add_reason(r, i, AX_R_VMD_DOMAIN, j->via, text);
+			} else if (j->via != i) {
 				enum ax_reason_code code = hop_code(c, j->via);
 
 				if (code != AX_R_CONVENTIONAL_BRIDGE)
