@@ -20,6 +20,9 @@ data=${QUIRKS_DATA:-$repo/../shared/data/kernel-quirks}
 cache=${QUIRKS_CACHE:-/var/cache/acsexplain/quirks-db}
 # Further source trees (made by export-tree.sh), checked when present.
 trees=${QUIRKS_TREES:-$cache/trees}
+# Debian unstable's 7.2 (scripts/fetch-sid.sh), and Debian's changelogs.
+sid72=${QUIRKS_SID72:-/var/cache/acsexplain/sid/root/linux-source-7.2/usr/src/linux-source-7.2.tar.xz}
+doc=${QUIRKS_DEBIAN_DOC:-/usr/share/doc}
 cc=${CC:-gcc}
 tmp=$(mktemp -d /tmp/quirks-db-check.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -39,10 +42,9 @@ tally() {
 }
 
 if [ $# -eq 0 ]; then
-	sid=${ACSX_SID_CACHE:-/var/cache/acsexplain/sid}/root/linux-source-7.2
 	for t in /usr/src/linux-source-6.1.tar.xz \
 		 /usr/src/linux-source-6.12.tar.xz \
-		 "$sid/usr/src/linux-source-7.2.tar.xz"; do
+		 "$sid72"; do
 		if [ -e "$t" ]; then
 			set -- "$@" "$t"
 		else
@@ -70,7 +72,7 @@ fi
 # Entries per mainline release against the counts kernel-acs.md 3.2 gives
 # for the upstream trees (the Debian trees carry stable backports, so
 # their own counts differ).
-for want in 6.1:114 6.12:120 6.19:130 7.0:132; do
+for want in 6.1:114 6.12:120 6.19:130 7.0:132 7.2:132; do
 	rel=${want%:*}
 	n=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
 import quirksdb
@@ -98,6 +100,37 @@ if look 1d17:0799 --kernel 6.1 | grep -q "answers 'not isolated'"; then
 	pass "lookup.py: unlisted Zhaoxin port is not isolated"
 else
 	fail "lookup.py: unlisted Zhaoxin port"
+fi
+
+# Stable sublevels (stable-backports.tsv) and Debian ABI names
+# (debian-abi.tsv) against Debian's changelog.Debian.gz of each tree.
+cls=""
+for s in 6.1 6.12; do
+	c=$doc/linux-source-$s/changelog.Debian.gz
+	[ -r "$c" ] && cls="$cls $c"
+done
+if [ -n "$cls" ]; then
+	# shellcheck disable=SC2086
+	python3 "$here/debian_changelog.py" check-backports "$here" $cls \
+		>"$tmp/bp.out" 2>&1
+	rc=$?
+	grep -v '^PASS ' "$tmp/bp.out"
+	tally "$tmp/bp.out"
+	[ $rc -eq 2 ] && fail "debian_changelog.py check-backports: usage or input error"
+else
+	echo "SKIP stable-backports.tsv: no changelog.Debian.gz of linux-source-6.1/6.12"
+fi
+c=$doc/linux-source-6.1/changelog.Debian.gz
+if [ -r "$c" ]; then
+	imgs=$(dpkg-query -W -f='${Package}=${Version}\n' 'linux-image-6.1.0-*' 2>/dev/null |
+		grep -E '^linux-image-6\.1\.0-[0-9]+-amd64=[0-9]' || true)
+	# shellcheck disable=SC2086
+	python3 "$here/debian_changelog.py" check-abi "$here" "$c" 6.1 $imgs \
+		>"$tmp/abi.out" 2>&1
+	cat "$tmp/abi.out"
+	tally "$tmp/abi.out"
+else
+	echo "SKIP debian-abi.tsv: no $c"
 fi
 
 # 2. Agreement with kernel source trees.

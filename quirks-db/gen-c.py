@@ -21,6 +21,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import quirksdb  # noqa: E402
 
+MAX_BACKPORTS = 6  # AXQ_MAX_BACKPORTS in user/quirks.h
+
 
 def c_id(v, width=16):
     """Hex literal, or the header's 'any' value."""
@@ -34,7 +36,38 @@ def c_str(s):
     return '"' + s + '"'
 
 
-def generate(db, srcdir):
+def c_backports(e):
+    """.bp/.n_bp: stable series and sublevel (-1: not recorded)."""
+    bps = [f"{{ {b.series}, {-1 if b.sublevel is None else b.sublevel} }}"
+           for b in e.backports]
+    if len(bps) > MAX_BACKPORTS:
+        raise quirksdb.DbError(f"{e.where}: more than {MAX_BACKPORTS} "
+                               "backports")
+    if not bps:
+        return ".n_bp = 0"
+    return f".bp = {{ {', '.join(bps)} }}, .n_bp = {len(bps)}"
+
+
+def abi_rows(srcdir):
+    """debian-abi.tsv: (series kver, abi, first, last or -1)."""
+    path = os.path.join(srcdir, "debian-abi.tsv")
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#") or line.startswith("series"):
+                continue
+            fl = line.split("\t")
+            if len(fl) != 5:
+                raise quirksdb.DbError(f"debian-abi.tsv:{n}: {len(fl)} "
+                                       "columns, expected 5")
+            a, b = fl[0].split(".")
+            rows.append((quirksdb.kver(int(a), int(b)), int(fl[1]),
+                         int(fl[2]), int(fl[3]) if fl[3] else -1))
+    return rows
+
+
+def generate(db, srcdir, dbdir):
     out = []
     w = out.append
     w("// SPDX-License-Identifier: GPL-2.0-or-later")
@@ -44,8 +77,7 @@ def generate(db, srcdir):
     w(" * do not edit: change the TSV files (see "
       "Documentation/quirks-db.md).")
     w(" *")
-    acs, ranges, alias = db.mainline(db.acs), db.mainline(db.ranges), \
-        db.mainline(db.alias)
+    acs, ranges, alias = db.acs, db.ranges, db.alias
     w(f" * {len(acs)} ACS entries, {len(ranges)} callback ID ranges, "
       f"{len(alias)} DMA-alias fixups,")
     w(f" * releases {quirksdb.release_str(db.oldest())} to "
@@ -54,8 +86,9 @@ def generate(db, srcdir):
              if e.first > db.newest()]
     if later:
         w(" *")
-        w(" * Left out, seen only in stable trees so far (no mainline "
-          "release known):")
+        w(" * Seen only in stable trees so far (no mainline release known; "
+          "their first")
+        w(" * release is a placeholder, so only their backports apply):")
         for e in later:
             w(f" *   {e.where}")
     w(" */")
@@ -65,14 +98,11 @@ def generate(db, srcdir):
     w("/* pci_dev_acs_enabled[] in kernel table order. */")
     w("const struct axq_acs_entry axq_acs_table[] = {")
     for e in acs:
-        bp = " ".join(b.text for b in e.backports)
-        if bp:
-            w(f"\t/* also in stable {bp} */")
         w(f"\t{{ .vendor = {c_id(e.vendor)}, "
           f".device = {c_id(e.device, 32)}, .kind = {e.kind},")
         w(f"\t  .callback = {c_str(e.callback)}, "
           f".first = {e.first}, .last = {e.last},")
-        w(f"\t  .backports = {c_str(bp)} }},")
+        w(f"\t  {c_backports(e)} }},")
     w("};")
     w("const size_t axq_acs_table_len = "
       "sizeof(axq_acs_table) / sizeof(axq_acs_table[0]);")
@@ -83,7 +113,8 @@ def generate(db, srcdir):
         w(f"\t{{ .kind = {r.kind}, .vendor = {c_id(r.vendor)}, "
           f".lo = {c_id(r.lo)}, .hi = {c_id(r.hi)},")
         w(f"\t  .what = {c_str(r.what)}, .first = {r.first}, "
-          f".last = {r.last} }},")
+          f".last = {r.last},")
+        w(f"\t  {c_backports(r)} }},")
     w("};")
     w("const size_t axq_id_ranges_len = "
       "sizeof(axq_id_ranges) / sizeof(axq_id_ranges[0]);")
@@ -97,10 +128,21 @@ def generate(db, srcdir):
         w(f"\t  .subdevice = {c_id(a.subdevice, 32)}, .class_ = {cls}, "
           f".kind = {a.kind},")
         w(f"\t  .hook = {c_str(a.hook)}, .first = {a.first}, "
-          f".last = {a.last} }},")
+          f".last = {a.last},")
+        w(f"\t  {c_backports(a)} }},")
     w("};")
     w("const size_t axq_alias_table_len = "
       "sizeof(axq_alias_table) / sizeof(axq_alias_table[0]);")
+    w("")
+    w("/* Debian ABI names (6.1.0-57) and the upstream sublevels of their")
+    w(" * uploads (debian-abi.tsv); last -1: not recorded. */")
+    w("const struct axq_debian_abi axq_debian_abis[] = {")
+    for kv, abi, first, last in abi_rows(dbdir):
+        w(f"\t{{ .series = {kv}, .abi = {abi}, .first = {first}, "
+          f".last = {last} }},")
+    w("};")
+    w("const size_t axq_debian_abis_len = "
+      "sizeof(axq_debian_abis) / sizeof(axq_debian_abis[0]);")
     w("")
     w(f"const int axq_db_newest = {db.newest()};")
     w(f"const int axq_db_oldest = {db.oldest()};")
@@ -124,7 +166,11 @@ def main(argv):
             # ISO C has no empty arrays, and an empty table is a mistake.
             print(f"gen-c.py: {dbdir}/{name}:0: no entries", file=sys.stderr)
             return 1
-    text = generate(db, os.path.basename(os.path.normpath(dbdir)))
+    try:
+        text = generate(db, os.path.basename(os.path.normpath(dbdir)), dbdir)
+    except (quirksdb.DbError, OSError, ValueError) as e:
+        print(f"gen-c.py: {dbdir}/{e}", file=sys.stderr)
+        return 1
     if len(argv) == 2 or argv[2] == "-":
         sys.stdout.write(text)
         return 0

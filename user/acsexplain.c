@@ -16,6 +16,7 @@
 
 #include "analysis.h"
 #include "exitcodes.h"
+#include "kernel_release.h"
 #include "quirks.h"
 #include "render.h"
 #include "render/quirkpatch.h"
@@ -85,6 +86,7 @@ static int usage(void)
 	       "  -S, --save FILE      save a snapshot of the facts read\n"
 	       "  -k, --kernel REL     use the quirks and rules of kernel release REL (e.g. 5.9)\n"
 	       "  -w, --what-if SPEC   acs-override=downstream,multifunction,id:vvvv:dddd | quirk=vvvv:dddd |\n"
+	       "                       iommu=on | iommu=off |\n"
 	       "                       disable-acs-redir=ADDR | config-acs=FLAGS@ADDR | kernel=REL |\n"
 	       "                       move=ADDR@PORT\n"
 	       "  -p, --plan           vfio-pci assignment plan for the device's group\n"
@@ -230,7 +232,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return fail(AX_EXIT_USAGE,
 			    "--patch and --linux-src go with --validate-quirk");
 	if (o->kernel) {
-		o->rq.kver = ax_kver_parse(o->kernel);
+		struct ax_profile kp;
+
+		ax_profile_init(&kp);
+		ax_release_map(o->kernel, &kp);
+		o->rq.kver = kp.kver;
+		o->rq.kernel = o->kernel;
 		if (!o->rq.kver)
 			return fail(AX_EXIT_USAGE,
 				    "malformed --kernel '%s': use a release like 5.9 or 6.12.3",

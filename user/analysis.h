@@ -34,6 +34,7 @@ enum ax_reason_code {
 	AX_R_ACS_UNKNOWN,	/* ACS registers not readable: assumed */
 	AX_R_UPSTREAM_PATH,	/* joined a bridge's group higher up */
 	AX_R_PEER_REACHABLE,	/* audit: can reach peers without translation */
+	AX_R_VMD_DOMAIN,	/* behind Intel VMD: DMA as the VMD endpoint */
 	AX_R__COUNT
 };
 
@@ -84,6 +85,19 @@ struct ax_profile {
 	uint32_t extra_quirk_ids[16];
 	int n_extra_quirks;
 	bool assume_acs_requested;	/* IOMMU on (offline data) */
+	/* --what-if iommu=on|off: whether an IOMMU driver requests ACS at
+	 * boot; AUTO decides from the facts (acs_kernel.c)
+	 */
+	enum { AX_ACSREQ_AUTO, AX_ACSREQ_ON, AX_ACSREQ_OFF } acs_request;
+	bool noats;		/* pci=noats: TB is enabled too */
+	/* Stable sublevel of the kernel asked about (6.1.192: 192), for
+	 * quirks that stable series got before their mainline release;
+	 * a lower bound when the release string only brackets it.
+	 */
+	bool sublevel_known;
+	int sublevel;
+	char release_rules[240];	/* how the release string was read */
+	char acs_policy[240];	/* what is assumed about ACS enabling */
 };
 
 struct ax_group {
@@ -137,9 +151,17 @@ struct ax_result {
 	/* what the derivation could not model (machine notes aside) */
 	char notes[AX_MAX_NOTES][160];
 	int n_notes;
+	/* the assumptions the answer rests on, copied from the profile */
+	char acs_policy[240];	/* ACS enabling (acs_kernel.c) */
+	char release_rules[240];	/* how the release string was read */
 };
 
 void ax_profile_init(struct ax_profile *p);
+/* The profile's stable sublevel, -1 when not known. */
+static inline int ax_sublevel(const struct ax_profile *p)
+{
+	return p->sublevel_known ? p->sublevel : -1;
+}
 /* Parse "pcie_acs_override=..." etc. from a kernel command line. */
 void ax_profile_from_cmdline(struct ax_profile *p, const char *cmdline);
 /* Run the derivation: groups, verdicts, reasons, audit, comparison.
@@ -163,8 +185,6 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 		    const struct ax_profile *p, struct ax_acs_verdict *v);
 const char *ax_reason_code_name(enum ax_reason_code c);
 const char *ax_acs_basis_name(enum ax_acs_basis b);
-/* acs.c: is the device named in a pci=...=<dev>[;<dev>] list? */
-bool ax_dev_str_match(const struct ax_dev *d, const char *list);
 /* acs.c: the ACS control word the kernel would act on. */
 uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 			       const struct ax_dev *d,
@@ -395,6 +415,7 @@ struct ax_request {
 	struct ax_selector target;
 	const char *target_text;	/* as typed, for messages */
 	int kver;		/* --kernel as AX_KVER(), 0: the data's release */
+	const char *kernel;	/* --kernel as typed (kernel_release.c) */
 	bool plan;		/* --plan */
 	bool audit;		/* --audit */
 	bool validate;		/* --validate-quirk */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "probe_fixups.h"
 
 void ax_machine_init(struct ax_machine *m)
 {
@@ -358,6 +359,7 @@ int ax_machine_link(struct ax_machine *m, char *err, size_t errlen)
 	for (i = 0; i < m->n; i++)
 		if (m->devs[i].order < 0)
 			m->devs[i].order = next++;
+	ax_probe_fixups(m);
 	return 0;
 }
 

@@ -15,8 +15,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define AXQ_ANY 0xffffffffu
+
+/* A stable series that got an entry before (or without) its mainline
+ * release: series AX_KVER(6, 1), from sublevel 122 on; sublevel -1: the
+ * sublevel is not recorded (quirks-db/stable-backports.tsv has the exact
+ * ones, from Debian's changelogs).
+ */
+struct axq_backport {
+	int series, sublevel;
+};
+
+#define AXQ_MAX_BACKPORTS 6
 
 /* What an ACS quirk callback decides (drivers/pci/quirks.c). */
 enum axq_acs_kind {
@@ -46,10 +58,8 @@ struct axq_acs_entry {
 	enum axq_acs_kind kind;
 	const char *callback;	/* kernel function name */
 	int first, last;	/* releases, see above */
-	/* stable series that got it before its mainline release, as in
-	 * acs-quirks.tsv ("6.1.74 6.12.3", "4.19.y"), "" for none
-	 */
-	const char *backports;
+	struct axq_backport bp[AXQ_MAX_BACKPORTS];
+	int n_bp;
 };
 
 /* Device-ID lists and ranges checked inside callbacks (Intel PCH root
@@ -61,6 +71,8 @@ struct axq_id_range {
 	uint16_t lo, hi;	/* inclusive */
 	const char *what;	/* "Wellsburg (X99) PCH root ports" */
 	int first, last;
+	struct axq_backport bp[AXQ_MAX_BACKPORTS];
+	int n_bp;
 };
 
 /* DMA-alias fixups. */
@@ -86,6 +98,15 @@ struct axq_alias_entry {
 	enum axq_alias_kind kind;
 	const char *hook;
 	int first, last;
+	struct axq_backport bp[AXQ_MAX_BACKPORTS];
+	int n_bp;
+};
+
+/* Debian's ABI names: uname -r "6.1.0-57-amd64" is series 6001, ABI 57,
+ * carried by uploads of upstream 6.1.first ... 6.1.last (-1: unknown).
+ */
+struct axq_debian_abi {
+	int series, abi, first, last;
 };
 
 extern const struct axq_acs_entry axq_acs_table[];
@@ -98,12 +119,64 @@ extern const size_t axq_alias_table_len;
 extern const int axq_db_newest;
 extern const int axq_db_oldest;
 
-/* Is an entry present in kernel release kver (0 = newest known)? */
+extern const struct axq_debian_abi axq_debian_abis[];
+extern const size_t axq_debian_abis_len;
+
+/* Is an entry present in mainline release kver (0 = newest known)?
+ * Entries seen only in stable trees have a first newer than every tree.
+ */
 static inline int axq_in_release(int first, int last, int kver)
 {
 	if (!kver)
-		return last == 0;
+		return last == 0 && first <= axq_db_newest;
 	return kver >= first && (last == 0 || kver <= last);
+}
+
+/* ... or in stable release kver.sublevel (sublevel < 0: not known, the
+ * mainline release only)?
+ */
+static inline int axq_in_stable(int first, int last,
+				const struct axq_backport *bp, int n_bp,
+				int kver, int sublevel)
+{
+	int i;
+
+	if (axq_in_release(first, last, kver))
+		return 1;
+	if (!kver || sublevel < 0 || (last && kver > last))
+		return 0;
+	for (i = 0; i < n_bp; i++)
+		if (bp[i].series == kver && bp[i].sublevel >= 0 &&
+		    sublevel >= bp[i].sublevel)
+			return 1;
+	return 0;
+}
+
+/* The backports as acs-quirks.tsv writes them: "6.1.122 6.12.5", "4.19.y"
+ * where the sublevel is not recorded; "" for none.  buf gets at least
+ * AXQ_BACKPORTS_STRLEN bytes.
+ */
+#define AXQ_BACKPORTS_STRLEN (AXQ_MAX_BACKPORTS * 12)
+static inline const char *axq_backports_str(const struct axq_backport *bp,
+					    int n_bp, char *buf)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n_bp && off < AXQ_BACKPORTS_STRLEN; i++) {
+		int major = bp[i].series / 1000, minor = bp[i].series % 1000;
+
+		if (bp[i].sublevel >= 0)
+			off += snprintf(buf + off, AXQ_BACKPORTS_STRLEN - off,
+					"%s%d.%d.%d", i ? " " : "", major,
+					minor, bp[i].sublevel);
+		else
+			off += snprintf(buf + off, AXQ_BACKPORTS_STRLEN - off,
+					"%s%d.%d.y", i ? " " : "", major,
+					minor);
+	}
+	return buf;
 }
 
 #endif

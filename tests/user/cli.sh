@@ -40,6 +40,9 @@ expect 2 "slot out of range" -- --from "$DUMP" 00:40.0
 expect 2 "two targets" -- --from "$DUMP" 00:00.0 00:01.0
 expect 2 "bad --kernel" -- --from "$DUMP" --kernel banana
 expect 2 "bad --what-if" -- --from "$DUMP" --what-if frobnicate=1
+expect 2 "bad --what-if iommu" -- --from "$DUMP" --what-if iommu=maybe
+expect 0 "what-if iommu=off" -- --from "$DUMP" --what-if iommu=off
+expect 0 "what-if iommu=on" -- --from "$DUMP" --what-if iommu=on
 expect 2 "bad --validate-quirk" -- --from "$DUMP" --validate-quirk 8086
 expect 2 "bad --source" -- --source carrier-pigeon
 expect 4 "missing file" -- --from "$W/nonexistent"

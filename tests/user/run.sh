@@ -48,7 +48,8 @@ for t in tests/user/test_*.c; do
 done
 
 for t in tests/user/cli.sh tests/user/cases.sh tests/user/advice.sh \
-	tests/user/vmfixtures.sh tests/user/agree.sh tests/user/quirklab.sh; do
+	tests/user/vmfixtures.sh tests/user/agree.sh tests/user/quirklab.sh \
+	tests/user/vmpair.sh; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t" .sh)
 	"$t" >"$O/$name.log" 2>&1

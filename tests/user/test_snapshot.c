@@ -53,7 +53,7 @@ static struct ax_addr A(unsigned int dom, unsigned int bus, unsigned int dev,
 			unsigned int fn)
 {
 	struct ax_addr a = {
-		.domain = (uint16_t)dom, .bus = (uint8_t)bus,
+		.domain = dom, .bus = (uint8_t)bus,
 		.devfn = AX_DEVFN(dev, fn),
 	};
 	return a;

@@ -943,10 +943,12 @@ static void test_detect_and_text(void)
 		      dev_at(&m, "0001:05:00.0")->parent >= 0, "domain parent");
 		check(dev_at(&m, "0001:05:00.1") &&
 		      dev_at(&m, "0001:05:00.1")->multifunction, "cut device");
-		/* 32-bit domains: a VMD domain is read like any other */
+		/* 32-bit domains: the VMD device is kept, on its own root */
 		check(dev_at(&m, "10000:e1:00.0") &&
-		      dev_at(&m, "10000:e1:00.0")->vendor == 0x144d,
+		      dev_at(&m, "10000:e1:00.0")->vendor == 0x144d &&
+		      dev_at(&m, "10000:e1:00.0")->on_root_bus,
 		      "VMD domain device");
+		check(!has_note(&m, "VMD"), "a VMD device was skipped");
 		check(has_note(&m, "truncated"), "no truncation note");
 		check(!m.kernel_groups_known, "groups known");
 		ax_machine_free(&m);

@@ -15,6 +15,7 @@ Exit codes: 0 all checks passed (SKIPs allowed), 1 a check failed,
 
 import argparse
 import concurrent.futures
+import copy
 import glob
 import json
 import os
@@ -741,6 +742,86 @@ class Run:
                 ", %d reasons right" % len(reasons) if reasons else ""))
 
 
+# --iommu-pair: the same machine booted without an IOMMU, then with
+# intel-iommu and with amd-iommu.  The tool predicts on the host from the
+# first boot's config space; the kernels of the other two are the judges.
+PAIR_ON = ("intel", "amd")
+
+
+def pair_variant(topo, iommu):
+    """The topology with another IOMMU and no expectations of its own
+    (they were written for its IOMMU); only whether groups exist."""
+    v = copy.copy(topo)
+    v.iommu = iommu
+    v.name = "%s+iommu-%s" % (topo.name, iommu)
+    v.expect_reasons = []
+    lines = []
+    for line in topo.text.splitlines():
+        key = line.strip().split(":", 1)[0].split("@", 1)[0]
+        if key.startswith("expect-") or key.startswith("hotplug-expect-"):
+            continue
+        if key == "iommu":
+            line = "iommu: " + iommu
+        lines.append(line)
+    lines.append("expect-no-groups: -" if iommu == "none"
+                 else "expect-has-groups: -")
+    v.text = "\n".join(lines) + "\n"
+    return v
+
+
+def partition(groups, addrs):
+    parts = {}
+    for a in addrs:
+        parts.setdefault(groups[a], set()).add(a)
+    return sorted(sorted(p) for p in parts.values())
+
+
+def pair_judge(off, ons, tool):
+    """(check, verdict, detail) for each IOMMU: the prediction from the
+    IOMMU-off boot against that kernel's groups, on the devices both
+    boots have (amd-iommu is itself a PCI function, without a group)."""
+    out = []
+    if "lspci-xxxx" not in getattr(off, "captures", {}):
+        return [("pair", "FAIL", "the IOMMU-off boot captured no config space")]
+    dump = os.path.join(off.dir, "lspci-xxxx-off.txt")
+    with open(dump, "w") as f:
+        f.write(off.captures["lspci-xxxx"][0])
+    uname = off.captures["uname"][0].strip()
+    cmdline = off.captures["cmdline"][0].strip()
+    base = [tool, "--from", dump, "--all", "--json", "--kernel", uname,
+            "--kernel-cmdline", cmdline]
+    preds = {}
+    for tag, extra in (("predicted", []),
+                       ("as-read", ["--what-if", "iommu=off"])):
+        p = subprocess.run(base + extra, capture_output=True, text=True)
+        if p.returncode != 0:
+            return [("pair", "FAIL", "acsexplain %s exited %d: %s" % (
+                " ".join(extra), p.returncode, p.stderr.strip()[-200:]))]
+        doc = json.loads(p.stdout)
+        # acsexplain/2: the changed machine under "what_if"
+        devs = doc["what_if"]["devices"] if extra else doc["devices"]
+        preds[tag] = {d["address"]: d["predicted_group"] for d in devs}
+    for on in ons:
+        check = "pair-%s" % on.topo.iommu
+        if "groups" not in getattr(on, "captures", {}):
+            out.append((check, "FAIL", "no group listing from that boot"))
+            continue
+        kg = on.kernel_groups()
+        common = sorted(a for a in kg if a in preds["predicted"])
+        want = partition(kg, common)
+        got = partition(preds["predicted"], common)
+        asread = partition(preds["as-read"], common)
+        note = ("; the controls as read would give %s" % (
+            "the same" if asread == want else "other groups"))
+        if got == want:
+            out.append((check, "PASS", "%d devices, %d groups as the kernel "
+                        "made them%s" % (len(common), len(want), note)))
+        else:
+            out.append((check, "FAIL", "predicted %s, kernel %s" % (
+                got, want)))
+    return out
+
+
 def demo(topo, kshort, rel, img, a, logdir, image):
     r = Run(topo, kshort, rel, img, a.timeout, a.keep, logdir, demo=True,
             image=image)
@@ -783,6 +864,10 @@ def main():
     ap.add_argument("--demo", metavar="ARGS",
                     help="demo mode: boot one topology on one kernel, run "
                     "'acsexplain ARGS' in the guest and show its output")
+    ap.add_argument("--iommu-pair", action="store_true",
+                    help="boot each topology without an IOMMU, predict its "
+                    "groups on the host from that boot's config space, and "
+                    "judge them by booting it with intel-iommu and amd-iommu")
     ap.add_argument("topology", nargs="*")
     try:
         a = ap.parse_args()
@@ -825,12 +910,38 @@ def main():
     if a.demo is not None:
         return demo(topos[0], kshorts[0], rels[kshorts[0]],
                     imgs[kshorts[0]], a, logdir, images[kshorts[0]])
-    runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir,
-                image=images[k])
-            for k in kshorts for t in topos
-            if t.kernels is None or k in t.kernels]
-    for r in runs:
-        r.write_fixtures = not a.no_fixtures
+    pairs = []
+    if a.iommu_pair:
+        tool = os.environ.get("ACSEXPLAIN_HOST",
+                              os.path.join(ROOT, "user", "acsexplain"))
+        if not os.access(tool, os.X_OK):
+            print("vm: --iommu-pair needs the tool on the host: %s (make user)"
+                  % tool, file=sys.stderr)
+            return 3
+        # hot-plugged devices are not in the boot-time dump
+        base = [t for t in topos if not t.hotplug]
+        variants = {t.name: [pair_variant(t, i) for i in ("none",) + PAIR_ON]
+                    for t in base}
+        runs = []
+        for k in kshorts:
+            for t in base:
+                if t.kernels is not None and k not in t.kernels:
+                    continue
+                trio = [Run(v, k, rels[k], imgs[k], a.timeout, a.keep, logdir,
+                            image=images[k])
+                        for v in variants[t.name]]
+                pairs.append((t, k, trio))
+                runs += trio
+        topos = [v for t in base for v in variants[t.name]]
+        for r in runs:
+            r.write_fixtures = False
+    else:
+        runs = [Run(t, k, rels[k], imgs[k], a.timeout, a.keep, logdir,
+                    image=images[k])
+                for k in kshorts for t in topos
+                if t.kernels is None or k in t.kernels]
+        for r in runs:
+            r.write_fixtures = not a.no_fixtures
     say("vm: %d boots (%s x %d topologies), %d at a time, logs in %s"
         % (len(runs), "+".join(kshorts), len(topos), a.jobs,
            os.path.relpath(logdir, os.getcwd())))
@@ -853,6 +964,13 @@ def main():
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
         list(ex.map(one, runs))
+
+    for t, k, trio in pairs:
+        for check, verdict, detail in pair_judge(trio[0], trio[1:], tool):
+            trio[0].add(check, verdict, detail)
+            if verdict == "FAIL" or a.verbose:
+                say("     %s %s %s %s: %s" % (verdict, t.name, k, check,
+                                             detail))
 
     # Table: topology x kernel, then totals over every check.
     say("\n%-28s %s" % ("topology", " ".join("%-14s" % k for k in kshorts)))

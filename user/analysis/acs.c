@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "analysis.h"
+#include "iommu_scope.h"
 #include "quirks.h"
 #include "uapi/linux/acs_inspect.h"
 
@@ -19,7 +21,7 @@ static int ctrl_enabled(uint16_t req, uint16_t ena)
 }
 
 static bool id_in_ranges(enum axq_acs_kind kind, uint16_t vendor,
-			 uint16_t device, int kver)
+			 uint16_t device, const struct ax_profile *p)
 {
 	size_t i;
 
@@ -28,7 +30,8 @@ static bool id_in_ranges(enum axq_acs_kind kind, uint16_t vendor,
 
 		if (r->kind == kind && r->vendor == vendor &&
 		    device >= r->lo && device <= r->hi &&
-		    axq_in_release(r->first, r->last, kver))
+		    axq_in_stable(r->first, r->last, r->bp, r->n_bp, p->kver,
+				  ax_sublevel(p)))
 			return true;
 	}
 	return false;
@@ -39,95 +42,16 @@ static bool is_type(const struct ax_dev *d, enum ax_pcie_type t)
 	return d->is_pcie && d->pcie_type == t;
 }
 
-/* Is the device selected by a pci=disable_acs_redir=/config_acs= list
- * ("[dom:]bus:dev.fn" or "pci:vvvv:dddd", separated by ';' or ',')?
- * Paths with '/' are matched on their last element only.
- */
-bool ax_dev_str_match(const struct ax_dev *d, const char *list)
-{
-	char buf[512], *tok, *save = NULL;
-
-	if (!list || !*list)
-		return false;
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ";,", &save); tok;
-	     tok = strtok_r(NULL, ";,", &save)) {
-		unsigned int v, dv;
-		struct ax_addr a;
-		char *at = strchr(tok, '@'), *slash;
-
-		if (at)
-			tok = at + 1;
-		if (sscanf(tok, "pci:%x:%x", &v, &dv) == 2) {
-			if (v == d->vendor && dv == d->device)
-				return true;
-			continue;
-		}
-		slash = strrchr(tok, '/');
-		if (slash) {
-			unsigned int s, f;
-
-			if (sscanf(slash + 1, "%x.%x", &s, &f) == 2 &&
-			    AX_DEVFN(s, f) == d->addr.devfn)
-				return true;
-			continue;
-		}
-		if (!ax_addr_parse(tok, &a) && !ax_addr_cmp(a, d->addr))
-			return true;
-	}
-	return false;
-}
-
-/* pci=config_acs=<flags>@<dev>: right-most character is bit 0 (SV);
- * '0' clears, '1' sets, 'x' leaves the bit alone.
- */
-static uint16_t apply_config_acs(const struct ax_dev *d, const char *list,
-				 uint16_t ctrl)
-{
-	char buf[512], *tok, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ";,", &save); tok;
-	     tok = strtok_r(NULL, ";,", &save)) {
-		char *at = strchr(tok, '@');
-		size_t n, i;
-
-		if (!at || !ax_dev_str_match(d, at + 1))
-			continue;
-		n = (size_t)(at - tok);
-		for (i = 0; i < n && i < 7; i++) {
-			char c = tok[n - 1 - i];
-
-			if (c == '1')
-				ctrl |= (uint16_t)(1u << i);
-			else if (c == '0')
-				ctrl &= (uint16_t)~(1u << i);
-		}
-	}
-	return ctrl;
-}
-
 /*
  * The control word the kernel would see: the registers as read, plus
- * what the kernel itself would switch on when the facts were taken
- * without an IOMMU (pci_std_enable_acs() only runs once an IOMMU driver
- * requested ACS), minus what the kernel parameters switch off.
+ * what the kernel itself switches on at boot when an IOMMU requests ACS,
+ * then the kernel parameters (acs_kernel.c).
  */
 uint16_t ax_effective_acs_ctrl(const struct ax_machine *m,
 			       const struct ax_dev *d,
 			       const struct ax_profile *p)
 {
-	uint16_t ctrl = d->acs_ctrl;
-
-	if (m->iommu == AX_IOMMU_OFF || p->assume_acs_requested)
-		ctrl |= d->acs_cap & AX_REQ_ACS_FLAGS;
-	/* the parameters exist since 4.19 and 6.11 */
-	if ((!p->kver || p->kver >= AX_KVER(4, 19)) &&
-	    ax_dev_str_match(d, p->disable_acs_redir))
-		ctrl &= (uint16_t)~(AX_ACS_RR | AX_ACS_CR | AX_ACS_EC);
-	if (p->config_acs[0] && (!p->kver || p->kver >= AX_KVER(6, 11)))
-		ctrl = apply_config_acs(d, p->config_acs, ctrl);
-	return ctrl;
+	return ax_kernel_acs_ctrl(m, (int)(d - m->devs), p, NULL, 0);
 }
 
 /* pci_acs_flags_enabled(): flags missing from the capability are taken
@@ -142,7 +66,7 @@ static int flags_enabled(const struct ax_machine *m, const struct ax_dev *d,
 	*missing = 0;
 	if (!d->acs_pos)
 		return 0;
-	flags &= d->acs_cap | AX_ACS_EC;
+	flags &= ax_kernel_acs_cap(d, p) | AX_ACS_EC;
 	ctrl = ax_effective_acs_ctrl(m, d, p);
 	*missing = flags & (uint16_t)~ctrl;
 	return (ctrl & flags) == flags;
@@ -165,14 +89,20 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		 */
 		if (!d->multifunction || !d->on_root_bus)
 			return -1;
-		if (strcmp(m->iommu_driver, "amd") != 0) {
+		{
+			char ev[96];
+
+			if (!ax_ivrs_evidence(m, ev, sizeof(ev))) {
+				snprintf(why, whylen,
+					 "AMD southbridge quirk needs an AMD IOMMU (IVRS table): %s",
+					 ev);
+				return -1;
+			}
 			snprintf(why, whylen,
-				 "AMD southbridge quirk needs an AMD IOMMU (IVRS table), not present");
-			return -1;
+				 "AMD southbridge quirk: no peer-to-peer with an AMD IOMMU (IVRS: %s)",
+				 ev);
 		}
 		flags &= AX_ACS_RR | AX_ACS_CR | AX_ACS_EC | AX_ACS_DT;
-		snprintf(why, whylen,
-			 "AMD southbridge quirk: no peer-to-peer with an AMD IOMMU");
 		return ctrl_enabled(flags, AX_ACS_RR | AX_ACS_CR);
 	case AXQ_MF_ENDPOINT:
 		snprintf(why, whylen,
@@ -195,7 +125,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
 	case AXQ_INTEL_PCH:
 		if (!is_type(d, AX_EXP_ROOT_PORT) ||
-		    !id_in_ranges(kind, d->vendor, d->device, kver))
+		    !id_in_ranges(kind, d->vendor, d->device, p))
 			return -1;
 		/*
 		 * Isolated only if the kernel's enable quirk ran at boot and
@@ -216,7 +146,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 				 "Intel PCH root-port quirk: kernel 5.9 does not run its enable step for ports without an ACS capability (52fbf5bdeeef); 5.8 and 5.10 and later isolate this port");
 			return ctrl_enabled(flags, 0);
 		}
-		if (m->iommu == AX_IOMMU_OFF && !p->assume_acs_requested) {
+		if (m->iommu != AX_IOMMU_ON && !ax_acs_kernel_enables(m, p)) {
 			snprintf(why, whylen,
 				 "Intel PCH root-port quirk: enabled only when an IOMMU requests ACS at boot");
 		} else {
@@ -228,7 +158,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
 	case AXQ_INTEL_SPT_PCH:
 		if (!is_type(d, AX_EXP_ROOT_PORT) || !d->acs_pos ||
-		    !id_in_ranges(kind, d->vendor, d->device, kver))
+		    !id_in_ranges(kind, d->vendor, d->device, p))
 			return -1;
 		if (!d->acs_known)
 			return -1;
@@ -238,14 +168,14 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 
 			snprintf(why, whylen,
 				 "Intel Sunrise Point quirk reads the dword-wide ACS control at +8: %s",
-				 r ? "controls on" : m->iommu == AX_IOMMU_ON ?
-				 "controls off" :
+				 r ? "controls on" : m->iommu == AX_IOMMU_ON ||
+				 ax_acs_kernel_enables(m, p) ? "controls off" :
 				 "controls off; a kernel with an IOMMU switches them on at boot");
 			return r;
 		}
 	case AXQ_CAVIUM:
 		if (!is_type(d, AX_EXP_ROOT_PORT) ||
-		    !id_in_ranges(kind, d->vendor, d->device, kver))
+		    !id_in_ranges(kind, d->vendor, d->device, p))
 			return -1;
 		snprintf(why, whylen, "Cavium root-port quirk");
 		return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
@@ -253,7 +183,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 		if (!is_type(d, AX_EXP_ROOT_PORT) &&
 		    !is_type(d, AX_EXP_DOWNSTREAM))
 			return -1;
-		if (id_in_ranges(kind, d->vendor, d->device, kver)) {
+		if (id_in_ranges(kind, d->vendor, d->device, p)) {
 			snprintf(why, whylen, "Zhaoxin port quirk: isolated");
 			return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
 		}
@@ -268,7 +198,7 @@ static int eval_quirk(const struct ax_machine *m, const struct ax_dev *d,
 			 "Annapurna Labs quirk: each root port is its own segment");
 		return !flags;
 	case AXQ_WANGXUN:
-		if (id_in_ranges(kind, d->vendor, d->device, kver)) {
+		if (id_in_ranges(kind, d->vendor, d->device, p)) {
 			snprintf(why, whylen,
 				 "Wangxun NIC quirk: functions do not do peer-to-peer");
 			return ctrl_enabled(flags, AX_REQ_ACS_FLAGS);
@@ -402,7 +332,8 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 		const struct axq_acs_entry *q = &axq_acs_table[i];
 		int r;
 
-		if (!axq_in_release(q->first, q->last, p->kver))
+		if (!axq_in_stable(q->first, q->last, q->bp, q->n_bp, p->kver,
+				   ax_sublevel(p)))
 			continue;
 		if (q->vendor != 0xffff && q->vendor != d->vendor)
 			continue;
@@ -488,9 +419,16 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 			 "ACS capability implements none of SV/RR/CR/UF (cap %04x): the kernel takes them as hard-wired on",
 			 d->acs_cap);
 	} else if (v->isolated) {
+		uint16_t eff = ax_effective_acs_ctrl(m, d, p);
+		char read[64] = "";
+
+		if (eff != d->acs_ctrl)
+			snprintf(read, sizeof(read),
+				 " as the kernel sets it at boot; read %04x",
+				 d->acs_ctrl);
 		snprintf(v->why, sizeof(v->why),
-			 "ACS capability with SV/RR/CR/UF enabled or hard-wired (cap %04x ctrl %04x)",
-			 d->acs_cap, ax_effective_acs_ctrl(m, d, p));
+			 "ACS capability with SV/RR/CR/UF enabled or hard-wired (cap %04x ctrl %04x%s)",
+			 d->acs_cap, eff, read);
 	} else {
 		char names[64] = "";
 		static const char *const bit[] = { "SV", "TB", "RR", "CR",
@@ -505,7 +443,8 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 		snprintf(v->why, sizeof(v->why),
 			 "ACS capability present but %s off (cap %04x ctrl %04x)%s",
 			 names, d->acs_cap, ax_effective_acs_ctrl(m, d, p),
-			 m->iommu == AX_IOMMU_ON ? "" :
+			 m->iommu == AX_IOMMU_ON || ax_acs_kernel_enables(m, p) ?
+			 "" :
 			 "; a kernel with an IOMMU switches them on at boot");
 	}
 }

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "analysis.h"
 #include "analysis/quirklab.h"
+#include "kernel_release.h"
 #include "quirks.h"
 
 /* Which kernel's rules: --kernel, else the data's release. */
@@ -22,11 +24,14 @@ static void make_profile(const struct ax_machine *m,
 	struct ax_result *r = &a->res;
 
 	ax_profile_init(p);
-	if (rq->kver) {
+	if (rq->kernel) {
+		ax_release_map(rq->kernel, p);
+		p->hypothetical = true;
+	} else if (rq->kver) {
 		p->kver = rq->kver;
 		p->hypothetical = true;
 	} else {
-		p->kver = ax_kver_parse(m->kernel_release);
+		ax_release_map(m->kernel_release, p);
 		p->kver_from_data = p->kver != 0;
 	}
 	if (p->kver && p->kver > axq_db_newest) {
@@ -36,6 +41,7 @@ static void make_profile(const struct ax_machine *m,
 			axq_db_newest / 1000, axq_db_newest % 1000,
 			axq_db_newest / 1000, axq_db_newest % 1000);
 		p->kver = axq_db_newest;
+		p->sublevel_known = false;
 	} else if (p->kver && p->kver < axq_db_oldest) {
 		ax_note(r->notes, &r->n_notes, AX_MAX_NOTES,
 			"kernel %d.%d is older than the quirk database (%d.%d): grouping before 3.17 differed per IOMMU driver",
@@ -45,6 +51,7 @@ static void make_profile(const struct ax_machine *m,
 	ax_profile_from_cmdline(p, m->cmdline);
 	if (m->iommu == AX_IOMMU_OFF)
 		p->assume_acs_requested = true;
+	ax_acs_policy_describe(m, p);
 }
 
 void ax_mark_listed(const struct ax_result *r, const int *selected, int n,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "derivation.h"
 
 static void add_audit(struct ax_result *r, int from, int to, int via,
@@ -81,7 +82,8 @@ void ax_build_audit(struct ax_derivation *c)
 				   d->pcie_type == AX_EXP_DOWNSTREAM) &&
 		    (d->acs_cap & AX_REQ_ACS_FLAGS & ~d->acs_ctrl) &&
 		    !d->acs_dword_layout &&
-		    !ax_dev_str_match(d, c->p->disable_acs_redir)) {
+		    !ax_kparam_list_match(m, i, c->p->disable_acs_redir,
+					  false)) {
 			snprintf(text, sizeof(text),
 				 "%s implements ACS but controls are off (cap %04x ctrl %04x): switched off by firmware or after boot; devices below it are not isolated from their peers",
 				 ax_dev_str(m, i, a1), d->acs_cap, d->acs_ctrl);

@@ -33,6 +33,7 @@ struct ax_derivation {
 	uint8_t (*alias)[32];	/* effective DMA alias masks */
 	uint32_t *flags;	/* effective dev_flags */
 	int *byorder;		/* device indices in probe order */
+	int *real;		/* pci_real_dma_dev(): VMD endpoint, or itself */
 	struct join *join;
 	int ngroups;
 };

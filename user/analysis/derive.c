@@ -10,9 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "analysis.h"
+#include "iommu_scope.h"
 #include "derivation.h"
 #include "quirks.h"
+#include "vmd.h"
 
 static const char *const reason_names[AX_R__COUNT] = {
 	[AX_R_ISOLATED] = "isolated",
@@ -33,6 +36,7 @@ static const char *const reason_names[AX_R__COUNT] = {
 	[AX_R_ACS_UNKNOWN] = "acs_unknown",
 	[AX_R_UPSTREAM_PATH] = "upstream_path",
 	[AX_R_PEER_REACHABLE] = "peer_reachable",
+	[AX_R_VMD_DOMAIN] = "vmd_domain",
 };
 
 const char *ax_reason_code_name(enum ax_reason_code c)
@@ -136,7 +140,8 @@ static void kernel_alias_facts(struct ax_derivation *c, int i)
 	for (q = 0; q < axq_alias_table_len; q++) {
 		const struct axq_alias_entry *e = &axq_alias_table[q];
 
-		if (!axq_in_release(e->first, e->last, c->p->kver))
+		if (!axq_in_stable(e->first, e->last, e->bp, e->n_bp,
+				   c->p->kver, ax_sublevel(c->p)))
 			continue;
 		if (e->vendor != 0xffff && e->vendor != d->vendor)
 			continue;
@@ -224,6 +229,7 @@ static int alias_walk(struct ax_derivation *c, int i, int *last)
 {
 	int b, hops = 0;
 
+	i = c->real[i];		/* pci_real_dma_dev(): VMD */
 	*last = i;
 	if (c->grp[i] >= 0)
 		return c->grp[i];
@@ -267,8 +273,8 @@ static int alias_group(struct ax_derivation *c, int pdev, uint8_t *devfns, int *
 	for (k = 0; k < (int)c->m->n; k++) {
 		int t = c->byorder[k];
 
-		if (t == pdev || !c->probed[t] ||
-		    !ax_same_bus(&c->m->devs[t], d))
+		/* for_each_pci_dev(): devices without a group too */
+		if (t == pdev || !ax_same_bus(&c->m->devs[t], d))
 			continue;
 		if (!dma_aliases(c, pdev, t))
 			continue;
@@ -295,7 +301,7 @@ static int function_alias_group(struct ax_derivation *c, int pdev, uint8_t *devf
 		int t = c->byorder[k];
 		const struct ax_dev *td = &c->m->devs[t];
 
-		if (t == pdev || !c->probed[t] || !ax_same_bus(td, d) ||
+		if (t == pdev || !ax_same_bus(td, d) ||
 		    AX_SLOT(td->addr.devfn) != AX_SLOT(d->addr.devfn) ||
 		    c->r->dev[t].acs.isolated)
 			continue;
@@ -369,6 +375,7 @@ static void free_ctx(struct ax_derivation *c)
 	free(c->flags);
 	free(c->byorder);
 	free(c->join);
+	free(c->real);
 }
 
 /* Number groups in address order of their first member and list them. */
@@ -421,6 +428,9 @@ int ax_derive(const struct ax_machine *m, const struct ax_profile *p,
 	int i, k;
 
 	memset(res, 0, sizeof(*res));
+	snprintf(res->acs_policy, sizeof(res->acs_policy), "%s", p->acs_policy);
+	snprintf(res->release_rules, sizeof(res->release_rules), "%s",
+		 p->release_rules);
 	res->n_devs = (int)n;
 	res->dev = calloc(n + 1, sizeof(*res->dev));
 	c.grp = calloc(n + 1, sizeof(int));
@@ -429,9 +439,13 @@ int ax_derive(const struct ax_machine *m, const struct ax_profile *p,
 	c.flags = calloc(n + 1, sizeof(uint32_t));
 	c.byorder = calloc(n + 1, sizeof(int));
 	c.join = calloc(n + 1, sizeof(struct join));
+	c.real = calloc(n + 1, sizeof(int));
 	if (!res->dev || !c.grp || !c.probed || !c.alias || !c.flags ||
-	    !c.byorder || !c.join)
+	    !c.byorder || !c.join || !c.real)
 		goto nomem;
+	if (ax_real_dma_devs(m, c.real))
+		ax_note(res->notes, &res->n_notes, AX_MAX_NOTES,
+			"devices in a VMD domain (10000 and up) whose VMD endpoint is not in the facts: each taken as its own requester");
 
 	for (i = 0; i < (int)n; i++) {
 		const struct ax_dev *d = &m->devs[i];
@@ -444,6 +458,13 @@ int ax_derive(const struct ax_machine *m, const struct ax_profile *p,
 		c.probed[i] = !(m->kernel_groups_known &&
 				m->iommu == AX_IOMMU_ON &&
 				d->kernel_group == AX_GROUP_NONE);
+		/* predicting: what the IOMMU driver itself leaves out */
+		if (!(m->kernel_groups_known && m->iommu == AX_IOMMU_ON)) {
+			char why[128];
+
+			if (ax_iommu_skips(m, i, why, sizeof(why)))
+				c.probed[i] = false;
+		}
 		kernel_alias_facts(&c, i);
 	}
 	for (i = 0; i < (int)n; i++)

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "derivation.h"
+#include "vmd.h"
 
 static void add_reason(struct ax_result *r, int i, enum ax_reason_code code,
 		       int at, const char *text)
@@ -52,12 +54,15 @@ static enum ax_reason_code hop_code(struct ax_derivation *c, int h)
 	case AX_EXP_DOWNSTREAM:
 		if (d->acs_pos && d->acs_known) {
 			if ((v->missing & (AX_ACS_RR | AX_ACS_CR)) &&
-			    ax_dev_str_match(d, c->p->disable_acs_redir))
+			    ax_kparam_list_match(c->m, h,
+						 c->p->disable_acs_redir,
+						 false))
 				return AX_R_ACS_REDIR_DISABLED;
 			/* pci=config_acs= exists from 6.11 */
 			if (v->missing &&
 			    (!c->p->kver || c->p->kver >= AX_KVER(6, 11)) &&
-			    ax_dev_str_match(d, c->p->config_acs))
+			    ax_kparam_list_match(c->m, h, c->p->config_acs,
+						 true))
 				return AX_R_ACS_REDIR_DISABLED;
 			return AX_R_ACS_CONTROLS_OFF;
 		}
@@ -193,7 +198,14 @@ void ax_build_reasons(struct ax_derivation *c)
 		upstream_reasons(c, r, i);
 		switch (j->kind) {
 		case J_ALIAS:
-			if (j->via != i) {
+			if (j->via != i && d->addr.domain >= AX_VMD_FIRST_DOMAIN &&
+			    ax_is_vmd_endpoint(&m->devs[j->via])) {
+				snprintf(text, sizeof(text),
+					 "%s sits in a VMD domain: the IOMMU sees its DMA as that of the VMD endpoint %s (pci_real_dma_dev()), so it shares the endpoint's group",
+					 ax_dev_str(m, i, a1),
+					 ax_dev_str(m, j->via, a2));
+				add_reason(r, i, AX_R_VMD_DOMAIN, j->via, text);
+			} else if (j->via != i) {
 				enum ax_reason_code code = hop_code(c, j->via);
 
 				if (code != AX_R_CONVENTIONAL_BRIDGE)

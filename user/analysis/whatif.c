@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acs_kernel.h"
 #include "analysis.h"
+#include "kernel_release.h"
 
 /*
  * move=07:00.0@00:1c.4: the device's slot (all functions) goes below
@@ -102,11 +104,18 @@ static int apply(struct ax_whatif *w, const char *spec, struct ax_addr *track,
 		return 0;
 	}
 	if (!strncmp(spec, "kernel=", 7)) {
-		p->kver = ax_kver_parse(spec + 7);
+		ax_release_map(spec + 7, p);
 		if (!p->kver)
 			goto bad;
 		p->kver_from_data = false;
 		return 0;
+	}
+	if (!strncmp(spec, "iommu=", 6)) {
+		if (!ax_what_if_iommu(&w->machine, p, spec + 6))
+			return 0;
+		snprintf(err, errlen,
+			 "bad --what-if '%s': use iommu=on or iommu=off", spec);
+		return -1;
 	}
 	if (!strncmp(spec, "move=", 5)) {
 		w->moved = true;
@@ -182,6 +191,7 @@ int ax_what_if(const struct ax_machine *m, const struct ax_profile *p,
 			 sizeof(w->what) - strlen(w->what), "%s%s",
 			 i ? ", " : "", specs[i]);
 	}
+	ax_acs_policy_describe(&w->machine, &w->profile);
 	if (ax_derive(&w->machine, &w->profile, &w->res))
 		goto fail;
 	w->selected = calloc((size_t)n_selected + 1, sizeof(int));

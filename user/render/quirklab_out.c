@@ -82,11 +82,13 @@ void ax_ql_print_text(FILE *out, const struct ax_machine *m,
 	fprintf(out, "1. What the kernel does today\n");
 	for (k = 0; k < q->n_entries; k++) {
 		const struct axq_acs_entry *e = &axq_acs_table[q->entries[k]];
+		char bps[AXQ_BACKPORTS_STRLEN];
 
+		axq_backports_str(e->bp, e->n_bp, bps);
 		fprintf(out, "  table entry: { %04x, %04x, %s }, since %d.%d%s%s%s%s\n",
 			q->vendor, q->device, e->callback, e->first / 1000,
-			e->first % 1000, e->backports[0] ? ", stable " : "",
-			e->backports, e->last ? ", removed after " : "",
+			e->first % 1000, bps[0] ? ", stable " : "",
+			bps, e->last ? ", removed after " : "",
 			q->entry_in_release[k] ? "" : " (not in this release)");
 	}
 	if (!q->n_entries)
@@ -296,7 +298,7 @@ static json_object *today_json(struct qj *c, const struct ax_machine *m,
 			       const struct ax_ql *q)
 {
 	json_object *o = json_object_new_object(), *arr;
-	char hex[32];
+	char hex[32], bps[AXQ_BACKPORTS_STRLEN];
 	int k;
 
 	arr = json_object_new_array();
@@ -313,7 +315,8 @@ static json_object *today_json(struct qj *c, const struct ax_machine *m,
 			snprintf(r, sizeof(r), "%d.%d", e->last / 1000,
 				 e->last % 1000);
 		add(c, j, "last", e->last ? str(r) : NULL, true);
-		add(c, j, "backports", str_or_null(e->backports), true);
+		add(c, j, "backports",
+		    str_or_null(axq_backports_str(e->bp, e->n_bp, bps)), true);
 		add(c, j, "in_release",
 		    json_object_new_boolean(q->entry_in_release[k]), false);
 		push(c, arr, j);

@@ -100,6 +100,10 @@ static void print_header(const struct tctx *t, const struct ax_analysis *a)
 	fprintf(t->out, "; rules of kernel %s%s\n",
 		ax_kver_str(a->profile.kver, kb),
 		a->profile.kver_from_data ? " (from the data)" : "");
+	if (r->release_rules[0])
+		fprintf(t->out, "  kernel release: %s\n", r->release_rules);
+	if (r->acs_policy[0])
+		fprintf(t->out, "  ACS: %s\n", r->acs_policy);
 	for (i = 0; i < m->n_notes; i++)
 		fprintf(t->out, "  note: %s\n", m->notes[i]);
 	for (i = 0; i < r->n_notes; i++)

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_acs_kernel.c - the ACS control word the kernel leaves on a device
+ * and the kernel's reading of pci=disable_acs_redir= / pci=config_acs=.
+ * Each expectation is worked out by hand from drivers/pci/pci.c:
+ * pci_dev_str_match() and pci_dev_str_match_path() (6.1, 6.12, 7.2 alike),
+ * pci_enable_acs() / pci_std_enable_acs() / pci_disable_acs_redir() of 6.1,
+ * __pci_config_acs() of 6.11 (before "PCI/ACS: Fix 'pci=config_acs='
+ * parameter") and of 6.12.118 / 7.2 (after it), and
+ * pci_disable_broken_acs_cap() of 7.2.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acs_kernel.h"
+#include "check.h"
+#include "analysis.h"
+
+#define RP AX_EXP_ROOT_PORT
+#define DSP AX_EXP_DOWNSTREAM
+#define USP AX_EXP_UPSTREAM
+#define EP AX_EXP_ENDPOINT
+
+static struct ax_machine M;
+static struct ax_profile P;
+static struct ax_result R;
+
+static void reset(enum ax_iommu_state iommu)
+{
+	ax_machine_free(&M);
+	ax_machine_init(&M);
+	ax_profile_init(&P);
+	M.iommu = iommu;
+}
+
+static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d, int type)
+{
+	struct ax_dev *x = ax_machine_add(&M);
+
+	if (ax_addr_parse(addr, &x->addr))
+		abort();
+	x->vendor = v;
+	x->device = d;
+	x->is_pcie = true;
+	x->pcie_type = (enum ax_pcie_type)type;
+	x->acs_known = true;
+	return x;
+}
+
+static struct ax_dev *bridge(const char *addr, uint16_t v, uint16_t d,
+			     int type, int sec, int sub)
+{
+	struct ax_dev *x = dev(addr, v, d, type);
+
+	x->is_bridge = true;
+	x->hdr_type = 1;
+	x->secondary = (uint8_t)sec;
+	x->subordinate = (uint8_t)sub;
+	return x;
+}
+
+static void acs(struct ax_dev *x, uint16_t cap, uint16_t ctrl)
+{
+	x->acs_pos = 0x140;
+	x->acs_cap = cap;
+	x->acs_ctrl = ctrl;
+}
+
+static int idx(const char *addr)
+{
+	struct ax_addr a;
+
+	if (ax_addr_parse(addr, &a))
+		abort();
+	return ax_machine_find(&M, a);
+}
+
+static void link(void)
+{
+	char err[128];
+
+	if (ax_machine_link(&M, err, sizeof(err))) {
+		printf("link: %s\n", err);
+		abort();
+	}
+}
+
+static uint16_t ctrl(const char *addr)
+{
+	return ax_kernel_acs_ctrl(&M, idx(addr), &P, NULL, 0);
+}
+
+static bool sel(const char *addr, const char *list)
+{
+	return ax_kparam_list_match(&M, idx(addr), list, false);
+}
+
+static void derive(void)
+{
+	ax_result_free(&R);
+	ax_acs_policy_describe(&M, &P);
+	if (ax_derive(&M, &P, &R))
+		abort();
+}
+
+static int grp(const char *addr)
+{
+	return R.dev[idx(addr)].group;
+}
+
+/*
+ * A machine for the selectors: 0000:00:1c.0 (root port) -> 01:00.0
+ * (switch upstream port) -> 02:01.0 (downstream port) -> 03:00.0 and
+ * 03:00.1 (a Intel 82576 endpoint, subsystem 1028:1f9a); 00:01.0 a second
+ * root port with a Red Hat endpoint at 04:00.0; domain 0001 has 00:1c.0.
+ */
+static void selector_machine(void)
+{
+	struct ax_dev *e;
+
+	reset(AX_IOMMU_ON);
+	bridge("0000:00:1c.0", 0x8086, 0xa110, RP, 1, 3);
+	bridge("0000:01:00.0", 0x10b5, 0x8747, USP, 2, 3);
+	bridge("0000:02:01.0", 0x10b5, 0x8747, DSP, 3, 3);
+	e = dev("0000:03:00.0", 0x8086, 0x10c9, EP);
+	e->subvendor = 0x1028;
+	e->subdevice = 0x1f9a;
+	e->multifunction = true;
+	e = dev("0000:03:00.1", 0x8086, 0x10c9, EP);
+	e->subvendor = 0x1028;
+	e->subdevice = 0x1f9b;
+	e->multifunction = true;
+	bridge("0000:00:01.0", 0x1b36, 0x000c, RP, 4, 4);
+	dev("0000:04:00.0", 0x1b36, 0x0010, EP);
+	bridge("0001:00:1c.0", 0x8086, 0xa110, RP, 1, 1);
+	link();
+}
+
+static void test_str_match_ids(void)
+{
+	selector_machine();
+	/* "A value of 0 for any field will match all devices." */
+	CHECK(sel("03:00.0", "pci:0:0"), "pci:0:0 matches anything");
+	CHECK(sel("0001:00:1c.0", "pci:0:0"), "pci:0:0 in any domain");
+	CHECK(sel("03:00.1", "pci:8086:0"), "vendor only");
+	CHECK(!sel("04:00.0", "pci:8086:0"), "other vendor");
+	CHECK(sel("03:00.0", "pci:0:10c9"), "device only");
+	CHECK(sel("03:00.0", "pci:8086:10c9:1028:1f9a"), "subsystem IDs");
+	CHECK(!sel("03:00.1", "pci:8086:10c9:1028:1f9a"),
+	      "another subsystem device");
+	CHECK(sel("03:00.1", "pci:8086:10c9:1028:0"), "subvendor only");
+	/* "%hx:%hx%n": the ID entry ends where the numbers end, so ','
+	 * separates entries after it
+	 */
+	CHECK(sel("04:00.0", "pci:8086:10c9,pci:1b36:0010"),
+	      "second ID entry after ','");
+	CHECK(!sel("04:00.0", "pci:8086"), "one number: cannot parse");
+}
+
+static void test_str_match_paths(void)
+{
+	selector_machine();
+	CHECK(sel("0000:00:01.0", "0000:00:01.0"), "full address");
+	CHECK(sel("0000:00:01.0", "00:01.0"), "no domain: domain 0");
+	CHECK(!sel("0001:00:1c.0", "00:1c.0"), "no domain is not domain 1");
+	CHECK(sel("0001:00:1c.0", "0001:00:1c.0"), "domain 1");
+	CHECK(!sel("0000:00:1c.0", "0001:00:1c.0"), "domain 1 is not 0");
+	/* a path of dev.fn below a bridge, as lspci -t shows it */
+	CHECK(sel("03:00.0", "0000:00:1c.0/00.0/01.0/00.0"),
+	      "the whole bridge path");
+	CHECK(!sel("03:00.1", "0000:00:1c.0/00.0/01.0/00.0"),
+	      "the path names function 0");
+	CHECK(sel("03:00.1", "0000:00:1c.0/00.0/01.0/00.1"), "function 1");
+	CHECK(!sel("03:00.0", "0000:00:01.0/00.0/01.0/00.0"),
+	      "the path's root element must be the top bridge");
+	/* the root element need not be on a root bus */
+	CHECK(sel("03:00.0", "0000:02:01.0/00.0"), "path from a switch port");
+	CHECK(!sel("03:00.0", "0000:00:1c.0/00.0"), "too short a path");
+	CHECK(!sel("01:00.0", "0000:00:1c.0/00.0/01.0/00.0"),
+	      "path longer than the device's chain");
+	/* pci_dev_str_match_path() ends an address entry at ';' only */
+	CHECK(sel("04:00.0", "0000:00:01.0;0000:04:00.0"), "';' separates");
+	CHECK(!sel("04:00.0", "0000:00:1c.0,0000:04:00.0"),
+	      "',' after an address: the kernel cannot parse the entry");
+	CHECK(!sel("00:1c.0", "0000:00:1c.0,0000:04:00.0"),
+	      "... not even the first address");
+	/* an entry that cannot be parsed ends the list */
+	CHECK(!sel("04:00.0", "zz:00.0;0000:04:00.0"),
+	      "an unparsable entry ends the list");
+	CHECK(sel("04:00.0", "0000:04:00.0;zz:00.0"),
+	      "entries before it still count");
+	CHECK(!sel("04:00.0", "0000:04:00.0x"), "trailing garbage");
+	CHECK(!sel("04:00.0", ""), "empty list");
+}
+
+static void test_enable_by_iommu_state(void)
+{
+	reset(AX_IOMMU_OFF);
+	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x5f, 0x0000);
+	link();
+	/* pci_std_enable_acs(): SV|RR|CR|UF the device implements */
+	CHECK(ctrl("00:01.0") == 0x001d, "IOMMU off: enabled at boot (%04x)",
+	      ctrl("00:01.0"));
+	M.iommu = AX_IOMMU_UNKNOWN;
+	CHECK(ctrl("00:01.0") == 0x001d, "unknown: assumed on (%04x)",
+	      ctrl("00:01.0"));
+	/* TB for pci=noats, external-facing or untrusted ports */
+	P.noats = true;
+	CHECK(ctrl("00:01.0") == 0x001f, "noats: TB too (%04x)",
+	      ctrl("00:01.0"));
+	P.noats = false;
+	M.devs[0].external_facing = true;
+	CHECK(ctrl("00:01.0") == 0x001f, "external-facing: TB too");
+	M.devs[0].external_facing = false;
+	M.iommu = AX_IOMMU_ON;
+	CHECK(ctrl("00:01.0") == 0x0000, "IOMMU on: as read");
+	M.iommu = AX_IOMMU_OFF;
+	P.acs_request = AX_ACSREQ_OFF;
+	CHECK(ctrl("00:01.0") == 0x0000, "what-if iommu=off: as read");
+	/* only the implemented bits */
+	P.acs_request = AX_ACSREQ_AUTO;
+	M.devs[0].acs_cap = 0x0005;
+	CHECK(ctrl("00:01.0") == 0x0005, "only SV|RR implemented (%04x)",
+	      ctrl("00:01.0"));
+	/* Intel PCH root ports: the enable quirk handles them (returns 0) */
+	reset(AX_IOMMU_OFF);
+	acs(bridge("00:1c.0", 0x8086, 0x8c10, RP, 1, 1), 0x001f, 0x0000);
+	link();
+	CHECK(ctrl("00:1c.0") == 0x0000,
+	      "Lynxpoint PCH port: no pci_std_enable_acs (%04x)",
+	      ctrl("00:1c.0"));
+}
+
+static void test_disable_acs_redir_by_release(void)
+{
+	reset(AX_IOMMU_OFF);
+	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x007f, 0x0000);
+	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x007f, 0x000c);
+	link();
+	snprintf(P.disable_acs_redir, sizeof(P.disable_acs_redir),
+		 "0000:00:01.0;0000:00:02.0");
+	P.kver = AX_KVER(4, 18);
+	CHECK(ctrl("00:01.0") == 0x001d, "4.18: no such parameter");
+	/* 6.1: enable, then ctrl &= ~(RR | CR | EC) */
+	P.kver = AX_KVER(6, 1);
+	CHECK(ctrl("00:01.0") == 0x0011, "6.1 (%04x)", ctrl("00:01.0"));
+	CHECK(ctrl("00:02.0") == 0x0011, "6.1 fw RR|CR (%04x)",
+	      ctrl("00:02.0"));
+	/* 6.11-6.14: ctrl = (ctrl & ~mask) | (fw_ctrl & mask);
+	 * ctrl |= ~(RR | CR | EC)
+	 */
+	P.kver = AX_KVER(6, 12);
+	CHECK(ctrl("00:01.0") == 0xffd3, "6.12.0 (%04x)", ctrl("00:01.0"));
+	CHECK(ctrl("00:02.0") == 0xffdf,
+	      "6.12.0 keeps the firmware's RR|CR on (%04x)", ctrl("00:02.0"));
+	/* 6.15 / 6.12.23+: ctrl = (fw_ctrl & ~mask) | (flags & mask) */
+	P.sublevel_known = true;
+	P.sublevel = 23;
+	CHECK(ctrl("00:02.0") == 0x0000, "6.12.23 (%04x)", ctrl("00:02.0"));
+	P.sublevel = 22;
+	CHECK(ctrl("00:02.0") == 0xffdf, "6.12.22 (%04x)", ctrl("00:02.0"));
+	P.sublevel_known = false;
+	P.kver = AX_KVER(7, 0);
+	CHECK(ctrl("00:01.0") == 0x0000,
+	      "7.0: from the firmware's word, SV/UF lost too (%04x)",
+	      ctrl("00:01.0"));
+	/* groups: 6.12.0 leaves 00:02.0 isolating, 7.0 does not */
+	dev("01:00.0", 0x8086, 0x10d3, EP);
+	dev("02:00.0", 0x8086, 0x10d3, EP);
+	link();
+	P.kver = AX_KVER(6, 12);
+	derive();
+	CHECK(grp("00:02.0") != grp("02:00.0"), "6.12.0: 00:02.0 isolates");
+	CHECK(grp("00:01.0") == grp("01:00.0"), "6.12.0: 00:01.0 does not");
+	P.kver = AX_KVER(7, 0);
+	derive();
+	CHECK(grp("00:02.0") == grp("02:00.0"), "7.0: 00:02.0 does not");
+}
+
+static void test_config_acs_by_release(void)
+{
+	reset(AX_IOMMU_OFF);
+	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x007f, 0x0000);
+	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x007f, 0x0000);
+	link();
+	/* right-most character is bit 0 (SV); '0' RR of 00:01.0 */
+	snprintf(P.config_acs, sizeof(P.config_acs),
+		 "0xx@0000:00:01.0;1x0x1@0000:00:02.0");
+	P.kver = AX_KVER(6, 10);
+	CHECK(ctrl("00:01.0") == 0x001d, "6.10: no config_acs");
+	P.kver = AX_KVER(7, 2);
+	CHECK(ctrl("00:01.0") == 0x0000,
+	      "7.2: the firmware's word with RR 0 (%04x)", ctrl("00:01.0"));
+	CHECK(ctrl("00:02.0") == 0x0011, "7.2: second entry (%04x)",
+	      ctrl("00:02.0"));
+	/* 6.11-6.14 parse the flags of the first entry only: the second
+	 * entry reaches pci_dev_str_match() as "1x0x1@0000:..." and ends
+	 * the list
+	 */
+	P.kver = AX_KVER(6, 11);
+	CHECK(ctrl("00:01.0") == 0x0019, "6.11: RR from firmware (%04x)",
+	      ctrl("00:01.0"));
+	CHECK(ctrl("00:02.0") == 0x001d, "6.11: second entry lost (%04x)",
+	      ctrl("00:02.0"));
+	/* the first matching entry only */
+	snprintf(P.config_acs, sizeof(P.config_acs),
+		 "1111111@pci:0:0;0000000@0000:00:01.0");
+	P.kver = AX_KVER(7, 2);
+	CHECK(ctrl("00:01.0") == 0x007f, "first match wins (%04x)",
+	      ctrl("00:01.0"));
+	/* bad flags: the kernel ignores the parameter for the device */
+	snprintf(P.config_acs, sizeof(P.config_acs), "10y@0000:00:01.0");
+	CHECK(ctrl("00:01.0") == 0x001d, "invalid flags ignored (%04x)",
+	      ctrl("00:01.0"));
+	snprintf(P.config_acs, sizeof(P.config_acs), "11111111@0000:00:01.0");
+	CHECK(ctrl("00:01.0") == 0x001d, "a bit above DT ignored (%04x)",
+	      ctrl("00:01.0"));
+	/* both parameters: config_acs starts from the firmware's word too */
+	snprintf(P.disable_acs_redir, sizeof(P.disable_acs_redir),
+		 "0000:00:01.0");
+	snprintf(P.config_acs, sizeof(P.config_acs), "1@0000:00:01.0");
+	CHECK(ctrl("00:01.0") == 0x0001, "config_acs after redir (%04x)",
+	      ctrl("00:01.0"));
+}
+
+static void test_idt_sv(void)
+{
+	reset(AX_IOMMU_OFF);
+	acs(bridge("00:01.0", 0x111d, 0x80b5, DSP, 1, 1), 0x001f, 0x0000);
+	link();
+	P.kver = AX_KVER(6, 12);
+	CHECK(ctrl("00:01.0") == 0x001d, "6.12: SV enabled");
+	P.kver = AX_KVER(7, 0);
+	CHECK(ctrl("00:01.0") == 0x001c, "7.0: SV hidden (%04x)",
+	      ctrl("00:01.0"));
+	CHECK(ax_kernel_acs_cap(&M.devs[0], &P) == 0x001e, "7.0 cap");
+}
+
+/* The case of the issue: a dump taken with the IOMMU off. */
+static void test_groups_from_iommu_off_facts(void)
+{
+	reset(AX_IOMMU_UNKNOWN);
+	acs(bridge("00:01.0", 0x8086, 0x3420, RP, 1, 1), 0x001f, 0x0000);
+	acs(bridge("00:02.0", 0x8086, 0x3420, RP, 2, 2), 0x001f, 0x0000);
+	dev("01:00.0", 0x1b36, 0x0010, EP);
+	dev("02:00.0", 0x1b36, 0x0010, EP);
+	link();
+	derive();
+	CHECK(grp("00:01.0") != grp("01:00.0"),
+	      "unknown IOMMU: the kernel enables ACS, port isolates");
+	CHECK(strstr(R.acs_policy, "assumed on") != NULL, "says so: %s",
+	      R.acs_policy);
+	CHECK(ax_what_if_iommu(&M, &P, "off") == 0, "iommu=off");
+	derive();
+	CHECK(grp("00:01.0") == grp("01:00.0"), "as read: port merges");
+	CHECK(strstr(R.acs_policy, "firmware left") != NULL, "says so: %s",
+	      R.acs_policy);
+	CHECK(ax_what_if_iommu(&M, &P, "maybe") == -1, "bad value");
+	/* facts with the IOMMU on: as read, and iommu=off cannot undo it */
+	reset(AX_IOMMU_ON);
+	acs(bridge("00:01.0", 0x8086, 0x3420, RP, 1, 1), 0x001f, 0x001d);
+	dev("01:00.0", 0x1b36, 0x0010, EP);
+	link();
+	derive();
+	CHECK(strstr(R.acs_policy, "as read") != NULL, "%s", R.acs_policy);
+	CHECK(ax_what_if_iommu(&M, &P, "off") == 0, "iommu=off");
+	derive();
+	CHECK(strstr(R.acs_policy, "not known") != NULL, "%s", R.acs_policy);
+}
+
+int main(void)
+{
+	ax_machine_init(&M);
+	test_str_match_ids();
+	test_str_match_paths();
+	test_enable_by_iommu_state();
+	test_disable_acs_redir_by_release();
+	test_config_acs_by_release();
+	test_idt_sv();
+	test_groups_from_iommu_off_facts();
+	ax_result_free(&R);
+	ax_machine_free(&M);
+	return check_report("acs_kernel");
+}
