@@ -75,8 +75,9 @@ test-vm: user
 bench: user
 	tests/user/bench.sh
 
+# make check MAINLINE=1 also builds and tests on the mainline 7.2 kernel.
 check: deps
-	scripts/check.sh
+	ACSX_MAINLINE=$(or $(MAINLINE),$(ACSX_MAINLINE)) scripts/check.sh
 
 demo: deps
 	tests/vm/demo.sh

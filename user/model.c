@@ -390,13 +390,6 @@ int ax_addr_parse(const char *s, struct ax_addr *a)
 	return 0;
 }
 
-bool ax_selector_whole_device(const struct ax_selector *sel)
-{
-	/* 0000:01:00 or 01:00, as Proxmox's hostpci names a device */
-	return sel->bus >= 0 && sel->slot >= 0 && sel->func < 0 &&
-	       sel->vendor < 0 && sel->device < 0;
-}
-
 int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device)
 {
 	unsigned int a, b;

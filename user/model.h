@@ -248,10 +248,6 @@ int ax_id_parse(const char *s, uint16_t *vendor, uint16_t *device);
  * -1 malformed.
  */
 int ax_addr_parse(const char *s, struct ax_addr *a);
-/* A whole device, "0000:01:00" or "01:00" (Proxmox's form): every
- * function of one slot, nothing else named.
- */
-bool ax_selector_whole_device(const struct ax_selector *sel);
 /* Room for any address string, "ffffffff:ff:1f.7" and the NUL. */
 #define AX_ADDR_STRLEN 20
 /* Room for ax_dev_name(). */

@@ -918,17 +918,17 @@ static void test_device_address(void)
 	struct ax_selector sel;
 
 	CHECK(!ax_selector_parse("0000:01:00", &sel) && sel.domain == 0 &&
-	      sel.bus == 1 && sel.slot == 0 && ax_selector_whole_device(&sel),
+	      sel.bus == 1 && sel.slot == 0 && sel.func < 0,
 	      "0000:01:00");
 	CHECK(!ax_selector_parse("0001:c1:1f", &sel) && sel.domain == 1 &&
-	      sel.bus == 0xc1 && sel.slot == 0x1f && ax_selector_whole_device(&sel),
+	      sel.bus == 0xc1 && sel.slot == 0x1f && sel.func < 0,
 	      "0001:c1:1f");
 	CHECK(!ax_selector_parse("0b:00", &sel) && sel.bus == 0x0b &&
-	      ax_selector_whole_device(&sel), "0b:00");
-	CHECK(!ax_selector_parse("8086:15b7", &sel) &&
-	      !ax_selector_whole_device(&sel), "vendor:device is not a device");
-	CHECK(!ax_selector_parse("0000:01:00.0", &sel) &&
-	      !ax_selector_whole_device(&sel), "a function is not a device");
+	      sel.func < 0, "0b:00");
+	CHECK(!ax_selector_parse("8086:15b7", &sel) && sel.vendor == 0x8086 &&
+	      sel.device == 0x15b7 && sel.bus < 0, "vendor:device");
+	CHECK(!ax_selector_parse("0000:01:00.0", &sel) && sel.func == 0,
+	      "a function");
 	CHECK(ax_selector_parse("0000:01:20", &sel), "device 0x20");
 	CHECK(ax_selector_parse("0000:01:0g", &sel) && ax_selector_parse("", &sel),
 	      "malformed");

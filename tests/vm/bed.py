@@ -848,7 +848,8 @@ def main():
         description="Boot Debian kernels in QEMU (TCG) on the topologies in "
         "tests/vm/topologies and run the checks inside the guest.")
     ap.add_argument("--kernel", default="all",
-                    help="%s or all (default all)" % ", ".join(KERNELS))
+                    help="%s, a comma list of them, or all (default all)"
+                    % ", ".join(KERNELS))
     ap.add_argument("--all", action="store_true",
                     help="every topology (the default when none is named)")
     ap.add_argument("--keep", action="store_true",
@@ -876,11 +877,14 @@ def main():
     try:
         if a.kernel == "all":
             kshorts = list(KERNELS)
-        elif a.kernel in KERNELS:
-            kshorts = [a.kernel]
         else:
-            raise UsageError("unknown kernel '%s' (%s or all)"
-                             % (a.kernel, ", ".join(KERNELS)))
+            # one kernel, or several separated by commas: "6.1,6.12"
+            kshorts = a.kernel.split(",")
+            for k in kshorts:
+                if k not in KERNELS:
+                    raise UsageError("unknown kernel '%s' (%s, a comma "
+                                     "list of them, or all)"
+                                     % (k, ", ".join(KERNELS)))
         if a.all and a.topology:
             raise UsageError("--all and topology names exclude each other")
         if a.jobs < 1:

@@ -101,12 +101,11 @@ static int select_devices(const struct ax_machine *m,
 	a->listed = calloc(m->n + 1, sizeof(bool));
 	if (!a->sel || !a->listed)
 		return AX_EXIT_INTERNAL;
+	/* as lspci -s/-d select: a whole device (0000:01:00, Proxmox's
+	 * form) is every function of its slot
+	 */
 	for (i = 0; rq->has_target && i < (int)m->n; i++)
-		/* a whole device (0000:01:00): its first function, whose
-		 * advice covers the others
-		 */
-		if (ax_selector_match(&rq->target, &m->devs[i]) &&
-		    !(ax_selector_whole_device(&rq->target) && a->n_sel))
+		if (ax_selector_match(&rq->target, &m->devs[i]))
 			a->sel[a->n_sel++].dev = i;
 	if (rq->has_target && !a->n_sel) {
 		snprintf(err, errlen, "no device %s in %s", rq->target_text,
