@@ -69,10 +69,10 @@ json mfj "q['patch']" None
 
 # 1. an ID the table has: since when, the stable backport, per release
 run 0 entry --from "$MF" --validate-quirk 14e4:1760
-has entry "table entry: { 14e4, 1760, pci_quirk_mf_endpoint_acs }, since 6.11, stable 6.1.192"
+has entry "table entry: { 14e4, 1760, pci_quirk_mf_endpoint_acs }, since 6.11, stable 6.1.122"
 run 0 entry510 --from "$MF" --validate-quirk 14e4:1760 --kernel 5.10 --json
 json entry510 "q['today']['release'], q['today']['entries']" \
-	"('5.10', [{'callback': 'pci_quirk_mf_endpoint_acs', 'first': '6.11', 'last': None, 'backports': '6.1.192', 'in_release': False}])"
+	"('5.10', [{'callback': 'pci_quirk_mf_endpoint_acs', 'first': '6.11', 'last': None, 'backports': '6.1.122', 'in_release': False}])"
 
 # a root-port callback on an endpoint is refused, and so is its patch
 run 0 rpcb --from "$MF" --validate-quirk 8086:10d3@pci_quirk_qcom_rp_acs

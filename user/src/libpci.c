@@ -504,7 +504,11 @@ int ax_selector_parse(const char *s, struct ax_selector *sel)
 	uint16_t v, d;
 	bool ok;
 
-	if (strlen(s) >= sizeof(buf))
+	/* libpci takes "" as "any device", and -d's vendor:device:class
+	 * would read 0000:01:20 as class 20: one selector is one device
+	 * form, and an ID has exactly one colon
+	 */
+	if (!s[0] || strlen(s) >= sizeof(buf))
 		return -1;
 	pci_filter_init(NULL, &f);
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -512,7 +516,7 @@ int ax_selector_parse(const char *s, struct ax_selector *sel)
 		ok = !pci_filter_parse_id(&f, buf);
 	} else {
 		ok = !pci_filter_parse_slot(&f, buf);
-		if (!ok) {
+		if (!ok && strchr(s, ':') && strchr(s, ':') == strrchr(s, ':')) {
 			pci_filter_init(NULL, &f);
 			snprintf(buf, sizeof(buf), "%s", s);
 			ok = !pci_filter_parse_id(&f, buf);
