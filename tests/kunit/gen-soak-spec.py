@@ -35,8 +35,11 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         spec = yaml.safe_load(f)
     sets = spec.get("attribute-sets") or die("no attribute-sets")
+    # A "subset-of" set (hop) reuses the root set's ids: only the root
+    # set defines the attributes on the wire.
+    sets = [s for s in sets if "subset-of" not in s]
     if len(sets) != 1:
-        die("expected one attribute set")
+        die("expected one attribute set besides its subsets")
     attrs, ids = [], {}
     value = 0
     for a in sets[0]["attributes"]:
