@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include <linux/acs_inspect.h>
+#include <linux/acs_inspect_addr.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
