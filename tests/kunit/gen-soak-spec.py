@@ -40,12 +40,18 @@ def main():
     sets = [s for s in sets if "subset-of" not in s]
     if len(sets) != 1:
         die("expected one attribute set besides its subsets")
+    consts = {d["name"]: d["value"] for d in spec.get("definitions", [])
+              if d.get("type") == "const"}
     attrs, ids = [], {}
     value = 0
     for a in sets[0]["attributes"]:
         value = a.get("value", value)
         t = TYPES.get(a["type"]) or die(f"type {a['type']} of {a['name']}")
         exact = (a.get("checks") or {}).get("exact-len", 0)
+        if isinstance(exact, str):	# a named const of "definitions"
+            exact = consts.get(exact)
+            if exact is None:
+                die(f"exact-len of {a['name']} names no const")
         attrs.append((value, t, exact, a["name"]))
         ids[a["name"]] = value
         value += 1
