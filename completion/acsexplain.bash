@@ -31,7 +31,7 @@ _acsexplain()
 
 	local opts="--all --json --no-color --color --source --from --groups
 		--save --kernel --what-if --plan --audit --validate-quirk
-		--check-kernel --kernel-cmdline --version --help
+		--check-kernel --kernel-cmdline --patch --linux-src --version --help
 		-a -j -s -f -g -S -k -w -p -A -Q -V -h"
 
 	case $prev in
@@ -39,7 +39,7 @@ _acsexplain()
 		COMPREPLY=($(compgen -W 'auto netlink sysfs' -- "$cur"))
 		return
 		;;
-	-f | --from | -g | --groups | -S | --save)
+	-f | --from | -g | --groups | -S | --save | --patch | --linux-src)
 		_filedir
 		return
 		;;
@@ -56,6 +56,9 @@ _acsexplain()
 				-- "${cur##*[=,]}"))
 			compopt -o nospace
 			;;
+		iommu=*)
+			COMPREPLY=($(compgen -P iommu= -W 'on off' -- "${cur#*=}"))
+			;;
 		disable-acs-redir=* | move=*)
 			local pre=${cur%%=*}=
 			COMPREPLY=($(compgen -P "$pre" -W "$(_acsexplain_addresses)" \
@@ -63,7 +66,7 @@ _acsexplain()
 			;;
 		*)
 			COMPREPLY=($(compgen -W 'acs-override= quirk= disable-acs-redir=
-				config-acs= kernel= move=' -- "$cur"))
+				config-acs= kernel= move= iommu=' -- "$cur"))
 			compopt -o nospace
 			;;
 		esac

@@ -128,7 +128,9 @@ else
 		bad "completion: no /sys/bus/pci/devices to complete"
 	fi
 	eq "completion: --what-if kinds" "$(complete_line 'acsexplain --what-if ')" \
-		"$(printf '%s\n' acs-override= config-acs= disable-acs-redir= kernel= move= quirk= | sort)"
+		"$(printf '%s\n' acs-override= config-acs= disable-acs-redir= iommu= kernel= move= quirk= | sort)"
+	eq "completion: --what-if iommu=" "$(complete_line 'acsexplain --what-if iommu=o')" \
+		"$(printf 'iommu=off\niommu=on')"
 	eq "completion: --what-if acs-override=" "$(complete_line 'acsexplain --what-if acs-override=downstream,m')" \
 		"acs-override=downstream,multifunction"
 	: >"$tmp/snap-test.json"
