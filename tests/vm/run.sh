@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel 6.1|6.12|7.2|all] [--all | TOPOLOGY...] [--keep] [-v]
+# run.sh [--kernel 6.1|6.12|7.2|6.1,6.12|all] [--all | TOPOLOGY...] [--keep] [-v]
+# (default --kernel 6.1,6.12: the mainline 7.2 kernel is opt-in)
 # Boot Debian's kernels and the mainline kernel (scripts/build-mainline.sh)
 # under QEMU (TCG) on the topologies in
 # tests/vm/topologies and check the IOMMU groups, acs_inspect and acsexplain
