@@ -507,4 +507,15 @@ void ax_mark_listed(const struct ax_result *r, const int *selected, int n,
 int ax_quirk_release_for(const struct ax_dev *d, int kver,
 			 const char **callback);
 
+/* Is x one of the n ints at l? */
+static inline bool ax_in_list(const int *l, int n, int x)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (l[k] == x)
+			return true;
+	return false;
+}
+
 #endif

@@ -327,4 +327,7 @@ int ax_host_facts(struct ax_machine *m, const char *root);
 bool ax_module_hint(const char *moddir, const char *rel, char *buf,
 		    size_t len);
 
+/* src/sysfs.c: the last path element of a symlink's target, or "". */
+void ax_link_base(const char *path, char *out, size_t len);
+
 #endif

@@ -234,16 +234,6 @@ static const char *A(const struct ax_machine *m, int i, char *buf)
 	return ax_addr_str(m->devs[i].addr, buf);
 }
 
-static bool in_list(const int *l, int n, int x)
-{
-	int k;
-
-	for (k = 0; k < n; k++)
-		if (l[k] == x)
-			return true;
-	return false;
-}
-
 static bool is_ancestor(const struct ax_machine *m, int anc, int dev)
 {
 	int h;
@@ -984,7 +974,7 @@ static void find_at_fault(const struct ax_machine *m,
 			     rr->code == AX_R_ACS_CONTROLS_OFF) &&
 			    !m->devs[rr->at].is_bridge)
 				continue;
-			if (!in_list(a->at_fault, a->n_at_fault, rr->at))
+			if (!ax_in_list(a->at_fault, a->n_at_fault, rr->at))
 				a->at_fault[a->n_at_fault++] = rr->at;
 		}
 	}
@@ -1028,7 +1018,7 @@ static int remedies_shared(const struct ax_machine *m,
 			const struct ax_reason *rr = &r->dev[k].reasons[q];
 
 			t = rr->at;
-			if (t < 0 || !in_list(a->at_fault, a->n_at_fault, t))
+			if (t < 0 || !ax_in_list(a->at_fault, a->n_at_fault, t))
 				continue;
 			if (rr->code == AX_R_ACS_CONTROLS_OFF)
 				controls_off = true;

@@ -71,16 +71,6 @@ static void note(struct ax_vfio_plan *pl, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool in_list(const int *l, int n, int x)
-{
-	int k;
-
-	for (k = 0; k < n; k++)
-		if (l[k] == x)
-			return true;
-	return false;
-}
-
 /* The set VFIO needs: the device, its own functions, and every
  * non-bridge member of their groups, until nothing is added.
  */
@@ -99,11 +89,11 @@ static void closure(const struct ax_machine *m, const struct ax_grouping *g,
 			if (!same_group && !ax_same_device(t, &m->devs[x]))
 				continue;
 			if (ax_is_bridge_class(t)) {
-				if (same_group && !in_list(pl->keep, pl->n_keep, j))
+				if (same_group && !ax_in_list(pl->keep, pl->n_keep, j))
 					pl->keep[pl->n_keep++] = j;
 				continue;
 			}
-			if (!in_list(pl->bind, pl->n_bind, j))
+			if (!ax_in_list(pl->bind, pl->n_bind, j))
 				pl->bind[pl->n_bind++] = j;
 		}
 	}
@@ -149,7 +139,7 @@ static void build_ids(const struct ax_machine *m, struct ax_vfio_plan *pl)
 			const struct ax_dev *t = &m->devs[j];
 
 			if (t->vendor != d->vendor || t->device != d->device ||
-			    in_list(pl->bind, pl->n_bind, j))
+			    ax_in_list(pl->bind, pl->n_bind, j))
 				continue;
 			twin = j;
 			if (!d->subvendor ||
@@ -267,7 +257,7 @@ static bool whole_device(const struct ax_machine *m, const struct ax_vfio_plan *
 	for (j = 0; j < (int)m->n; j++)
 		if (ax_same_device(&m->devs[j], &m->devs[x]) &&
 		    !ax_is_bridge_class(&m->devs[j]) &&
-		    !in_list(pl->bind, pl->n_bind, j))
+		    !ax_in_list(pl->bind, pl->n_bind, j))
 			return false;
 	return true;
 }

@@ -29,22 +29,6 @@ static int read_text(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static void link_base(const char *path, char *out, size_t len)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-	const char *b;
-
-	out[0] = '\0';
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	b = strrchr(buf, '/');
-	b = b ? b + 1 : buf;
-	if (strlen(b) < len)
-		memcpy(out, b, strlen(b) + 1);
-}
-
 /* The last PCI address (dddd:bb:dd.f) in a resolved sysfs path. */
 static int pci_in_path(const struct ax_machine *m, const char *path)
 {
@@ -315,7 +299,7 @@ int ax_host_facts(struct ax_machine *m, const char *root)
 		}
 		if (!d->modules[0]) {
 			snprintf(path, sizeof(path), "%s/driver/module", base);
-			link_base(path, d->modules, sizeof(d->modules));
+			ax_link_base(path, d->modules, sizeof(d->modules));
 		}
 	}
 	slot_facts(m, root);

@@ -31,8 +31,8 @@ static void scopy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* Last path element of a symlink's target, or "" */
-static void link_base(const char *path, char *out, size_t len)
+/* Last path element of a symlink's target, or "" (source.h). */
+void ax_link_base(const char *path, char *out, size_t len)
 {
 	char buf[PATH_MAX];
 	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
@@ -140,16 +140,16 @@ int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot)
 		snprintf(base, sizeof(base), "%s/sys/bus/pci/devices/%s", root,
 			 a);
 		snprintf(path, sizeof(path), "%s/iommu_group", base);
-		link_base(path, val, sizeof(val));
+		ax_link_base(path, val, sizeof(val));
 		d->kernel_group = val[0] ? atoi(val) : AX_GROUP_NONE;
 		snprintf(path, sizeof(path), "%s/driver", base);
-		link_base(path, d->driver, sizeof(d->driver));
+		ax_link_base(path, d->driver, sizeof(d->driver));
 		d->driver_known = true;
 		snprintf(path, sizeof(path), "%s/iommu_group/type", base);
 		if (read_line(path, val, sizeof(val)) == 0)
 			scopy(d->domain_type, sizeof(d->domain_type), val);
 		snprintf(path, sizeof(path), "%s/physfn", base);
-		link_base(path, val, sizeof(val));
+		ax_link_base(path, val, sizeof(val));
 		if (val[0]) {
 			struct ax_addr pa;
 
