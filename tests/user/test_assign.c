@@ -12,6 +12,7 @@
 
 #include "analysis.h"
 #include "check.h"
+#include "linuxhw.h"
 
 #include "quirks.h"
 #include "source.h"
@@ -121,26 +122,6 @@ static bool load(const char *path, int kver, void (*edit)(char *))
 	P.kver = kver;
 	run();
 	return true;
-}
-
-static const char *linuxhw(const char *prefix)
-{
-	static char path[1024];
-	char cmd[600];
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "ls %s/linuxhw/%s* 2>/dev/null | head -n 1",
-		 getenv("ACSX_DATA") ? getenv("ACSX_DATA") : "../shared/data",
-		 prefix);
-	p = popen(cmd, "r");
-	path[0] = '\0';
-	if (p) {
-		if (!fgets(path, sizeof(path), p))
-			path[0] = '\0';
-		pclose(p);
-	}
-	path[strcspn(path, "\n")] = '\0';
-	return path;
 }
 
 static int idx(const char *addr)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "linuxhw.h"
 #include "analysis.h"
 #include "source.h"
 
@@ -85,26 +86,6 @@ static bool load(const char *path)
 	ax_machine_infer_ports(&M);
 	run();
 	return true;
-}
-
-static const char *linuxhw(const char *prefix)
-{
-	static char path[1024];
-	char cmd[600];
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "ls %s/linuxhw/%s* 2>/dev/null | head -n 1",
-		 getenv("ACSX_DATA") ? getenv("ACSX_DATA") : "../shared/data",
-		 prefix);
-	p = popen(cmd, "r");
-	path[0] = '\0';
-	if (p) {
-		if (!fgets(path, sizeof(path), p))
-			path[0] = '\0';
-		pclose(p);
-	}
-	path[strcspn(path, "\n")] = '\0';
-	return path;
 }
 
 static int idx(const char *addr)
