@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <strings.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,8 @@ struct ax_advice_cache {
 	int n_kv;
 	int kv[MAX_KV_CACHE];
 	int *kv_group[MAX_KV_CACHE];
+	/* per device: FAULT_* of the reasons that name it as the place */
+	uint8_t *fault_bits;
 	bool oom;
 };
 
@@ -164,6 +167,7 @@ void ax_grouping_free(struct ax_grouping *g)
 		free(c->port_ok);
 		free(c->occupant);
 		free(c->ovr_group);
+		free(c->fault_bits);
 		for (k = 0; k < c->n_kv; k++)
 			free(c->kv_group[k]);
 		free(c);
@@ -980,13 +984,48 @@ static void find_at_fault(const struct ax_machine *m,
 	}
 }
 
+#define FAULT_CONTROLS_OFF 1
+#define FAULT_REDIR_DISABLED 2
+
+/* Once per machine: which devices some reason names as the place where
+ * ACS is switched off, or its redirection disabled (looked up per shared
+ * device: a loop over every reason there was quadratic).  NULL on no
+ * memory.
+ */
+static const uint8_t *fault_bits(const struct ax_machine *m,
+				 const struct ax_result *r,
+				 struct ax_advice_cache *c)
+{
+	size_t k;
+	int q;
+
+	if (c->fault_bits)
+		return c->fault_bits;
+	c->fault_bits = calloc(m->n + 1, 1);
+	if (!c->fault_bits)
+		return NULL;
+	for (k = 0; k < m->n; k++)
+		for (q = 0; q < r->dev[k].n_reasons; q++) {
+			const struct ax_reason *rr = &r->dev[k].reasons[q];
+
+			if (rr->at < 0 || rr->at >= (int)m->n)
+				continue;
+			if (rr->code == AX_R_ACS_CONTROLS_OFF)
+				c->fault_bits[rr->at] |= FAULT_CONTROLS_OFF;
+			if (rr->code == AX_R_ACS_REDIR_DISABLED)
+				c->fault_bits[rr->at] |= FAULT_REDIR_DISABLED;
+		}
+	return c->fault_bits;
+}
+
 static int remedies_shared(const struct ax_machine *m,
 			   const struct ax_profile *p,
 			   const struct ax_result *r,
 			   const struct ax_grouping *g, int idx,
 			   struct ax_assignment *a, bool facts_unknown)
 {
-	int k, q, rel;
+	const uint8_t *bits;
+	int k, rel;
 	const char *cb = NULL;
 	char buf[AX_ADDR_STRLEN], l[200], quirk[200] = "";
 	bool controls_off = false, redir = false;
@@ -1011,20 +1050,12 @@ static int remedies_shared(const struct ax_machine *m,
 			   m->kernel_release[0] ? m->kernel_release :
 			   "release not in the facts");
 	/* ACS present but switched off at a port at fault */
-	for (k = 0; k < (int)m->n; k++) {
-		int t;
-
-		for (q = 0; q < r->dev[k].n_reasons; q++) {
-			const struct ax_reason *rr = &r->dev[k].reasons[q];
-
-			t = rr->at;
-			if (t < 0 || !ax_in_list(a->at_fault, a->n_at_fault, t))
-				continue;
-			if (rr->code == AX_R_ACS_CONTROLS_OFF)
-				controls_off = true;
-			if (rr->code == AX_R_ACS_REDIR_DISABLED)
-				redir = true;
-		}
+	bits = fault_bits(m, r, g->cache);
+	if (!bits)
+		return -1;
+	for (k = 0; k < a->n_at_fault; k++) {
+		controls_off |= bits[a->at_fault[k]] & FAULT_CONTROLS_OFF;
+		redir |= bits[a->at_fault[k]] & FAULT_REDIR_DISABLED;
 	}
 	if (controls_off) {
 		add_remedy(a, AX_RM_BIOS,
@@ -1051,7 +1082,11 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 					   NULL;
 	size_t n, n_faults = 1;
 
-	memset(a, 0, sizeof(*a));
+	/* not the remedies' 8 KiB: add_remedy() clears each one it adds,
+	 * and --all asks this for every device
+	 */
+	memset(a, 0, offsetof(struct ax_assignment, remedies));
+	a->n_remedies = 0;
 	a->dev = idx;
 	a->group = g->of[idx];
 	/* sized by what this device can name: its group, its bus, the
