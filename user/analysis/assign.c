@@ -15,7 +15,6 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <strings.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +100,8 @@ struct ax_advice_cache {
 	bool ports_done;
 	signed char *port_ok;
 	int *occupant;
+	int *ports;		/* where port_ok is not 0, in index order */
+	int n_ports;
 	/* derived groups under what-if profiles */
 	bool ovr_done;
 	int *ovr_group;
@@ -166,6 +167,7 @@ void ax_grouping_free(struct ax_grouping *g)
 		free(c->by_key);
 		free(c->port_ok);
 		free(c->occupant);
+		free(c->ports);
 		free(c->ovr_group);
 		free(c->fault_bits);
 		for (k = 0; k < c->n_kv; k++)
@@ -224,6 +226,9 @@ void ax_assignment_free(struct ax_assignment *a)
 	free(a->assign_with);	/* one block holds all four lists */
 	a->assign_with = a->own = a->companions = a->at_fault = NULL;
 	a->n_assign_with = a->n_own = a->n_companions = a->n_at_fault = 0;
+	free(a->remedies);
+	a->remedies = NULL;
+	a->n_remedies = 0;
 }
 
 static bool is_port(const struct ax_dev *d)
@@ -449,19 +454,43 @@ static int path_isolates(const struct ax_machine *m,
 	return 1;
 }
 
+/* A remedy could not be allocated: ax_assign() fails (single-threaded
+ * tool, as key_of).
+ */
+static bool remedy_oom;
+
+/* The next remedy, cleared, not yet counted; NULL when there is no room
+ * or no memory.
+ */
+static struct ax_remedy *remedy_slot(struct ax_assignment *a)
+{
+	struct ax_remedy *r;
+
+	if (a->n_remedies >= AX_MAX_REMEDIES)
+		return NULL;
+	r = realloc(a->remedies, ((size_t)a->n_remedies + 1) * sizeof(*r));
+	if (!r) {
+		remedy_oom = true;
+		return NULL;
+	}
+	a->remedies = r;
+	r += a->n_remedies;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
 static void add_remedy(struct ax_assignment *a, enum ax_remedy_kind k,
 		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void add_remedy(struct ax_assignment *a, enum ax_remedy_kind k,
 		       const char *fmt, ...)
 {
-	struct ax_remedy *rm;
+	struct ax_remedy *rm = remedy_slot(a);
 	va_list ap;
 
-	if (a->n_remedies >= AX_MAX_REMEDIES)
+	if (!rm)
 		return;
-	rm = &a->remedies[a->n_remedies++];
-	memset(rm, 0, sizeof(*rm));
+	a->n_remedies++;
 	rm->kind = k;
 	va_start(ap, fmt);
 	vsnprintf(rm->text, sizeof(rm->text), fmt, ap);
@@ -480,8 +509,9 @@ static int port_candidates(const struct ax_machine *m,
 	c->ports_done = true;
 	c->port_ok = calloc(m->n + 1, 1);
 	c->occupant = malloc((m->n + 1) * sizeof(int));
+	c->ports = malloc((m->n + 1) * sizeof(int));
 	has_switch = calloc(m->n + 1, sizeof(bool));
-	if (!c->port_ok || !c->occupant || !has_switch) {
+	if (!c->port_ok || !c->occupant || !c->ports || !has_switch) {
 		free(has_switch);
 		c->oom = true;
 		return -1;
@@ -506,6 +536,8 @@ static int port_candidates(const struct ax_machine *m,
 			continue;
 		c->port_ok[i] = (signed char)(path_isolates(m, r, i) > 0 ? 1 :
 				 path_isolates(m, r, i) < 0 ? -1 : 0);
+		if (c->port_ok[i])
+			c->ports[c->n_ports++] = i;
 	}
 	free(has_switch);
 	return 0;
@@ -517,7 +549,7 @@ static int remedy_move(const struct ax_machine *m, const struct ax_result *r,
 {
 	const struct ax_dev *d = &m->devs[idx];
 	struct ax_advice_cache *c = g->cache;
-	int sp = slot_port_of(m, idx), i, n = 0, n_unknown = 0;
+	int sp = slot_port_of(m, idx), i, k, n = 0, n_unknown = 0;
 	char buf[AX_ADDR_STRLEN], buf2[AX_ADDR_STRLEN], list[560];
 	size_t o = 0;
 	struct ax_remedy *rm;
@@ -529,18 +561,18 @@ static int remedy_move(const struct ax_machine *m, const struct ax_result *r,
 	if (port_candidates(m, r, c))
 		return -1;
 	list[0] = '\0';
-	if (a->n_remedies >= AX_MAX_REMEDIES)
+	rm = remedy_slot(a);
+	if (!rm)
 		return 0;
-	rm = &a->remedies[a->n_remedies];
-	memset(rm, 0, sizeof(*rm));
 	rm->kind = AX_RM_MOVE;
-	for (i = 0; i < (int)m->n; i++) {
-		const struct ax_dev *p = &m->devs[i];
+	/* the candidate ports only: every device for every shared device
+	 * was quadratic
+	 */
+	for (k = 0; k < c->n_ports; k++) {
+		const struct ax_dev *p = &m->devs[i = c->ports[k]];
 		const char *loc;
 		int occupant = c->occupant[i];
 
-		if (!c->port_ok[i])
-			continue;
 		if (is_ancestor(m, i, idx) || is_ancestor(m, sp, i) ||
 		    i == sp)
 			continue;	/* own path, or the device's own card */
@@ -1072,9 +1104,9 @@ static int remedies_shared(const struct ax_machine *m,
 	return 0;
 }
 
-int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
-	      const struct ax_result *r, const struct ax_grouping *g, int idx,
-	      struct ax_assignment *a)
+static int assign_one(const struct ax_machine *m, const struct ax_profile *p,
+		      const struct ax_result *r, const struct ax_grouping *g,
+		      int idx, struct ax_assignment *a)
 {
 	const struct ax_dev *d = &m->devs[idx];
 	int *blk, *members, n_members = 0, j, nu, lo, hi, nm = 0, k;
@@ -1082,11 +1114,7 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 					   NULL;
 	size_t n, n_faults = 1;
 
-	/* not the remedies' 8 KiB: add_remedy() clears each one it adds,
-	 * and --all asks this for every device
-	 */
-	memset(a, 0, offsetof(struct ax_assignment, remedies));
-	a->n_remedies = 0;
+	memset(a, 0, sizeof(*a));
 	a->dev = idx;
 	a->group = g->of[idx];
 	/* sized by what this device can name: its group, its bus, the
@@ -1255,6 +1283,21 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	    remedy_override(m, p, g, idx, a, nu > 0))
 		return -1;
 	return 0;
+}
+
+int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
+	      const struct ax_result *r, const struct ax_grouping *g, int idx,
+	      struct ax_assignment *a)
+{
+	int ret;
+
+	remedy_oom = false;
+	ret = assign_one(m, p, r, g, idx, a);
+	if (!ret && remedy_oom) {
+		ax_assignment_free(a);
+		ret = -1;
+	}
+	return ret;
 }
 
 int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
