@@ -104,10 +104,12 @@ struct ax_advice_cache {
 	int n_ports;
 	/* derived groups under what-if profiles */
 	bool ovr_done;
-	int *ovr_group;
+	int *ovr_group, *ovr_by;
 	int n_kv;
 	int kv[MAX_KV_CACHE];
 	int *kv_group[MAX_KV_CACHE];
+	/* each of those groupings' devices in group order (by_group()) */
+	int *kv_by[MAX_KV_CACHE];
 	/* per device: FAULT_* of the reasons that name it as the place */
 	uint8_t *fault_bits;
 	bool oom;
@@ -169,9 +171,13 @@ void ax_grouping_free(struct ax_grouping *g)
 		free(c->occupant);
 		free(c->ports);
 		free(c->ovr_group);
+		free(c->ovr_by);
 		free(c->fault_bits);
 		for (k = 0; k < c->n_kv; k++)
+		{
 			free(c->kv_group[k]);
+			free(c->kv_by[k]);
+		}
 		free(c);
 	}
 	free(g->of);
@@ -759,6 +765,57 @@ static enum ax_verdict verdict_in(const struct ax_machine *m, const int *grp,
 	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
 }
 
+/* The devices in order of their group in grp (NULL: NULL), for
+ * verdict_by(); NULL on no memory.
+ */
+static int *by_group(const struct ax_machine *m, const int *grp)
+{
+	int *by = grp ? malloc((m->n + 1) * sizeof(int)) : NULL;
+	size_t i;
+
+	if (!by)
+		return NULL;
+	for (i = 0; i < m->n; i++)
+		by[i] = (int)i;
+	key_of = grp;
+	qsort(by, m->n, sizeof(int), cmp_by_key);
+	key_of = NULL;
+	return by;
+}
+
+/* verdict_in() through the group order of by_group(): the members of
+ * idx's group only (the whole machine per device was quadratic).
+ */
+static enum ax_verdict verdict_by(const struct ax_machine *m, const int *grp,
+				  const int *by, int idx)
+{
+	const struct ax_dev *d = &m->devs[idx];
+	int lo = 0, hi = (int)m->n;
+	bool other = false, own = false;
+
+	if (grp[idx] < 0)
+		return AX_V_NO_GROUPS;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (grp[by[mid]] < grp[idx])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < (int)m->n && grp[by[lo]] == grp[idx]; lo++) {
+		const struct ax_dev *t = &m->devs[by[lo]];
+
+		if (by[lo] == idx || ax_is_bridge_class(t))
+			continue;
+		if (ax_same_device(t, d))
+			own = true;
+		else
+			other = true;
+	}
+	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
+}
+
 /* The groups under profile p2, as a new array.  The derivation writes
  * the groups into the machine: it works on a copy.
  */
@@ -792,30 +849,38 @@ static int override_what_if(const struct ax_machine *m,
 		p2.hypothetical = true;
 		c->ovr_done = true;
 		c->ovr_group = what_if_groups(m, &p2);
+		c->ovr_by = by_group(m, c->ovr_group);
 	}
-	if (!c->ovr_group)
+	if (!c->ovr_group || !c->ovr_by)
 		return -1;
-	return (int)verdict_in(m, c->ovr_group, idx);
+	return (int)verdict_by(m, c->ovr_group, c->ovr_by, idx);
 }
 
 /* The groups of kernel release kv, derived once. */
+/* The groups under release kv's rules, and (*by) their devices in group
+ * order; NULL on no memory.
+ */
 static const int *kv_groups(const struct ax_machine *m,
 			    const struct ax_profile *p,
-			    struct ax_advice_cache *c, int kv)
+			    struct ax_advice_cache *c, int kv, const int **by)
 {
 	struct ax_profile p2 = *p;
 	int k;
 
 	for (k = 0; k < c->n_kv; k++)
-		if (c->kv[k] == kv)
-			return c->kv_group[k];
+		if (c->kv[k] == kv) {
+			*by = c->kv_by[k];
+			return *by ? c->kv_group[k] : NULL;
+		}
 	if (c->n_kv >= MAX_KV_CACHE)
 		return NULL;
 	p2.hypothetical = true;
 	p2.kver = kv;
 	c->kv[c->n_kv] = kv;
 	c->kv_group[c->n_kv] = what_if_groups(m, &p2);
-	return c->kv_group[c->n_kv++];
+	c->kv_by[c->n_kv] = by_group(m, c->kv_group[c->n_kv]);
+	*by = c->kv_by[c->n_kv++];
+	return *by ? c->kv_group[c->n_kv - 1] : NULL;
 }
 
 /* The first kernel release after p's in which idx is no longer shared
@@ -825,25 +890,25 @@ static int kernel_what_if(const struct ax_machine *m,
 			  const struct ax_profile *p,
 			  const struct ax_grouping *g, int idx)
 {
-	const int *grp;
+	const int *grp, *by;
 	int kv;
 
 	if (!p->kver || p->kver >= axq_db_newest)
 		return 0;
-	grp = kv_groups(m, p, g->cache, axq_db_newest);
+	grp = kv_groups(m, p, g->cache, axq_db_newest, &by);
 	if (!grp)
 		return -1;
-	if (verdict_in(m, grp, idx) == AX_V_SHARED)
+	if (verdict_by(m, grp, by, idx) == AX_V_SHARED)
 		return 0;
 	for (kv = p->kver + 1; kv <= axq_db_newest; kv++) {
 		if (kv % 1000 > 20) {	/* 3.19 -> 4.0, 4.20 -> 5.0 ... */
 			kv = (kv / 1000 + 1) * 1000 - 1;
 			continue;
 		}
-		grp = kv_groups(m, p, g->cache, kv);
+		grp = kv_groups(m, p, g->cache, kv, &by);
 		if (!grp)
 			return -1;
-		if (verdict_in(m, grp, idx) != AX_V_SHARED)
+		if (verdict_by(m, grp, by, idx) != AX_V_SHARED)
 			return kv;
 	}
 	return axq_db_newest;
