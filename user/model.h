@@ -58,7 +58,7 @@ enum ax_origin {
 enum ax_source_kind {
 	AX_SRC_NETLINK = 1,	/* acs_inspect module */
 	AX_SRC_SYSFS,		/* /sys + libpci, no module */
-	AX_SRC_DUMP,		/* lspci -xxxx dump through libpci */
+	AX_SRC_DUMP,		/* lspci -xxxx dump (src/hexdump.c) */
 	AX_SRC_LSPCI_TEXT,	/* lspci -vvv / -vvnn text */
 	AX_SRC_SNAPSHOT,	/* acsexplain --save file */
 };

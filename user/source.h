@@ -79,9 +79,9 @@ int ax_detect_format(const char *buf, size_t len);
  * Append the devices of an lspci -v/-vv/-vvv report (with or without -nn,
  * domains, CRLF, interleaved library messages) to m, with any IOMMU group
  * listing and `uname -r` / `uname -a` line in the same paste.  When the
- * report carries hex dump blocks, config-space facts come from them through
- * libpci (src/libpci.c) and the text only adds what config space lacks
- * (groups, drivers, slots).  What the text cannot show is marked unknown
+ * report carries hex dump blocks, config-space facts come from them (read
+ * in memory by src/hexdump.c) and the text only adds what config space
+ * lacks (groups, drivers, slots).  What the text cannot show is marked unknown
  * and noted.  Returns 0, or -1 with one line in err (no device found,
  * unreadable embedded dump).
  */

@@ -3,14 +3,15 @@
  * src/hexdump.c - facts from an `lspci -x/-xxx/-xxxx` dump, read here
  * rather than through libpci's dump access method.
  *
- * Why: on the 10,140-function synthetic dump of tests/user/bench.sh,
+ * Why: on the 10,000-function synthetic dump of tests/user/bench.sh,
  * libpci's reader (one sscanf() per byte, a 4 KiB buffer per function,
- * the whole file then held again by us for format detection) was most of
- * acsexplain's time and memory: 3.9 s CPU and 288 MiB peak against
- * lspci -vvv's 2.6 s and 63 MiB (2026-12-07, this 2-core VM).  Read here,
- * as a stream with one 4 KiB buffer, the dump costs about what reading
- * the file costs (README.md, "Speed", has the figures).  libpci still
- * reads live config space and names (src/libpci.c).
+ * reading a file we had already read whole for format detection) was
+ * most of acsexplain's time and memory: --all --json took 4.55 s CPU and
+ * 282 MiB against lspci -vvv's 2.81 s and 63 MiB (2026-12-07, this
+ * 2-CPU VM).  Read here, as a stream through one buffer, the dump costs
+ * little more than reading the file; the whole run is now 0.77 s and
+ * 46 MiB against lspci's 4.91 s and 63 MiB (README.md, "Speed").
+ * libpci still reads live config space and names (src/libpci.c).
  *
  * The format is libpci's (lib/dump.c): a function's header line
  * "[dddd:]bb:dd.f ..." (domains of 4 to 8 hex digits), then lines
