@@ -107,8 +107,6 @@ static void build_machine(struct ax_machine *m)
 	d->acs_pos = 0x148;
 	d->acs_cap = 0x005f;
 	d->acs_ctrl = 0x001d;
-	d->acs_egress_bits = 7;
-	d->acs_origin = AX_ORIG_KERNEL;
 	d->kernel_facts = true;
 	d->dev_flags = 0x80000201u;
 	d->kernel_verdict_known = true;
@@ -119,7 +117,6 @@ static void build_machine(struct ax_machine *m)
 	d->kernel_group = 5;
 	d->driver_known = true;
 	snprintf(d->driver, sizeof(d->driver), "pcieport");
-	snprintf(d->domain_type, sizeof(d->domain_type), "DMA");
 	snprintf(d->name, sizeof(d->name), "PEX 8747 48-Lane PCI Express Gen 3 Switch");
 	snprintf(d->slot_name, sizeof(d->slot_name), "SLOT 4");
 	d->slot_known = true;
@@ -149,7 +146,6 @@ static void build_machine(struct ax_machine *m)
 	d->acs_cap = 0x000f;
 	d->acs_ctrl = 0x0000;
 	d->acs_dword_layout = true;
-	d->acs_origin = AX_ORIG_CONFIG;
 	d->kernel_group = 0;
 	d->driver_known = true;
 	snprintf(d->driver, sizeof(d->driver), "pcieport");
@@ -183,7 +179,6 @@ static void build_machine(struct ax_machine *m)
 	d->pcie_type = AX_EXP_ENDPOINT;
 	d->has_sriov = true;
 	d->ari = true;
-	d->ats_enabled = true;
 	d->acs_known = true;
 	d->kernel_group = AX_GROUP_NONE;
 	d->driver_known = true;
@@ -199,17 +194,15 @@ static void build_machine(struct ax_machine *m)
 		d->untrusted = i == 2;
 		d->external_facing = i == 1;
 		d->acs_known = false;
-		d->acs_origin = AX_ORIG_UNKNOWN;
 		d->kernel_group = AX_GROUP_UNKNOWN;
 	}
 
-	/* conventional device, ACS never readable, lspci text origin */
+	/* conventional device, ACS never readable */
 	d = ax_machine_add(m);
 	d->addr = A(0, 3, 0, 0);
 	d->vendor = 0x1106;
 	d->device = 0x3044;
 	d->class = 0x0c0010;
-	d->acs_origin = AX_ORIG_TEXT;
 	d->kernel_group = 2147483647;
 	d->driver_known = false;
 	snprintf(d->name, sizeof(d->name), "VT6306/7/8 [Fire II(M)] IEEE 1394 \"OHCI\"");
@@ -237,15 +230,15 @@ static void compare_dev(const struct ax_dev *a, const struct ax_dev *b,
 	EQ(revision); EQ(hdr_type); EQ(multifunction); EQ(is_bridge);
 	EQ(secondary); EQ(subordinate); EQ(is_pcie); EQ(pcie_type);
 	EQ(acs_known); EQ(acs_pos); EQ(acs_cap); EQ(acs_ctrl);
-	EQ(acs_dword_layout); EQ(acs_egress_bits); EQ(acs_origin);
-	EQ(is_virtfn); EQ(physfn); EQ(has_sriov); EQ(ari); EQ(ats_enabled);
+	EQ(acs_dword_layout);
+	EQ(is_virtfn); EQ(physfn); EQ(has_sriov); EQ(ari);
 	EQ(untrusted); EQ(external_facing);
 	EQ(kernel_facts); EQ(dev_flags); EQ(has_alias_mask);
 	EQ(kernel_verdict_known); EQ(kernel_isolated);
 	EQ(kernel_verdict_origin); EQ(quirk_result_known); EQ(quirk_result);
 	CHECK(!memcmp(a->alias_mask, b->alias_mask, sizeof(a->alias_mask)),
 	      "%s: alias_mask differs", where);
-	EQ(kernel_group); EQS(driver); EQ(driver_known); EQS(domain_type);
+	EQ(kernel_group); EQS(driver); EQ(driver_known);
 	EQS(name); EQS(slot_name);
 	EQ(slot_known); EQ(has_slot); EQS(board_slot); EQS(modules);
 	EQ(boot_vga_known); EQ(boot_vga); EQS(host_use);
@@ -357,8 +350,8 @@ static json_object *dev0_acs(json_object *root)
 
 static void ed_newer(json_object *r)
 {
-	json_object_object_add(r, "version", json_object_new_int(2));
-	json_object_object_add(r, "field_from_v2", json_object_new_int(1));
+	json_object_object_add(r, "version", json_object_new_int(3));
+	json_object_object_add(r, "field_from_v3", json_object_new_int(1));
 }
 
 static void ed_version0(json_object *r)
@@ -470,10 +463,29 @@ static void ed_mask_short(json_object *r)
 	json_object_object_add(k, "alias_mask", json_object_new_string("00ff"));
 }
 
-static void ed_origin(json_object *r)
+static void ed_iommu(json_object *r)
 {
-	json_object_object_add(dev0_acs(r), "origin",
-			       json_object_new_string("guess"));
+	json_object *mach;
+
+	json_object_object_get_ex(r, "machine", &mach);
+	json_object_object_add(mach, "iommu", json_object_new_string("guess"));
+}
+
+/* Fields version 2 dropped are unknown in it. */
+static void ed_v1_field(json_object *r)
+{
+	json_object_object_add(dev0(r), "ats_enabled",
+			       json_object_new_boolean(false));
+}
+
+/* Optional within version 1, required since version 2. */
+static void ed_no_host_facts(json_object *r)
+{
+	json_object *mach;
+
+	json_object_object_get_ex(r, "machine", &mach);
+	json_object_object_del(mach, "host_facts_known");
+	json_object_object_del(mach, "boot_loader");
 }
 
 static void ed_devs_obj(json_object *r)
@@ -536,7 +548,10 @@ static void test_roundtrip(void)
 		{ "kernel_group -1", ed_group_neg, AX_SNAP_EINVAL },
 		{ "name too long", ed_name_long, AX_SNAP_EINVAL },
 		{ "alias mask short", ed_mask_short, AX_SNAP_EINVAL },
-		{ "unknown origin", ed_origin, AX_SNAP_EINVAL },
+		{ "unknown iommu state", ed_iommu, AX_SNAP_EINVAL },
+		{ "version 1 field in version 2", ed_v1_field, AX_SNAP_EINVAL },
+		{ "version 2 without host facts", ed_no_host_facts,
+		  AX_SNAP_EINVAL },
 		{ "devices not array", ed_devs_obj, AX_SNAP_EINVAL },
 		{ "dev_flags > 32 bits", ed_dev_flags_big, AX_SNAP_EINVAL },
 		{ "nine notes", ed_nine_notes, AX_SNAP_EINVAL },
@@ -626,7 +641,7 @@ static void test_roundtrip(void)
 		      "%s: got %d \"%s\"", bad[i].what, ret, err);
 	}
 	ret = load_edited(text, ed_newer, err, sizeof(err));
-	CHECK(!strcmp(err, "snapshot version 2 is newer than this acsexplain supports (1)"),
+	CHECK(!strcmp(err, "snapshot version 3 is newer than this acsexplain supports (2)"),
 	      "newer message: \"%s\"", err);
 
 	ret = ax_snapshot_save(&a, "/nonexistent-dir/snap.json", err, sizeof(err));
@@ -651,12 +666,170 @@ static void test_model_unchanged(void)
 {
 	if (sizeof(void *) != 8)
 		return;
-	CHECK(sizeof(struct ax_dev) == 568,
-	      "struct ax_dev is %zu bytes, snapshot.c knows 568: save the new field",
+	CHECK(sizeof(struct ax_dev) == 544,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 544: save the new field",
 	      sizeof(struct ax_dev));
 	CHECK(sizeof(struct ax_machine) == 3752,
 	      "struct ax_machine is %zu bytes, snapshot.c knows 3752: save the new field",
 	      sizeof(struct ax_machine));
+}
+
+/* ---- version 1 snapshots ---------------------------------------------- */
+
+/* Save m to a temporary file and read the text back; NULL on failure. */
+static char *save_text(const struct ax_machine *m, size_t *len)
+{
+	char path[] = "/tmp/test_snapshot.XXXXXX";
+	char err[256], *text = NULL;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	if (ax_snapshot_save(m, path, err, sizeof(err)) == AX_SNAP_OK)
+		text = slurp(path, len);
+	else
+		fprintf(stderr, "save: %s\n", err);
+	unlink(path);
+	return text;
+}
+
+/* A version 2 document as version 1 wrote it: the fields version 2
+ * dropped back in, with values the reader must check and then ignore.
+ */
+static void ed_make_v1(json_object *r)
+{
+	json_object *devs, *acs;
+	size_t i;
+
+	json_object_object_add(r, "version", json_object_new_int(1));
+	json_object_object_get_ex(r, "devices", &devs);
+	for (i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		json_object_object_add(d, "ats_enabled",
+				       json_object_new_boolean(i == 0));
+		json_object_object_add(d, "domain_type",
+				       json_object_new_string("DMA"));
+		json_object_object_get_ex(d, "acs", &acs);
+		json_object_object_add(acs, "egress_bits",
+				       json_object_new_int(7));
+		json_object_object_add(acs, "origin",
+				       json_object_new_string("config"));
+	}
+}
+
+/* Version 1 stays as strict as it was: its own fields are checked. */
+static void ed_v1_bad_origin(json_object *r)
+{
+	ed_make_v1(r);
+	json_object_object_add(dev0_acs(r), "origin",
+			       json_object_new_string("guess"));
+}
+
+static void ed_v1_missing(json_object *r)
+{
+	ed_make_v1(r);
+	json_object_object_del(dev0(r), "domain_type");
+}
+
+/* Within version 1 the 0.2 host facts were optional. */
+static void ed_v1_no_host_facts(json_object *r)
+{
+	ed_make_v1(r);
+	ed_no_host_facts(r);
+}
+
+/* Load text as a machine (linked); false with a message on failure. */
+static bool load_linked(struct ax_machine *m, const char *text, size_t len,
+			const char *what)
+{
+	char err[256];
+	int ret;
+
+	ax_machine_init(m);
+	ret = ax_snapshot_load(m, text, len, err, sizeof(err));
+	CHECK(ret == AX_SNAP_OK && !ax_machine_link(m, err, sizeof(err)),
+	      "%s: %d %s", what, ret, err);
+	return ret == AX_SNAP_OK;
+}
+
+static void test_v1(void)
+{
+	static const char *const fixtures[] = {
+		/* saved by 0.1 on the VM bed: kernel verdicts, no host facts */
+		"tests/user/fixtures/snapshot-v1/mf-noacs-6.12.json",
+		/* the first 0.1 layout: neither verdicts nor host facts */
+		"tests/user/fixtures/snapshot-v1/sriov-nvme-6.1.json",
+	};
+	struct ax_machine a, b, c;
+	char err[256], *v2, *text;
+	const char *s;
+	json_object *root;
+	size_t len, len2, i;
+	int ret;
+
+	/* every fact of a version 2 snapshot survives version 1 */
+	build_machine(&a);
+	v2 = save_text(&a, &len);
+	CHECK(v2 && strstr(v2, "\"version\":2"), "saved as version 2");
+	if (!v2) {
+		ax_machine_free(&a);
+		return;
+	}
+	root = json_tokener_parse(v2);
+	ed_make_v1(root);
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	if (load_linked(&b, s, strlen(s), "version 1 of build_machine()")) {
+		compare_machine(&a, &b);
+		text = save_text(&b, &len2);
+		CHECK(text && len2 == len && !memcmp(text, v2, len),
+		      "a version 1 snapshot saves as the same version 2 bytes");
+		free(text);
+	}
+	ax_machine_free(&b);
+	json_object_put(root);
+
+	ret = load_edited(v2, ed_v1_bad_origin, err, sizeof(err));
+	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "origin"),
+	      "version 1 with an unknown origin: %d \"%s\"", ret, err);
+	ret = load_edited(v2, ed_v1_missing, err, sizeof(err));
+	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "domain_type"),
+	      "version 1 without domain_type: %d \"%s\"", ret, err);
+	ret = load_edited(v2, ed_v1_no_host_facts, err, sizeof(err));
+	CHECK(ret == AX_SNAP_OK, "version 1 without host facts: %d \"%s\"",
+	      ret, err);
+	free(v2);
+	ax_machine_free(&a);
+
+	/* the committed version 1 files load, and save as version 2 with
+	 * the same facts
+	 */
+	for (i = 0; i < ARRAY_SIZE(fixtures); i++) {
+		text = slurp(fixtures[i], &len);
+		CHECK(text && strstr(text, "\"version\":1"), "%s: version 1",
+		      fixtures[i]);
+		if (!text)
+			continue;
+		if (load_linked(&b, text, len, fixtures[i])) {
+			CHECK(b.n > 5 && b.module_facts, "%s: %zu devices",
+			      fixtures[i], b.n);
+			v2 = save_text(&b, &len2);
+			CHECK(v2 && strstr(v2, "\"version\":2") &&
+			      !strstr(v2, "ats_enabled") &&
+			      !strstr(v2, "egress_bits"),
+			      "%s saved as version 2", fixtures[i]);
+			if (v2) {
+				check_schema(1, v2, fixtures[i]);
+				if (load_linked(&c, v2, len2, "its version 2"))
+					compare_machine(&b, &c);
+				ax_machine_free(&c);
+			}
+			free(v2);
+		}
+		ax_machine_free(&b);
+		free(text);
+	}
 }
 
 /* An empty machine round-trips too. */
@@ -1477,6 +1650,7 @@ int main(void)
 	test_model_unchanged();
 	test_roundtrip();
 	test_empty();
+	test_v1();
 	test_json();
 	json_object_put(schemas[0]);
 	json_object_put(schemas[1]);

@@ -94,7 +94,6 @@ static void fill_acs(struct ax_dev *dev, struct pci_dev *d, int len,
 	struct pci_cap *cap;
 	char buf[AX_ADDR_STRLEN];
 
-	dev->acs_origin = AX_ORIG_CONFIG;
 	if (len >= 256 && !dev->is_pcie) {
 		/* ACS is an extended capability: conventional PCI has none. */
 		dev->acs_known = true;
@@ -131,7 +130,6 @@ static void fill_acs(struct ax_dev *dev, struct pci_dev *d, int len,
 		dev->acs_cap = rd16(d, cap->addr + PCI_ACS_CAP);
 		dev->acs_ctrl = rd16(d, cap->addr + PCI_ACS_CTRL);
 	}
-	dev->acs_egress_bits = PCI_ACS_CAP_VECTOR(dev->acs_cap);
 }
 
 static void fill_dev(struct ax_dev *dev,
@@ -195,9 +193,6 @@ static void fill_dev(struct ax_dev *dev,
 		dev->has_sriov = true;
 	if (pci_find_cap(d, PCI_EXT_CAP_ID_ARI, PCI_CAP_EXTENDED))
 		dev->ari = true;
-	cap = pci_find_cap(d, PCI_EXT_CAP_ID_ATS, PCI_CAP_EXTENDED);
-	if (cap && (rd16(d, cap->addr + PCI_ATS_CTRL) & PCI_ATS_CTRL_ENABLE))
-		dev->ats_enabled = true;
 }
 
 int ax_find_from(const struct ax_machine *m, size_t first, struct ax_addr a)

@@ -19,15 +19,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const origin_names[] = {
-	[AX_ORIG_UNKNOWN] = "unknown",
-	[AX_ORIG_KERNEL] = "kernel",
-	[AX_ORIG_CONFIG] = "config",
-	[AX_ORIG_SYSFS] = "sysfs",
-	[AX_ORIG_TEXT] = "text",
-	[AX_ORIG_QUIRKDB] = "quirkdb",
-};
-
 static const char *name_of(const char *const *names, size_t n, unsigned int v)
 {
 	return v < n && names[v] ? names[v] : "unknown";
@@ -114,9 +105,6 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 		put(w, acs, "ctrl", json_object_new_int(d->acs_ctrl));
 		put(w, acs, "dword_layout",
 		    json_object_new_boolean(d->acs_dword_layout));
-		put(w, acs, "egress_bits", json_object_new_int(d->acs_egress_bits));
-		put_name(w, acs, "origin", origin_names,
-			 ARRAY_SIZE(origin_names), d->acs_origin);
 	}
 	put(w, o, "acs", acs);
 
@@ -128,7 +116,6 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 		put_null(w, o, "physfn");
 	put(w, o, "has_sriov", json_object_new_boolean(d->has_sriov));
 	put(w, o, "ari", json_object_new_boolean(d->ari));
-	put(w, o, "ats_enabled", json_object_new_boolean(d->ats_enabled));
 	put(w, o, "untrusted", json_object_new_boolean(d->untrusted));
 	put(w, o, "external_facing",
 	    json_object_new_boolean(d->external_facing));
@@ -163,7 +150,6 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 		put_null(w, o, "kernel_group");
 	put(w, o, "driver", json_object_new_string(d->driver));
 	put(w, o, "driver_known", json_object_new_boolean(d->driver_known));
-	put(w, o, "domain_type", json_object_new_string(d->domain_type));
 	put(w, o, "name", json_object_new_string(d->name));
 	put(w, o, "slot_name", json_object_new_string(d->slot_name));
 	put(w, o, "order", json_object_new_int(d->order));
@@ -291,6 +277,7 @@ struct reader {
 	size_t errlen;
 	char where[48];		/* "devices[12].acs" */
 	bool failed;
+	int version;		/* of the snapshot being read */
 };
 
 static __attribute__((format(printf, 2, 3)))
@@ -309,23 +296,31 @@ void fail(struct reader *r, const char *fmt, ...)
 		 r->where[0] ? ": " : "", msg);
 }
 
-/* Refuse fields this version does not define: a misspelt or foreign field
- * would otherwise be silently ignored and its fact lost.
- */
-static void only_keys(struct reader *r, json_object *o,
-		      const char *const *keys, size_t n)
+static bool key_in(const char *key, const char *const *keys, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+/* Refuse fields this version does not define: a misspelt or foreign field
+ * would otherwise be silently ignored and its fact lost.  v1_keys are the
+ * fields only version 1 had.
+ */
+static void only_keys(struct reader *r, json_object *o,
+		      const char *const *keys, size_t n,
+		      const char *const *v1_keys, size_t n_v1)
+{
 	json_object_object_foreach(o, key, val) {
 		(void)val;
-		for (i = 0; i < n; i++)
-			if (!strcmp(key, keys[i]))
-				break;
-		if (i == n) {
-			fail(r, "unknown field \"%s\"", key);
-			return;
-		}
+		if (key_in(key, keys, n) ||
+		    (r->version == 1 && key_in(key, v1_keys, n_v1)))
+			continue;
+		fail(r, "unknown field \"%s\"", key);
+		return;
 	}
 }
 
@@ -471,7 +466,7 @@ static void machine_from_json(struct reader *r, json_object *o,
 	size_t i, n;
 
 	snprintf(r->where, sizeof(r->where), "machine");
-	only_keys(r, o, machine_keys, ARRAY_SIZE(machine_keys));
+	only_keys(r, o, machine_keys, ARRAY_SIZE(machine_keys), NULL, 0);
 	m->source = get_enum(r, o, "source", ax_source_names,
 			     AX_N_SOURCE_NAMES, 0);
 	get_str(r, o, "source_name", m->source_name, sizeof(m->source_name));
@@ -486,7 +481,8 @@ static void machine_from_json(struct reader *r, json_object *o,
 	m->kernel_groups_known = get_bool(r, o, "kernel_groups_known");
 	m->module_facts = get_bool(r, o, "module_facts");
 	/* added within version 1 (0.2): absent in older snapshots */
-	if (json_object_object_get_ex(o, "host_facts_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "host_facts_known", NULL)) {
 		m->host_facts_known = get_bool(r, o, "host_facts_known");
 		get_str(r, o, "boot_loader", m->boot_loader,
 			sizeof(m->boot_loader));
@@ -519,16 +515,24 @@ static const char *const dev_keys[] = {
 	"address", "vendor", "device", "subvendor", "subdevice", "class",
 	"revision", "header_type", "multifunction", "is_bridge", "secondary",
 	"subordinate", "is_pcie", "pcie_type", "acs", "is_virtfn", "physfn",
-	"has_sriov", "ari", "ats_enabled", "untrusted", "external_facing",
-	"kernel", "kernel_group", "driver", "driver_known", "domain_type",
+	"has_sriov", "ari", "untrusted", "external_facing",
+	"kernel", "kernel_group", "driver", "driver_known",
 	"name", "slot_name", "order",
 	"slot_known", "has_slot", "board_slot", "modules", "boot_vga_known",
 	"boot_vga", "host_use",
 };
 
 static const char *const acs_keys[] = {
-	"known", "offset", "cap", "ctrl", "dword_layout", "egress_bits",
-	"origin",
+	"known", "offset", "cap", "ctrl", "dword_layout",
+};
+
+/* Version 1 also had facts nothing read (removed in version 2): still
+ * checked as version 1 defined them, then dropped.
+ */
+static const char *const dev_keys_v1[] = { "ats_enabled", "domain_type" };
+static const char *const acs_keys_v1[] = { "egress_bits", "origin" };
+static const char *const origin_names_v1[] = {
+	"unknown", "kernel", "config", "sysfs", "text", "quirkdb",
 };
 
 static const char *const kern_keys[] = {
@@ -539,7 +543,8 @@ static const char *const kern_keys[] = {
 
 static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 {
-	only_keys(r, o, acs_keys, ARRAY_SIZE(acs_keys));
+	only_keys(r, o, acs_keys, ARRAY_SIZE(acs_keys), acs_keys_v1,
+		  ARRAY_SIZE(acs_keys_v1));
 	d->acs_known = get_bool(r, o, "known");
 	/* extended capabilities live in 0x100..0xffc */
 	d->acs_pos = (uint16_t)get_int(r, o, "offset", 0, 0xffc);
@@ -548,9 +553,11 @@ static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	d->acs_cap = (uint16_t)get_int(r, o, "cap", 0, 0xffff);
 	d->acs_ctrl = (uint16_t)get_int(r, o, "ctrl", 0, 0xffff);
 	d->acs_dword_layout = get_bool(r, o, "dword_layout");
-	d->acs_egress_bits = (uint8_t)get_int(r, o, "egress_bits", 0, 0xff);
-	d->acs_origin = get_enum(r, o, "origin", origin_names,
-				 ARRAY_SIZE(origin_names), 0);
+	if (r->version == 1) {
+		get_int(r, o, "egress_bits", 0, 0xff);
+		get_enum(r, o, "origin", origin_names_v1,
+			 ARRAY_SIZE(origin_names_v1), 0);
+	}
 }
 
 static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
@@ -558,12 +565,13 @@ static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	char mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
-	only_keys(r, o, kern_keys, ARRAY_SIZE(kern_keys));
+	only_keys(r, o, kern_keys, ARRAY_SIZE(kern_keys), NULL, 0);
 	d->kernel_facts = get_bool(r, o, "facts");
 	d->dev_flags = (uint32_t)get_int(r, o, "dev_flags", 0, UINT32_MAX);
 	d->has_alias_mask = get_bool(r, o, "has_alias_mask");
 	/* added within version 1: absent in older snapshots */
-	if (json_object_object_get_ex(o, "verdict_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "verdict_known", NULL)) {
 		d->kernel_verdict_known = get_bool(r, o, "verdict_known");
 		d->kernel_isolated = get_bool(r, o, "verdict_isolated");
 		d->kernel_verdict_origin =
@@ -598,7 +606,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 		fail(r, "must be an object");
 		return;
 	}
-	only_keys(r, o, dev_keys, ARRAY_SIZE(dev_keys));
+	only_keys(r, o, dev_keys, ARRAY_SIZE(dev_keys), dev_keys_v1,
+		  ARRAY_SIZE(dev_keys_v1));
 	get_addr(r, o, "address", &d->addr);
 	d->vendor = (uint16_t)get_hex(r, o, "vendor", 4);
 	d->device = (uint16_t)get_hex(r, o, "device", 4);
@@ -622,7 +631,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	get_field(r, o, "physfn", json_type_string, true);
 	d->has_sriov = get_bool(r, o, "has_sriov");
 	d->ari = get_bool(r, o, "ari");
-	d->ats_enabled = get_bool(r, o, "ats_enabled");
+	if (r->version == 1)
+		get_bool(r, o, "ats_enabled");
 	d->untrusted = get_bool(r, o, "untrusted");
 	d->external_facing = get_bool(r, o, "external_facing");
 	v = get_field(r, o, "kernel", json_type_object, false);
@@ -641,12 +651,17 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	}
 	get_str(r, o, "driver", d->driver, sizeof(d->driver));
 	d->driver_known = get_bool(r, o, "driver_known");
-	get_str(r, o, "domain_type", d->domain_type, sizeof(d->domain_type));
+	if (r->version == 1) {
+		char domain_type[16];
+
+		get_str(r, o, "domain_type", domain_type, sizeof(domain_type));
+	}
 	get_str(r, o, "name", d->name, sizeof(d->name));
 	get_str(r, o, "slot_name", d->slot_name, sizeof(d->slot_name));
 	d->order = (int)get_int(r, o, "order", 0, n ? (int64_t)n - 1 : 0);
 	/* added within version 1 (0.2): absent in older snapshots */
-	if (json_object_object_get_ex(o, "slot_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "slot_known", NULL)) {
 		d->slot_known = get_bool(r, o, "slot_known");
 		d->has_slot = get_bool(r, o, "has_slot");
 		get_str(r, o, "board_slot", d->board_slot,
@@ -792,7 +807,8 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		ret = AX_SNAP_ENEWER;
 		goto out;
 	}
-	only_keys(&r, root, top_keys, ARRAY_SIZE(top_keys));
+	r.version = (int)version;
+	only_keys(&r, root, top_keys, ARRAY_SIZE(top_keys), NULL, 0);
 	get_str(&r, root, "tool_version", tool, sizeof(tool));
 	v = get_field(&r, root, "machine", json_type_object, false);
 	if (v)

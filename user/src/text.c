@@ -19,7 +19,7 @@
 #include "source.h"
 
 /* Capability whose detail lines follow. */
-enum tcap { TC_NONE, TC_ACS, TC_SRIOV, TC_ATS };
+enum tcap { TC_NONE, TC_ACS, TC_SRIOV };
 
 /* What the text said about one device beyond struct ax_dev. */
 struct tdev {
@@ -150,7 +150,6 @@ static int get_dev(struct tparse *p, struct ax_addr a)
 	if (!d)
 		return -1;
 	d->addr = a;
-	d->acs_origin = AX_ORIG_TEXT;
 	return (int)(p->m->n - 1);
 }
 
@@ -302,8 +301,6 @@ static void parse_cap(struct tparse *p, struct ax_dev *d, struct tdev *t,
 		t->in_cap = TC_SRIOV;
 	} else if (!strncmp(name, "Alternative Routing-ID", 22)) {
 		d->ari = true;
-	} else if (!strncmp(name, "Address Translation Service", 27)) {
-		t->in_cap = TC_ATS;
 	} else if (!strncmp(name, "Subsystem:", 10)) {
 		unsigned int v, dv;
 
@@ -475,8 +472,6 @@ static void parse_dev_line(struct tparse *p, char *s)
 		t->vf_stride = b;
 		t->vf_device = (uint16_t)c;
 		t->sriov_params = true;
-	} else if (t->in_cap == TC_ATS && !strncmp(s, "ATSCtl:", 7)) {
-		d->ats_enabled = strstr(s, "Enable+") != NULL;
 	}
 }
 
@@ -898,7 +893,6 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 			d->hdr_type = 2;
 			d->is_bridge = true;
 		}
-		d->acs_origin = AX_ORIG_TEXT;
 		if (!t->status_seen && !t->flags_seen && !t->caps_listed &&
 		    !t->denied)
 			n_hdrless++;
@@ -919,7 +913,6 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 			} else {
 				d->acs_known = true;
 			}
-			d->acs_egress_bits = 0;	/* lspci does not print it */
 		} else if (!d->is_pcie && (t->cap_minus || t->caps_listed ||
 					   t->flags_seen)) {
 			d->acs_known = true;	/* conventional: no ACS */
