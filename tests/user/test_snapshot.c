@@ -282,29 +282,6 @@ static void compare_machine(const struct ax_machine *a,
 	}
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long sz;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	sz = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)sz + 1);
-	if (buf && fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf)
-		buf[sz] = '\0';
-	*len = (size_t)sz;
-	return buf;
-}
-
 static int load_text(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct ax_machine m;
@@ -572,7 +549,7 @@ static void test_roundtrip(void)
 	close(fd);
 	ret = ax_snapshot_save(&a, path, err, sizeof(err));
 	CHECK(ret == AX_SNAP_OK, "save: %d %s", ret, err);
-	text = slurp(path, &len);
+	text = ax_read_file(path, &len, NULL, 0);
 	CHECK(text, "read back %s", path);
 	if (!text) {
 		ax_machine_free(&a);
@@ -604,7 +581,7 @@ static void test_roundtrip(void)
 		close(fd);
 		CHECK(ax_snapshot_save(&b, path2, err, sizeof(err)) == AX_SNAP_OK,
 		      "second save: %s", err);
-		text2 = slurp(path2, &len2);
+		text2 = ax_read_file(path2, &len2, NULL, 0);
 		CHECK(text2 && len2 == len && !memcmp(text, text2, len),
 		      "second save is byte-identical");
 		free(text2);
@@ -687,7 +664,7 @@ static char *save_text(const struct ax_machine *m, size_t *len)
 		return NULL;
 	close(fd);
 	if (ax_snapshot_save(m, path, err, sizeof(err)) == AX_SNAP_OK)
-		text = slurp(path, len);
+		text = ax_read_file(path, len, NULL, 0);
 	else
 		fprintf(stderr, "save: %s\n", err);
 	unlink(path);
@@ -806,7 +783,7 @@ static void test_v1(void)
 	 * the same facts
 	 */
 	for (i = 0; i < ARRAY_SIZE(fixtures); i++) {
-		text = slurp(fixtures[i], &len);
+		text = ax_read_file(fixtures[i], &len, NULL, 0);
 		CHECK(text && strstr(text, "\"version\":1"), "%s: version 1",
 		      fixtures[i]);
 		if (!text)
@@ -847,7 +824,7 @@ static void test_empty(void)
 	close(fd);
 	CHECK(ax_snapshot_save(&a, path, err, sizeof(err)) == AX_SNAP_OK,
 	      "save empty: %s", err);
-	text = slurp(path, &len);
+	text = ax_read_file(path, &len, NULL, 0);
 	ax_machine_init(&b);
 	CHECK(text && ax_snapshot_load(&b, text, len, err, sizeof(err)) ==
 	      AX_SNAP_OK && !ax_machine_link(&b, err, sizeof(err)),
@@ -1078,7 +1055,7 @@ static void load_schemas(void)
 
 	if (!path)
 		path = "Documentation/json-schema.md";
-	doc = slurp(path, &len);
+	doc = ax_read_file(path, &len, NULL, 0);
 	CHECK(doc, "cannot read %s (run from the top of the tree)", path);
 	if (!doc)
 		return;
@@ -1567,7 +1544,8 @@ static void test_vocabulary_documented(void)
 	const char *man_path = "Documentation/acsexplain.8";
 	const char *md_path = "Documentation/reasons.md";
 	size_t len;
-	char *man = slurp(man_path, &len), *md = slurp(md_path, &len);
+	char *man = ax_read_file(man_path, &len, NULL, 0);
+	char *md = ax_read_file(md_path, &len, NULL, 0);
 	char want[64];
 	int c;
 
@@ -1604,7 +1582,7 @@ static void test_quirklab_json(void)
 	size_t len;
 	int k;
 
-	doc = slurp(path, &len);
+	doc = ax_read_file(path, &len, NULL, 0);
 	CHECK(doc, "cannot read %s", path);
 	if (!doc)
 		return;

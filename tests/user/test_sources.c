@@ -44,31 +44,6 @@ check(int ok, const char *fmt, ...)
 	putchar('\n');
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap + 1);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-
-		n += r;
-		if (n < cap)
-			break;
-		cap *= 2;
-		buf = realloc(buf, cap + 1);
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 static const char *data_dir(void)
 {
 	const char *d = getenv("ACSX_DATA");
@@ -81,7 +56,7 @@ static int load(struct ax_machine *m, const char *path, int *fmt,
 		char *err, size_t errlen)
 {
 	size_t len;
-	char *buf = slurp(path, &len);
+	char *buf = ax_read_file(path, &len, NULL, 0);
 	int ret = -1;
 
 	*fmt = AX_FMT_UNKNOWN;
@@ -631,7 +606,7 @@ static void test_linuxhw(void)
 		reports++;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		snprintf(ctx, sizeof(ctx), "linuxhw %.60s", e->d_name);
-		buf = slurp(path, &len);
+		buf = ax_read_file(path, &len, NULL, 0);
 		check(buf != NULL, "read");
 		if (!buf)
 			continue;
@@ -797,7 +772,7 @@ static void run_fixture(const char *dir, const char *name)
 
 	snprintf(ctx, sizeof(ctx), "fixture %s", name);
 	snprintf(path, sizeof(path), "%s/%s.expect", dir, name);
-	exp = slurp(path, &len);
+	exp = ax_read_file(path, &len, NULL, 0);
 	check(exp != NULL, "no .expect");
 	if (!exp)
 		return;
@@ -812,7 +787,7 @@ static void run_fixture(const char *dir, const char *name)
 	err[0] = '\0';
 	if (base[0]) {
 		/* a separate group listing applied to another report */
-		char *g = slurp(path, &len);
+		char *g = ax_read_file(path, &len, NULL, 0);
 
 		ret = load(&m, base, &fmt, err, sizeof(err));
 		check(!ret, "base: %s", err);
@@ -1014,7 +989,7 @@ static void damaged(const char *path, bool as_dump, unsigned int seed)
 {
 	char err[256];
 	size_t len, i;
-	char *buf = slurp(path, &len);
+	char *buf = ax_read_file(path, &len, NULL, 0);
 	int k;
 
 	if (!buf || !len) {
