@@ -504,35 +504,33 @@ static void test_roundtrip(void)
 	static const struct {
 		const char *what;
 		void (*edit)(json_object *root);
-		int want;
 	} bad[] = {
-		{ "version 0", ed_version0, AX_SNAP_EINVAL },
-		{ "version as string", ed_version_str, AX_SNAP_EINVAL },
-		{ "other format", ed_format, AX_SNAP_EINVAL },
-		{ "unknown field", ed_unknown, AX_SNAP_EINVAL },
-		{ "missing field", ed_missing, AX_SNAP_EINVAL },
-		{ "vendor 5 digits", ed_vendor5, AX_SNAP_EINVAL },
-		{ "vendor not hex", ed_vendor_hexbad, AX_SNAP_EINVAL },
-		{ "revision 256", ed_rev256, AX_SNAP_EINVAL },
-		{ "revision 1.5", ed_rev_double, AX_SNAP_EINVAL },
-		{ "ACS offset in legacy space", ed_acs_off, AX_SNAP_EINVAL },
-		{ "bool given as int", ed_bool_int, AX_SNAP_EINVAL },
-		{ "address without domain", ed_addr, AX_SNAP_EINVAL },
-		{ "address slot 0x20", ed_addr_range, AX_SNAP_EINVAL },
-		{ "duplicate device", ed_dup, AX_SNAP_EINVAL },
-		{ "physfn not in snapshot", ed_physfn, AX_SNAP_EINVAL },
-		{ "kernel_group string", ed_group_str, AX_SNAP_EINVAL },
-		{ "kernel_group -1", ed_group_neg, AX_SNAP_EINVAL },
-		{ "name too long", ed_name_long, AX_SNAP_EINVAL },
-		{ "alias mask short", ed_mask_short, AX_SNAP_EINVAL },
-		{ "unknown iommu state", ed_iommu, AX_SNAP_EINVAL },
-		{ "version 1 field in version 2", ed_v1_field, AX_SNAP_EINVAL },
-		{ "version 2 without host facts", ed_no_host_facts,
-		  AX_SNAP_EINVAL },
-		{ "devices not array", ed_devs_obj, AX_SNAP_EINVAL },
-		{ "dev_flags > 32 bits", ed_dev_flags_big, AX_SNAP_EINVAL },
-		{ "nine notes", ed_nine_notes, AX_SNAP_EINVAL },
-		{ "newer version", ed_newer, AX_SNAP_ENEWER },
+		{ "version 0", ed_version0 },
+		{ "version as string", ed_version_str },
+		{ "other format", ed_format },
+		{ "unknown field", ed_unknown },
+		{ "missing field", ed_missing },
+		{ "vendor 5 digits", ed_vendor5 },
+		{ "vendor not hex", ed_vendor_hexbad },
+		{ "revision 256", ed_rev256 },
+		{ "revision 1.5", ed_rev_double },
+		{ "ACS offset in legacy space", ed_acs_off },
+		{ "bool given as int", ed_bool_int },
+		{ "address without domain", ed_addr },
+		{ "address slot 0x20", ed_addr_range },
+		{ "duplicate device", ed_dup },
+		{ "physfn not in snapshot", ed_physfn },
+		{ "kernel_group string", ed_group_str },
+		{ "kernel_group -1", ed_group_neg },
+		{ "name too long", ed_name_long },
+		{ "alias mask short", ed_mask_short },
+		{ "unknown iommu state", ed_iommu },
+		{ "version 1 field in version 2", ed_v1_field },
+		{ "version 2 without host facts", ed_no_host_facts },
+		{ "devices not array", ed_devs_obj },
+		{ "dev_flags > 32 bits", ed_dev_flags_big },
+		{ "nine notes", ed_nine_notes },
+		{ "newer version", ed_newer },
 	};
 	static const char *const garbage[] = {
 		"", "   \n", "hello", "{", "{\"format\":", "[1,2,3]", "{}",
@@ -548,7 +546,7 @@ static void test_roundtrip(void)
 	CHECK(fd >= 0, "mkstemp: %s", strerror(errno));
 	close(fd);
 	ret = ax_snapshot_save(&a, path, err, sizeof(err));
-	CHECK(ret == AX_SNAP_OK, "save: %d %s", ret, err);
+	CHECK(ret == 0, "save: %d %s", ret, err);
 	text = ax_read_file(path, &len, NULL, 0);
 	CHECK(text, "read back %s", path);
 	if (!text) {
@@ -562,13 +560,13 @@ static void test_roundtrip(void)
 
 	ax_machine_init(&b);
 	ret = ax_snapshot_load(&b, text, len, err, sizeof(err));
-	CHECK(ret == AX_SNAP_OK, "load: %d %s", ret, err);
+	CHECK(ret == 0, "load: %d %s", ret, err);
 	/* sources give facts; the caller links once, keeping the saved
 	 * probe order
 	 */
-	CHECK(ret == AX_SNAP_OK && !ax_machine_link(&b, err, sizeof(err)),
+	CHECK(ret == 0 && !ax_machine_link(&b, err, sizeof(err)),
 	      "link the loaded machine: %s", err);
-	if (ret == AX_SNAP_OK)
+	if (ret == 0)
 		compare_machine(&a, &b);
 
 	/* saving the loaded machine gives the same bytes */
@@ -579,7 +577,7 @@ static void test_roundtrip(void)
 
 		fd = mkstemp(path2);
 		close(fd);
-		CHECK(ax_snapshot_save(&b, path2, err, sizeof(err)) == AX_SNAP_OK,
+		CHECK(ax_snapshot_save(&b, path2, err, sizeof(err)) == 0,
 		      "second save: %s", err);
 		text2 = ax_read_file(path2, &len2, NULL, 0);
 		CHECK(text2 && len2 == len && !memcmp(text, text2, len),
@@ -592,29 +590,29 @@ static void test_roundtrip(void)
 	/* every truncation must be refused, none may crash */
 	for (cut = 0; cut + 1 < len; cut += 1 + cut / 40) {
 		ret = load_text(text, cut, err, sizeof(err));
-		if (ret != AX_SNAP_EINVAL) {
+		if (ret != -1) {
 			bad_cuts++;
 			fprintf(stderr, "cut at %zu: %d\n", cut, ret);
 		}
 	}
 	CHECK(bad_cuts == 0, "%d truncations accepted", bad_cuts);
 	ret = load_text(text, len / 2, err, sizeof(err));
-	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "truncated") &&
+	CHECK(ret == -1 && strstr(err, "truncated") &&
 	      strstr(err, "line "), "truncated message: \"%s\"", err);
 	CHECK(!strchr(err, '\n'), "error is one line");
 
 	for (i = 0; i < ARRAY_SIZE(garbage); i++) {
 		ret = load_text(garbage[i], strlen(garbage[i]), err, sizeof(err));
-		CHECK(ret == AX_SNAP_EINVAL && err[0] && !strchr(err, '\n'),
+		CHECK(ret == -1 && err[0] && !strchr(err, '\n'),
 		      "garbage %zu refused: %d \"%s\"", i, ret, err);
 	}
 	ret = load_text("{\"a\": tru}", 10, err, sizeof(err));
-	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "line 1, column 10"),
+	CHECK(ret == -1 && strstr(err, "line 1, column 10"),
 	      "garbage position: \"%s\"", err);
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		ret = load_edited(text, bad[i].edit, err, sizeof(err));
-		CHECK(ret == bad[i].want && err[0] && !strchr(err, '\n'),
+		CHECK(ret == -1 && err[0] && !strchr(err, '\n'),
 		      "%s: got %d \"%s\"", bad[i].what, ret, err);
 	}
 	ret = load_edited(text, ed_newer, err, sizeof(err));
@@ -622,11 +620,12 @@ static void test_roundtrip(void)
 	      "newer message: \"%s\"", err);
 
 	ret = ax_snapshot_save(&a, "/nonexistent-dir/snap.json", err, sizeof(err));
-	CHECK(ret == AX_SNAP_EIO && strstr(err, "/nonexistent-dir/snap.json"),
+	CHECK(ret == -1 && strstr(err, "cannot write snapshot /nonexistent-dir/snap.json"),
 	      "unwritable path: %d \"%s\"", ret, err);
 	if (access("/dev/full", W_OK) == 0) {
 		ret = ax_snapshot_save(&a, "/dev/full", err, sizeof(err));
-		CHECK(ret == AX_SNAP_EIO, "full disk: %d \"%s\"", ret, err);
+		CHECK(ret == -1 && strstr(err, "cannot write snapshot /dev/full"),
+		      "full disk: %d \"%s\"", ret, err);
 	}
 
 	free(text);
@@ -663,7 +662,7 @@ static char *save_text(const struct ax_machine *m, size_t *len)
 	if (fd < 0)
 		return NULL;
 	close(fd);
-	if (ax_snapshot_save(m, path, err, sizeof(err)) == AX_SNAP_OK)
+	if (ax_snapshot_save(m, path, err, sizeof(err)) == 0)
 		text = ax_read_file(path, len, NULL, 0);
 	else
 		fprintf(stderr, "save: %s\n", err);
@@ -726,9 +725,9 @@ static bool load_linked(struct ax_machine *m, const char *text, size_t len,
 
 	ax_machine_init(m);
 	ret = ax_snapshot_load(m, text, len, err, sizeof(err));
-	CHECK(ret == AX_SNAP_OK && !ax_machine_link(m, err, sizeof(err)),
+	CHECK(ret == 0 && !ax_machine_link(m, err, sizeof(err)),
 	      "%s: %d %s", what, ret, err);
-	return ret == AX_SNAP_OK;
+	return ret == 0;
 }
 
 static void test_v1(void)
@@ -768,13 +767,13 @@ static void test_v1(void)
 	json_object_put(root);
 
 	ret = load_edited(v2, ed_v1_bad_origin, err, sizeof(err));
-	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "origin"),
+	CHECK(ret == -1 && strstr(err, "origin"),
 	      "version 1 with an unknown origin: %d \"%s\"", ret, err);
 	ret = load_edited(v2, ed_v1_missing, err, sizeof(err));
-	CHECK(ret == AX_SNAP_EINVAL && strstr(err, "domain_type"),
+	CHECK(ret == -1 && strstr(err, "domain_type"),
 	      "version 1 without domain_type: %d \"%s\"", ret, err);
 	ret = load_edited(v2, ed_v1_no_host_facts, err, sizeof(err));
-	CHECK(ret == AX_SNAP_OK, "version 1 without host facts: %d \"%s\"",
+	CHECK(ret == 0, "version 1 without host facts: %d \"%s\"",
 	      ret, err);
 	free(v2);
 	ax_machine_free(&a);
@@ -822,12 +821,12 @@ static void test_empty(void)
 	ax_machine_init(&a);
 	fd = mkstemp(path);
 	close(fd);
-	CHECK(ax_snapshot_save(&a, path, err, sizeof(err)) == AX_SNAP_OK,
+	CHECK(ax_snapshot_save(&a, path, err, sizeof(err)) == 0,
 	      "save empty: %s", err);
 	text = ax_read_file(path, &len, NULL, 0);
 	ax_machine_init(&b);
 	CHECK(text && ax_snapshot_load(&b, text, len, err, sizeof(err)) ==
-	      AX_SNAP_OK && !ax_machine_link(&b, err, sizeof(err)),
+	      0 && !ax_machine_link(&b, err, sizeof(err)),
 	      "load empty: %s", err);
 	compare_machine(&a, &b);
 	if (text)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * assign.c - the verdict, companions, culprits and remedies for passing
- * a device through with VFIO (see assign.h).  Rules, from the kernel and
+ * a device through with VFIO (see analysis.h).  Rules, from the kernel and
  * from what passthrough users are told (REFERENCE sections 1, 5, 9):
  * - VFIO needs every endpoint of a group with vfio-pci (or no driver);
  *   PCI bridges (0x0604) and host bridges (0x0600) may stay as they are;

@@ -122,7 +122,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/* Map a libnl or kernel failure to an AX_NL_E* code and one line. */
+/* A libnl or kernel failure as one line in err; returns -1. */
 static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
 		size_t errlen)
 {
@@ -132,7 +132,7 @@ static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
 		snprintf(err, errlen,
 			 "acs_inspect: %s: permission denied (needs CAP_SYS_ADMIN in the initial user and network namespaces)",
 			 what);
-		return AX_NL_EPERM;
+		return -1;
 	}
 	if (c->kmsg[0])
 		snprintf(err, errlen, "acs_inspect: %s: %s (%s)", what, c->kmsg,
@@ -143,7 +143,7 @@ static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
 	else
 		snprintf(err, errlen, "acs_inspect: %s: %s", what,
 			 nl_geterror(nlerr));
-	return AX_NL_EIO;
+	return -1;
 }
 
 static void ctx_close(struct nl_ctx *c)
@@ -161,14 +161,14 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
 		snprintf(err, errlen, "acs_inspect: out of memory");
-		return AX_NL_EIO;
+		return -1;
 	}
 	ret = genl_connect(c->sk);
 	if (ret < 0) {
 		snprintf(err, errlen, "acs_inspect: generic netlink socket: %s",
 			 nl_geterror(ret));
 		ctx_close(c);
-		return AX_NL_EIO;
+		return -1;
 	}
 	/* Best effort: older kernels just send no message text. */
 	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_EXT_ACK,
@@ -183,7 +183,7 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "acs_inspect: module loaded but its family is not visible: not in the initial network namespace");
 		ctx_close(c);
-		return AX_NL_EPERM;
+		return -1;
 	}
 	if (c->family < 0) {
 		char hint[256];
@@ -199,8 +199,7 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 				 nl_geterror(c->family));
 		}
 		ctx_close(c);
-		return c->family == -NLE_OBJ_NOTFOUND ? AX_NL_ENOMODULE :
-							 AX_NL_EIO;
+		return -1;
 	}
 	return 0;
 }
@@ -305,13 +304,13 @@ static int check_info(struct nl_ctx *c, struct ax_machine *m, char *err,
 		return fail(c, ret, "GET_INFO", err, errlen);
 	if (!ia.got) {
 		snprintf(err, errlen, "acs_inspect: GET_INFO: no reply");
-		return AX_NL_EIO;
+		return -1;
 	}
 	if (ia.proto != ACSI_GENL_VERSION) {
 		snprintf(err, errlen,
 			 "acs_inspect: the loaded module speaks protocol %u, this acsexplain protocol %u: load the acs_inspect.ko built with it",
 			 ia.proto, ACSI_GENL_VERSION);
-		return AX_NL_EPROTO;
+		return -1;
 	}
 	return 0;
 }
@@ -488,7 +487,7 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		snprintf(err, errlen,
 			 "acs_inspect: devices kept changing during %d dumps",
 			 AX_NL_DUMP_TRIES);
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	if (ret < 0) {
@@ -497,20 +496,20 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 	}
 	if (da.oom) {
 		snprintf(err, errlen, "acs_inspect: out of memory");
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	if (da.bad) {
 		snprintf(err, errlen,
 			 "acs_inspect: malformed device message from the module");
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	/* VFs name their PF by address: make that an index */
 	if (ax_machine_physfn_by_addr(m, base, da.pfs + base,
 				      da.has_pf + base)) {
 		snprintf(err, errlen, "acs_inspect: out of memory");
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	if (da.unreadable)

@@ -213,7 +213,7 @@ int ax_snapshot_save(const struct ax_machine *m, const char *path,
 	FILE *f;
 	size_t i;
 	bool bad;
-	int ret = AX_SNAP_OK;
+	int ret = 0;
 
 	if (!root || !devs) {
 		json_object_put(devs);
@@ -246,7 +246,7 @@ int ax_snapshot_save(const struct ax_machine *m, const char *path,
 	if (!f) {
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
-		ret = AX_SNAP_EIO;
+		ret = -1;
 		goto out;
 	}
 	fputs(text, f);
@@ -258,13 +258,13 @@ int ax_snapshot_save(const struct ax_machine *m, const char *path,
 	if (bad) {
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
-		ret = AX_SNAP_EIO;
+		ret = -1;
 	}
 out:
 	if (w.oom) {
 		snprintf(err, errlen, "cannot write snapshot %s: out of memory",
 			 path);
-		ret = AX_SNAP_ENOMEM;
+		ret = -1;
 	}
 	json_object_put(root);
 	return ret;
@@ -784,11 +784,11 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	char fmt[32], tool[64], why[160];
 	int64_t version;
 	size_t i, n;
-	int ret = AX_SNAP_EINVAL;
+	int ret = -1;
 
 	root = parse_json(buf, len, err, errlen);
 	if (!root)
-		return AX_SNAP_EINVAL;
+		return -1;
 	if (!json_object_is_type(root, json_type_object)) {
 		fail(&r, "top level is not a JSON object");
 		goto out;
@@ -804,7 +804,7 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		snprintf(err, errlen,
 			 "snapshot version %lld is newer than this acsexplain supports (%d)",
 			 (long long)version, AX_SNAP_VERSION);
-		ret = AX_SNAP_ENEWER;
+		ret = -1;
 		goto out;
 	}
 	r.version = (int)version;
@@ -823,7 +823,7 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 
 		if (!d) {
 			snprintf(err, errlen, "invalid snapshot: out of memory");
-			ret = AX_SNAP_ENOMEM;
+			ret = -1;
 			goto out;
 		}
 		snprintf(r.where, sizeof(r.where), "devices[%zu]", i);
@@ -840,13 +840,13 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	restore_links(&r, devs, m);
 	m->order_known = true;
 	if (!r.failed)
-		ret = AX_SNAP_OK;
+		ret = 0;
 out:
 	json_object_put(root);
 	/* names and values quoted from the file may hold control bytes: an
 	 * error stays one printable line
 	 */
-	if (ret != AX_SNAP_OK)
+	if (ret)
 		for (i = 0; err[i]; i++)
 			if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
 				err[i] = '?';
