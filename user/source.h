@@ -22,7 +22,9 @@
  */
 struct ax_input {
 	const char *path;	/* file name, "-" stdin; NULL for live */
-	const char *buf;	/* the file's bytes, NUL-terminated */
+	const char *buf;	/* the file's bytes, NUL-terminated; NULL for
+				 * a dump streamed from its file
+				 */
 	size_t len;
 	int format;		/* enum ax_input_format of buf */
 };
@@ -103,19 +105,76 @@ int ax_parse_group_listing(struct ax_machine *m, const char *buf,
 void ax_release_from_name(struct ax_machine *m, const char *path);
 
 /*
- * src/libpci.c: facts from a config-space dump written by `lspci -x`,
- * `-xxx` or `-xxxx`, read through libpci's dump access method.
+ * src/hexdump.c: facts from a config-space dump written by `lspci -x`,
+ * `-xxx` or `-xxxx`, read directly (libpci keeps live access and names).
  */
 
 /*
  * Append every function in the dump at path to m and set m->source to
- * AX_SRC_DUMP.  What the dump cannot show (ACS without extended config
- * space, capabilities in a 64-byte dump) is marked unknown and noted with
- * ax_machine_note().  Returns 0, or -1 with one line in err (file missing,
- * no device in it, a device with less than its 64-byte header).
+ * AX_SRC_DUMP; the file is read as a stream, never whole.
+ * What the dump cannot show (ACS without extended config space,
+ * capabilities in a 64-byte dump) is marked unknown and noted with
+ * ax_machine_note().  Returns 0, or -1 with one line in err (file
+ * missing, no device in it, a device with less than its 64-byte header,
+ * a malformed or unterminated line); m is left as it was on error.
  */
 int ax_source_dump(struct ax_machine *m, const char *path,
 		   char *err, size_t errlen);
+
+/* The same from a file already in memory (stdin); name is what err calls
+ * it.
+ */
+int ax_dump_buf(struct ax_machine *m, const char *name, const char *buf,
+		size_t len, char *err, size_t errlen);
+
+/* The same from lines already in memory: the hex blocks of an lspci text
+ * report.  name is what err calls the input.  Each line without its line
+ * end; lines[] ends with NULL.
+ */
+int ax_dump_lines(struct ax_machine *m, const char *name,
+		  char *const *lines, char *err, size_t errlen);
+
+/*
+ * src/cfgspace.c: facts from one function's config-space bytes, for every
+ * source that has them (dump, text with hex blocks, live through libpci).
+ */
+
+#define AX_CFG_SIZE 4096
+
+/* What config space could not show, counted for one note each. */
+struct ax_cfg_gaps {
+	int hdr_only;		/* 64-byte dump: no capabilities */
+	int no_ext;		/* PCIe function without extended space */
+	int cut_ext;		/* extended space cut short */
+	int orphan_ffff;	/* vendor ffff not placed by any PF */
+	char first_no_ext[AX_ADDR_STRLEN];
+};
+
+/* A PF's SR-IOV capability: where its VFs are while VF Enable is set. */
+struct ax_cfg_sriov {
+	bool vf_enable;
+	uint16_t numvf, offset, stride, vf_device;
+};
+
+/* A PF with VF Enable set, by its index in m->devs. */
+struct ax_cfg_pf {
+	size_t idx;
+	struct ax_cfg_sriov sr;
+};
+
+/* Decode cfg (AX_CFG_SIZE bytes, all ones past the len bytes read: 64,
+ * 256, 4096 or a cut in between) into dev, whose address is set.  *sr gets
+ * the SR-IOV capability, if any.
+ */
+void ax_cfg_decode(struct ax_dev *dev, const uint8_t *cfg, int len,
+		   struct ax_cfg_gaps *gaps, struct ax_cfg_sriov *sr);
+/* Once every function from first on is decoded: place the VFs of pfs,
+ * count the orphans and note the gaps ("dump: ...", live: "config
+ * space: ...").
+ */
+void ax_cfg_finish(struct ax_machine *m, size_t first,
+		   const struct ax_cfg_pf *pfs, size_t n_pfs,
+		   struct ax_cfg_gaps *g, bool live);
 
 /* Intel Sunrise/Union Point and 7th/8th gen mobile PCH root ports whose
  * ACS capability and control are dwords (kernel quirk

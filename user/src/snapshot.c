@@ -15,6 +15,7 @@
 
 #include <json-c/json.h>
 
+#include "jsonw.h"
 #include "source.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -26,248 +27,197 @@ static const char *name_of(const char *const *names, size_t n, unsigned int v)
 
 /* ---- writing ---------------------------------------------------------- */
 
-/* json-c only fails these on ENOMEM; the first failure is remembered and
- * checked once at the end instead of after every field.  put() takes a
- * NULL value as such a failure: nulls are written with put_null().
- */
-struct writer {
-	bool oom;
-};
-
-static void put(struct writer *w, json_object *o, const char *key,
-		json_object *v)
-{
-	if (!v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		w->oom = true;
-	}
-}
-
-static void put_null(struct writer *w, json_object *o, const char *key)
-{
-	if (json_object_object_add(o, key, NULL))
-		w->oom = true;
-}
-
-static void put_str(struct writer *w, json_object *o, const char *key,
-		    const char *s)
-{
-	put(w, o, key, json_object_new_string(s));
-}
-
-static void put_name(struct writer *w, json_object *o, const char *key,
+static void put_name(struct jw *w, json_object *o, const char *key,
 		     const char *const *names, size_t n, unsigned int v)
 {
-	put_str(w, o, key, name_of(names, n, v));
+	jw_put(w, o, key, jw_str(w, name_of(names, n, v)));
 }
 
-static void put_hex(struct writer *w, json_object *o, const char *key,
-		    unsigned int v, int digits)
-{
-	char buf[16];
+struct save_ctx {
+	struct jw *w;
+	const struct ax_machine *m;
+};
 
-	snprintf(buf, sizeof(buf), "%0*x", digits, v);
-	put(w, o, key, json_object_new_string(buf));
-}
-
-static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
-				const struct ax_dev *d)
+/* One device, built when jw_write() gets to it. */
+static json_object *dev_to_json(void *ctx, int idx)
 {
-	json_object *o = json_object_new_object();
+	struct jw *w = ((struct save_ctx *)ctx)->w;
+	const struct ax_machine *m = ((struct save_ctx *)ctx)->m;
+	const struct ax_dev *d = &m->devs[idx];
+	json_object *o = jw_obj(w);
 	json_object *acs, *kern;
 	char addr[AX_ADDR_STRLEN], mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
-	if (!o) {
-		w->oom = true;
+	if (!o)
 		return NULL;
-	}
-	put(w, o, "address", json_object_new_string(ax_addr_str(d->addr, addr)));
-	put_hex(w, o, "vendor", d->vendor, 4);
-	put_hex(w, o, "device", d->device, 4);
-	put_hex(w, o, "subvendor", d->subvendor, 4);
-	put_hex(w, o, "subdevice", d->subdevice, 4);
-	put_hex(w, o, "class", d->class, 6);
-	put(w, o, "revision", json_object_new_int(d->revision));
-	put(w, o, "header_type", json_object_new_int(d->hdr_type));
-	put(w, o, "multifunction", json_object_new_boolean(d->multifunction));
-	put(w, o, "is_bridge", json_object_new_boolean(d->is_bridge));
-	put(w, o, "secondary", json_object_new_int(d->secondary));
-	put(w, o, "subordinate", json_object_new_int(d->subordinate));
-	put(w, o, "is_pcie", json_object_new_boolean(d->is_pcie));
-	put(w, o, "pcie_type", json_object_new_int(d->pcie_type));
+	jw_put(w, o, "address", jw_str(w, ax_addr_str(d->addr, addr)));
+	jw_put(w, o, "vendor", jw_hex(w, d->vendor, 4));
+	jw_put(w, o, "device", jw_hex(w, d->device, 4));
+	jw_put(w, o, "subvendor", jw_hex(w, d->subvendor, 4));
+	jw_put(w, o, "subdevice", jw_hex(w, d->subdevice, 4));
+	jw_put(w, o, "class", jw_hex(w, d->class, 6));
+	jw_put(w, o, "revision", jw_int(w, d->revision));
+	jw_put(w, o, "header_type", jw_int(w, d->hdr_type));
+	jw_put(w, o, "multifunction", jw_bool(w, d->multifunction));
+	jw_put(w, o, "is_bridge", jw_bool(w, d->is_bridge));
+	jw_put(w, o, "secondary", jw_int(w, d->secondary));
+	jw_put(w, o, "subordinate", jw_int(w, d->subordinate));
+	jw_put(w, o, "is_pcie", jw_bool(w, d->is_pcie));
+	jw_put(w, o, "pcie_type", jw_int(w, d->pcie_type));
 
-	acs = json_object_new_object();
+	acs = jw_obj(w);
 	if (acs) {
-		put(w, acs, "known", json_object_new_boolean(d->acs_known));
-		put(w, acs, "offset", json_object_new_int(d->acs_pos));
-		put(w, acs, "cap", json_object_new_int(d->acs_cap));
-		put(w, acs, "ctrl", json_object_new_int(d->acs_ctrl));
-		put(w, acs, "dword_layout",
-		    json_object_new_boolean(d->acs_dword_layout));
+		jw_put(w, acs, "known", jw_bool(w, d->acs_known));
+		jw_put(w, acs, "offset", jw_int(w, d->acs_pos));
+		jw_put(w, acs, "cap", jw_int(w, d->acs_cap));
+		jw_put(w, acs, "ctrl", jw_int(w, d->acs_ctrl));
+		jw_put(w, acs, "dword_layout",
+		    jw_bool(w, d->acs_dword_layout));
 	}
-	put(w, o, "acs", acs);
+	jw_put(w, o, "acs", acs);
 
-	put(w, o, "is_virtfn", json_object_new_boolean(d->is_virtfn));
+	jw_put(w, o, "is_virtfn", jw_bool(w, d->is_virtfn));
 	if (d->physfn >= 0 && (size_t)d->physfn < m->n)
-		put_str(w, o, "physfn",
-			ax_addr_str(m->devs[d->physfn].addr, addr));
+		jw_put(w, o, "physfn",
+		       jw_str(w, ax_addr_str(m->devs[d->physfn].addr, addr)));
 	else
-		put_null(w, o, "physfn");
-	put(w, o, "has_sriov", json_object_new_boolean(d->has_sriov));
-	put(w, o, "ari", json_object_new_boolean(d->ari));
-	put(w, o, "untrusted", json_object_new_boolean(d->untrusted));
-	put(w, o, "external_facing",
-	    json_object_new_boolean(d->external_facing));
+		jw_put(w, o, "physfn", NULL);
+	jw_put(w, o, "has_sriov", jw_bool(w, d->has_sriov));
+	jw_put(w, o, "ari", jw_bool(w, d->ari));
+	jw_put(w, o, "untrusted", jw_bool(w, d->untrusted));
+	jw_put(w, o, "external_facing",
+	    jw_bool(w, d->external_facing));
 
-	kern = json_object_new_object();
+	kern = jw_obj(w);
 	if (kern) {
-		put(w, kern, "facts", json_object_new_boolean(d->kernel_facts));
-		put(w, kern, "dev_flags", json_object_new_int64(d->dev_flags));
-		put(w, kern, "has_alias_mask",
-		    json_object_new_boolean(d->has_alias_mask));
+		jw_put(w, kern, "facts", jw_bool(w, d->kernel_facts));
+		jw_put(w, kern, "dev_flags", jw_int(w, d->dev_flags));
+		jw_put(w, kern, "has_alias_mask",
+		    jw_bool(w, d->has_alias_mask));
 		for (i = 0; i < sizeof(d->alias_mask); i++)
 			snprintf(mask + 2 * i, 3, "%02x", d->alias_mask[i]);
-		put(w, kern, "alias_mask", json_object_new_string(mask));
-		put(w, kern, "verdict_known",
-		    json_object_new_boolean(d->kernel_verdict_known));
-		put(w, kern, "verdict_isolated",
-		    json_object_new_boolean(d->kernel_isolated));
-		put(w, kern, "verdict_origin",
-		    json_object_new_int(d->kernel_verdict_origin));
-		put(w, kern, "quirk_result_known",
-		    json_object_new_boolean(d->quirk_result_known));
-		put(w, kern, "quirk_result",
-		    json_object_new_int(d->quirk_result));
+		jw_put(w, kern, "alias_mask", jw_str(w, mask));
+		jw_put(w, kern, "verdict_known",
+		    jw_bool(w, d->kernel_verdict_known));
+		jw_put(w, kern, "verdict_isolated",
+		    jw_bool(w, d->kernel_isolated));
+		jw_put(w, kern, "verdict_origin",
+		    jw_int(w, d->kernel_verdict_origin));
+		jw_put(w, kern, "quirk_result_known",
+		    jw_bool(w, d->quirk_result_known));
+		jw_put(w, kern, "quirk_result",
+		    jw_int(w, d->quirk_result));
 	}
-	put(w, o, "kernel", kern);
+	jw_put(w, o, "kernel", kern);
 
 	if (d->kernel_group >= 0)
-		put(w, o, "kernel_group", json_object_new_int(d->kernel_group));
+		jw_put(w, o, "kernel_group", jw_int(w, d->kernel_group));
 	else if (d->kernel_group == AX_GROUP_NONE)
-		put(w, o, "kernel_group", json_object_new_string("none"));
+		jw_put(w, o, "kernel_group", jw_str(w, "none"));
 	else
-		put_null(w, o, "kernel_group");
-	put(w, o, "driver", json_object_new_string(d->driver));
-	put(w, o, "driver_known", json_object_new_boolean(d->driver_known));
-	put(w, o, "name", json_object_new_string(d->name));
-	put(w, o, "slot_name", json_object_new_string(d->slot_name));
-	put(w, o, "order", json_object_new_int(d->order));
-	put(w, o, "slot_known", json_object_new_boolean(d->slot_known));
-	put(w, o, "has_slot", json_object_new_boolean(d->has_slot));
-	put(w, o, "board_slot", json_object_new_string(d->board_slot));
-	put(w, o, "modules", json_object_new_string(d->modules));
-	put(w, o, "boot_vga_known", json_object_new_boolean(d->boot_vga_known));
-	put(w, o, "boot_vga", json_object_new_boolean(d->boot_vga));
-	put(w, o, "host_use", json_object_new_string(d->host_use));
+		jw_put(w, o, "kernel_group", NULL);
+	jw_put(w, o, "driver", jw_str(w, d->driver));
+	jw_put(w, o, "driver_known", jw_bool(w, d->driver_known));
+	jw_put(w, o, "name", jw_str(w, d->name));
+	jw_put(w, o, "slot_name", jw_str(w, d->slot_name));
+	jw_put(w, o, "order", jw_int(w, d->order));
+	jw_put(w, o, "slot_known", jw_bool(w, d->slot_known));
+	jw_put(w, o, "has_slot", jw_bool(w, d->has_slot));
+	jw_put(w, o, "board_slot", jw_str(w, d->board_slot));
+	jw_put(w, o, "modules", jw_str(w, d->modules));
+	jw_put(w, o, "boot_vga_known", jw_bool(w, d->boot_vga_known));
+	jw_put(w, o, "boot_vga", jw_bool(w, d->boot_vga));
+	jw_put(w, o, "host_use", jw_str(w, d->host_use));
+	if (w->oom) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
-static json_object *machine_to_json(struct writer *w, const struct ax_machine *m)
+static json_object *machine_to_json(struct jw *w, const struct ax_machine *m)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = jw_obj(w);
 	json_object *notes;
 	int i;
 
-	if (!o) {
-		w->oom = true;
+	if (!o)
 		return NULL;
-	}
 	put_name(w, o, "source", ax_source_names, AX_N_SOURCE_NAMES,
 		 m->source);
-	put(w, o, "source_name", json_object_new_string(m->source_name));
-	put(w, o, "kernel_release", json_object_new_string(m->kernel_release));
-	put(w, o, "cmdline", json_object_new_string(m->cmdline));
+	jw_put(w, o, "source_name", jw_str(w, m->source_name));
+	jw_put(w, o, "kernel_release", jw_str(w, m->kernel_release));
+	jw_put(w, o, "cmdline", jw_str(w, m->cmdline));
 	put_name(w, o, "iommu", ax_iommu_names, AX_N_IOMMU_NAMES,
 		 m->iommu);
-	put(w, o, "iommu_driver", json_object_new_string(m->iommu_driver));
-	put(w, o, "acs_requested", json_object_new_boolean(m->acs_requested));
-	put(w, o, "acs_requested_known",
-	    json_object_new_boolean(m->acs_requested_known));
-	put(w, o, "kernel_groups_known",
-	    json_object_new_boolean(m->kernel_groups_known));
-	put(w, o, "module_facts", json_object_new_boolean(m->module_facts));
-	put(w, o, "host_facts_known",
-	    json_object_new_boolean(m->host_facts_known));
-	put(w, o, "boot_loader", json_object_new_string(m->boot_loader));
-	notes = json_object_new_array();
-	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++) {
-		json_object *s = json_object_new_string(m->notes[i]);
-
-		if (!s || json_object_array_add(notes, s)) {
-			json_object_put(s);
-			w->oom = true;
-		}
-	}
-	put(w, o, "notes", notes);
+	jw_put(w, o, "iommu_driver", jw_str(w, m->iommu_driver));
+	jw_put(w, o, "acs_requested", jw_bool(w, m->acs_requested));
+	jw_put(w, o, "acs_requested_known",
+	    jw_bool(w, m->acs_requested_known));
+	jw_put(w, o, "kernel_groups_known",
+	    jw_bool(w, m->kernel_groups_known));
+	jw_put(w, o, "module_facts", jw_bool(w, m->module_facts));
+	jw_put(w, o, "host_facts_known",
+	    jw_bool(w, m->host_facts_known));
+	jw_put(w, o, "boot_loader", jw_str(w, m->boot_loader));
+	notes = jw_arr(w, 0);
+	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++)
+		jw_push(w, notes, jw_str(w, m->notes[i]));
+	jw_put(w, o, "notes", notes);
 	return o;
 }
 
 int ax_snapshot_save(const struct ax_machine *m, const char *path,
 		     char *err, size_t errlen)
 {
-	struct writer w = { .oom = false };
-	json_object *root = json_object_new_object();
-	json_object *devs = json_object_new_array_ext(m->n ? (int)m->n : 1);
-	const char *text;
+	struct jw w = { .oom = false };
+	struct save_ctx ctx = { &w, m };
+	json_object *root = jw_obj(&w);
+	json_object *devs = jw_arr(&w, m->n);
 	FILE *f;
 	size_t i;
 	bool bad;
-	int ret = 0;
 
-	if (!root || !devs) {
-		json_object_put(devs);
-		w.oom = true;
-		goto out;
-	}
-	put(&w, root, "format", json_object_new_string(AX_SNAP_FORMAT));
-	put(&w, root, "version", json_object_new_int(AX_SNAP_VERSION));
-	put(&w, root, "tool_version", json_object_new_string(ACSEXPLAIN_VERSION));
-	put(&w, root, "machine", machine_to_json(&w, m));
-	for (i = 0; i < m->n && !w.oom; i++) {
-		json_object *d = dev_to_json(&w, m, &m->devs[i]);
-
-		if (!d || json_object_array_add(devs, d)) {
-			json_object_put(d);
-			w.oom = true;
-		}
-	}
-	put(&w, root, "devices", devs);
-	if (w.oom)
-		goto out;
-
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text) {
-		w.oom = true;
-		goto out;
+	jw_put(&w, root, "format", jw_str(&w, AX_SNAP_FORMAT));
+	jw_put(&w, root, "version", jw_int(&w, AX_SNAP_VERSION));
+	jw_put(&w, root, "tool_version", jw_str(&w, ACSEXPLAIN_VERSION));
+	jw_put(&w, root, "machine", machine_to_json(&w, m));
+	/* each device is built when written: 10,000 never live at once */
+	for (i = 0; devs && i < m->n && !w.oom; i++)
+		jw_push(&w, devs, jw_later(&w, dev_to_json, &ctx, (int)i));
+	jw_put(&w, root, "devices", devs);
+	if (w.oom) {
+		jw_free(&w, root);
+		goto nomem;
 	}
 	f = strcmp(path, "-") ? fopen(path, "w") : stdout;
 	if (!f) {
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
-		ret = -1;
-		goto out;
+		jw_free(&w, root);
+		return -1;
 	}
-	fputs(text, f);
-	fputc('\n', f);
+	bad = jw_write(&w, f, root, JSON_C_TO_STRING_PRETTY |
+		       JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
+	if (bad && errno == ENOMEM) {
+		if (f != stdout)
+			fclose(f);
+		goto nomem;
+	}
 	/* A full disk shows up only at flush or close. */
-	bad = fflush(f) != 0 || ferror(f);
+	bad |= ferror(f) != 0;
 	if (f != stdout && fclose(f))
 		bad = true;
 	if (bad) {
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
-		ret = -1;
+		return -1;
 	}
-out:
-	if (w.oom) {
-		snprintf(err, errlen, "cannot write snapshot %s: out of memory",
-			 path);
-		ret = -1;
-	}
-	json_object_put(root);
-	return ret;
+	return 0;
+nomem:
+	snprintf(err, errlen, "cannot write snapshot %s: out of memory", path);
+	return -1;
 }
 
 /* ---- reading ---------------------------------------------------------- */

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <pci/pci.h>
 
@@ -1018,31 +1017,24 @@ static int parse_lines(struct tparse *p, const char *buf, size_t len,
 }
 
 /*
- * The report carries hex dumps: config facts come from libpci reading
- * them (written out without the text, which libpci would trip on when
- * library messages cut a hex line); the text adds kernel-side facts.
+ * The report carries hex dumps: config facts come from them (the hex
+ * lines and device lines only: the text around them, and library
+ * messages that cut a hex line, are not dump lines); the text adds
+ * kernel-side facts.
  */
 static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 			  char **lines, char *err, size_t errlen)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct ax_machine *t = tp->m;
-	size_t first = m->n, i;
-	char path[4096];
-	int fd, ret;
-	FILE *f;
+	size_t first = m->n, i, n = 0;
+	char **dump;
+	int ret;
 
-	/* $TMPDIR, as mkstemp(3) users should: /tmp may be elsewhere */
-	snprintf(path, sizeof(path), "%s/acsexplain-dump-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	fd = mkstemp(path);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		snprintf(err, errlen, "temporary file: %s", strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(path);
-		}
+	for (i = 0; lines[i]; i++)
+		;
+	dump = malloc((i + 1) * sizeof(*dump));
+	if (!dump) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (i = 0; lines[i]; i++) {
@@ -1051,23 +1043,13 @@ static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 
 		if (is_hex_line(trim(s)) ||
 		    (s[0] != ' ' && s[0] != '\t' && parse_addr(s, &a)))
-			fprintf(f, "%s\n", trim(s));
+			dump[n++] = trim(s);
 	}
-	fclose(f);
-	ret = ax_source_dump(m, path, err, errlen);
-	unlink(path);
-	if (ret) {
-		/* the message names our scratch file: say which input */
-		char *p = strstr(err, path);
-
-		if (p) {
-			size_t n = strlen(path);
-
-			memmove(p + 9, p + n, strlen(p + n) + 1);
-			memcpy(p, "hex lines", 9);
-		}
+	dump[n] = NULL;
+	ret = ax_dump_lines(m, "hex lines", dump, err, errlen);
+	free(dump);
+	if (ret)
 		return ret;
-	}
 	for (i = first; i < m->n; i++) {
 		int k = ax_find_from(t, 0, m->devs[i].addr);
 
