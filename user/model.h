@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define AX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* PCIe device/port type as in the PCIe capability (PCI_EXP_TYPE_*). */
 enum ax_pcie_type {
 	AX_EXP_ENDPOINT = 0x0,
@@ -258,6 +260,8 @@ const char *ax_source_title(const struct ax_machine *m);
  * "snapshot", "unknown" (--json and snapshots).
  */
 const char *ax_source_kind_name(enum ax_source_kind k);
+/* "on", "off", "unknown" (--json and snapshots). */
+const char *ax_iommu_name(enum ax_iommu_state s);
 /* The name tables behind them (index = enum value), for readers too. */
 #define AX_N_SOURCE_NAMES (AX_SRC_SNAPSHOT + 1)
 extern const char *const ax_source_names[AX_N_SOURCE_NAMES];

@@ -18,20 +18,7 @@
 #include "jsonw.h"
 #include "source.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *name_of(const char *const *names, size_t n, unsigned int v)
-{
-	return v < n && names[v] ? names[v] : "unknown";
-}
-
 /* ---- writing ---------------------------------------------------------- */
-
-static void put_name(struct jw *w, json_object *o, const char *key,
-		     const char *const *names, size_t n, unsigned int v)
-{
-	jw_put(w, o, key, jw_str(w, name_of(names, n, v)));
-}
 
 struct save_ctx {
 	struct jw *w;
@@ -144,13 +131,11 @@ static json_object *machine_to_json(struct jw *w, const struct ax_machine *m)
 
 	if (!o)
 		return NULL;
-	put_name(w, o, "source", ax_source_names, AX_N_SOURCE_NAMES,
-		 m->source);
+	jw_put(w, o, "source", jw_str(w, ax_source_kind_name(m->source)));
 	jw_put(w, o, "source_name", jw_str(w, m->source_name));
 	jw_put(w, o, "kernel_release", jw_str(w, m->kernel_release));
 	jw_put(w, o, "cmdline", jw_str(w, m->cmdline));
-	put_name(w, o, "iommu", ax_iommu_names, AX_N_IOMMU_NAMES,
-		 m->iommu);
+	jw_put(w, o, "iommu", jw_str(w, ax_iommu_name(m->iommu)));
 	jw_put(w, o, "iommu_driver", jw_str(w, m->iommu_driver));
 	jw_put(w, o, "acs_requested", jw_bool(w, m->acs_requested));
 	jw_put(w, o, "acs_requested_known",
@@ -162,7 +147,7 @@ static json_object *machine_to_json(struct jw *w, const struct ax_machine *m)
 	    jw_bool(w, m->host_facts_known));
 	jw_put(w, o, "boot_loader", jw_str(w, m->boot_loader));
 	notes = jw_arr(w, 0);
-	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++)
+	for (i = 0; notes && i < m->n_notes && i < (int)AX_ARRAY_SIZE(m->notes); i++)
 		jw_push(w, notes, jw_str(w, m->notes[i]));
 	jw_put(w, o, "notes", notes);
 	return o;
@@ -378,17 +363,9 @@ static int get_enum(struct reader *r, json_object *o, const char *key,
 /* Canonical "dddd:bb:dd.f" only: a snapshot is written by us. */
 static bool parse_addr(const char *s, struct ax_addr *a)
 {
-	unsigned int dom, bus, dev, fn;
 	char back[AX_ADDR_STRLEN];
-	int end = 0;
 
-	if (sscanf(s, "%8x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
-	    s[end] || dev > 0x1f || fn > 7)
-		return false;
-	a->domain = dom;
-	a->bus = (uint8_t)bus;
-	a->devfn = AX_DEVFN(dev, fn);
-	return !strcasecmp(ax_addr_str(*a, back), s);
+	return !ax_addr_parse(s, a) && !strcasecmp(ax_addr_str(*a, back), s);
 }
 
 static void get_addr(struct reader *r, json_object *o, const char *key,
@@ -416,7 +393,7 @@ static void machine_from_json(struct reader *r, json_object *o,
 	size_t i, n;
 
 	snprintf(r->where, sizeof(r->where), "machine");
-	only_keys(r, o, machine_keys, ARRAY_SIZE(machine_keys), NULL, 0);
+	only_keys(r, o, machine_keys, AX_ARRAY_SIZE(machine_keys), NULL, 0);
 	m->source = get_enum(r, o, "source", ax_source_names,
 			     AX_N_SOURCE_NAMES, 0);
 	get_str(r, o, "source_name", m->source_name, sizeof(m->source_name));
@@ -441,8 +418,8 @@ static void machine_from_json(struct reader *r, json_object *o,
 	if (!notes)
 		return;
 	n = json_object_array_length(notes);
-	if (n > ARRAY_SIZE(m->notes)) {
-		fail(r, "more than %zu notes", ARRAY_SIZE(m->notes));
+	if (n > AX_ARRAY_SIZE(m->notes)) {
+		fail(r, "more than %zu notes", AX_ARRAY_SIZE(m->notes));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -493,8 +470,8 @@ static const char *const kern_keys[] = {
 
 static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 {
-	only_keys(r, o, acs_keys, ARRAY_SIZE(acs_keys), acs_keys_v1,
-		  ARRAY_SIZE(acs_keys_v1));
+	only_keys(r, o, acs_keys, AX_ARRAY_SIZE(acs_keys), acs_keys_v1,
+		  AX_ARRAY_SIZE(acs_keys_v1));
 	d->acs_known = get_bool(r, o, "known");
 	/* extended capabilities live in 0x100..0xffc */
 	d->acs_pos = (uint16_t)get_int(r, o, "offset", 0, 0xffc);
@@ -506,7 +483,7 @@ static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	if (r->version == 1) {
 		get_int(r, o, "egress_bits", 0, 0xff);
 		get_enum(r, o, "origin", origin_names_v1,
-			 ARRAY_SIZE(origin_names_v1), 0);
+			 AX_ARRAY_SIZE(origin_names_v1), 0);
 	}
 }
 
@@ -515,7 +492,7 @@ static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	char mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
-	only_keys(r, o, kern_keys, ARRAY_SIZE(kern_keys), NULL, 0);
+	only_keys(r, o, kern_keys, AX_ARRAY_SIZE(kern_keys), NULL, 0);
 	d->kernel_facts = get_bool(r, o, "facts");
 	d->dev_flags = (uint32_t)get_int(r, o, "dev_flags", 0, UINT32_MAX);
 	d->has_alias_mask = get_bool(r, o, "has_alias_mask");
@@ -556,8 +533,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 		fail(r, "must be an object");
 		return;
 	}
-	only_keys(r, o, dev_keys, ARRAY_SIZE(dev_keys), dev_keys_v1,
-		  ARRAY_SIZE(dev_keys_v1));
+	only_keys(r, o, dev_keys, AX_ARRAY_SIZE(dev_keys), dev_keys_v1,
+		  AX_ARRAY_SIZE(dev_keys_v1));
 	get_addr(r, o, "address", &d->addr);
 	d->vendor = (uint16_t)get_hex(r, o, "vendor", 4);
 	d->device = (uint16_t)get_hex(r, o, "device", 4);
@@ -758,7 +735,7 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		goto out;
 	}
 	r.version = (int)version;
-	only_keys(&r, root, top_keys, ARRAY_SIZE(top_keys), NULL, 0);
+	only_keys(&r, root, top_keys, AX_ARRAY_SIZE(top_keys), NULL, 0);
 	get_str(&r, root, "tool_version", tool, sizeof(tool));
 	v = get_field(&r, root, "machine", json_type_object, false);
 	if (v)

@@ -226,7 +226,7 @@ static uint16_t parse_acs_bits(const char *s)
 	size_t i, n;
 	const char *q;
 
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+	for (i = 0; i < AX_ARRAY_SIZE(bits); i++) {
 		n = strlen(bits[i].name);
 		for (q = strstr(s, bits[i].name); q; q = strstr(q + 1,
 								 bits[i].name))
@@ -258,7 +258,7 @@ static void parse_express(struct ax_dev *d, const char *s)
 	size_t i;
 
 	d->is_pcie = true;
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	for (i = 0; i < AX_ARRAY_SIZE(types); i++)
 		if (strstr(s, types[i].text)) {
 			d->pcie_type = types[i].type;
 			break;
@@ -560,7 +560,7 @@ static char **split_lines(const char *buf, size_t len, int *n_junk,
 		free(carry);
 		carry = NULL;
 		s = i + 1;
-		for (k = 0; k < sizeof(junk) / sizeof(junk[0]); k++) {
+		for (k = 0; k < AX_ARRAY_SIZE(junk); k++) {
 			char *q = strstr(line, junk[k]);
 
 			if (q && (size_t)(q - line) < cut)
