@@ -154,7 +154,7 @@ const struct ax_source_ops ax_sources[] = {
 	{ "dump", false, detect_dump, load_dump },
 	{ "lspci-text", false, detect_text, load_text },
 };
-const size_t ax_n_sources = sizeof(ax_sources) / sizeof(ax_sources[0]);
+const size_t ax_n_sources = AX_ARRAY_SIZE(ax_sources);
 
 /* ax_detect_format() looks at this many lines at most. */
 #define DETECT_LINES 200000

@@ -49,7 +49,7 @@ int ax_gather(struct ax_machine *m, const char *source, const char *path,
 	      char *err, size_t errlen);
 
 /* Read a whole file ("-": stdin), NUL-terminated.  NULL with a message
- * in err (errno text, too large, out of memory).
+ * in err (errno text, too large, out of memory; none when errlen is 0).
  */
 char *ax_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
@@ -222,54 +222,16 @@ int ax_source_libpci_sysfs(struct ax_machine *m, char *err, size_t errlen);
  * module's generic netlink family (include/uapi/linux/acs_inspect.h).
  */
 
-/* Return codes of the functions below (0 is success). */
-#define AX_NL_ENOMODULE	1	/* family "acs_inspect" not registered */
-#define AX_NL_EPROTO	2	/* module speaks another protocol version */
-#define AX_NL_EPERM	3	/* caller lacks CAP_SYS_ADMIN or is in a netns */
-#define AX_NL_EIO	4	/* anything else: socket, kernel error, parse */
-
 /*
- * Dump every PCI device the kernel knows into m (which should be empty)
- * and link the topology.  Sets source, kernel release, IOMMU state,
+ * Dump every PCI device the kernel knows into m (which should be empty).
+ * Sets source, kernel release, IOMMU state,
  * module_facts and, per device, the kernel's facts (dev_flags, DMA alias
- * mask, IOMMU group, driver, domain type) and the ACS registers with origin
- * AX_ORIG_KERNEL.  A dump torn by hot-plug is retried a few times.
- * Returns 0 or an AX_NL_E* code with one line in err.
+ * mask, IOMMU group, driver, verdicts) and the ACS registers as the
+ * kernel reads them.  A dump torn by hot-plug is retried a few times.
+ * Returns 0, or -1 with one line in err that tells a missing module, a
+ * protocol mismatch and a permission problem apart.
  */
 int ax_source_netlink(struct ax_machine *m, char *err, size_t errlen);
-
-/* The kernel's isolation verdicts for one device (REQ_ACS_FLAGS). */
-struct ax_nl_verdict {
-	bool regs_isolated;	/* registers and type rules */
-	int regs_origin;	/* enum acsi_origin */
-	bool eff_known;		/* the module established the kernel's view */
-	bool eff_isolated;
-	int eff_origin;		/* enum acsi_origin */
-	bool quirk_known;	/* a kprobe saw the quirk table's answer */
-	int quirk_result;	/* -ENOTTY: no quirk; 0/1 a quirk decided */
-};
-
-/* One hop of a device's upstream path (GET_PATH). */
-struct ax_nl_hop {
-	struct ax_addr addr;
-	uint16_t vendor, device;
-	bool is_pcie;
-	enum ax_pcie_type pcie_type;
-	int kernel_group;	/* AX_GROUP_NONE or the group id */
-	struct ax_nl_verdict verdict;
-};
-
-/*
- * The ordered hops from the device at a up to the device on the root bus.
- * Stores at most max hops; *n gets the number the kernel reported.
- * Returns 0 or an AX_NL_E* code (AX_NL_EIO with "no PCI device ..." when
- * the address is unknown) with one line in err.
- */
-int ax_netlink_path(struct ax_addr a, struct ax_nl_hop *hops, int max,
-		    int *n, char *err, size_t errlen);
-
-/* Name of an enum acsi_origin value ("registers", "kernel-flag", ...). */
-const char *ax_nl_origin_name(int origin);
 
 /*
  * src/snapshot.c: acsexplain --save / --from FILE: every fact of a struct
@@ -283,29 +245,23 @@ const char *ax_nl_origin_name(int origin);
 #endif
 
 #define AX_SNAP_FORMAT "acsexplain-snapshot"
-/* Major version of the snapshot layout this build reads and writes.  Any
- * change to the fields (added ones included) bumps it: the reader is strict.
+/* Major version of the snapshot layout this build writes.  Any change to
+ * the fields (added ones included) bumps it: the reader is strict.  It
+ * reads every version up to this one (1: with fields 2 dropped).
  */
-#define AX_SNAP_VERSION 1
+#define AX_SNAP_VERSION 2
 
-enum ax_snap_status {
-	AX_SNAP_OK = 0,
-	AX_SNAP_EINVAL = 1,	/* not JSON, truncated, wrong field or range */
-	AX_SNAP_ENEWER = 2,	/* written by a newer snapshot version */
-	AX_SNAP_EIO = 3,	/* cannot write the file */
-	AX_SNAP_ENOMEM = 4,
-};
-
-/* Write the snapshot of m to path ("-" = stdout).  AX_SNAP_OK or an error
- * with a one-line message in err.
+/* Write the snapshot of m to path ("-" = stdout).  0, or -1 with one line
+ * in err (cannot write, out of memory).
  */
 int ax_snapshot_save(const struct ax_machine *m, const char *path,
 		     char *err, size_t errlen);
 
-/* Fill an initialised, empty m from a snapshot in buf[0..len).  On success
- * the machine is linked (ax_machine_link) and every saved fact restored,
- * including the source it was first read from.  On error m may hold part
- * of the devices; the caller frees it with ax_machine_free().
+/* Fill an initialised, empty m from a snapshot in buf[0..len): every saved
+ * fact, including the source it was first read from and the probe order
+ * (order_known; main links).  0, or -1 with one line in err (not JSON,
+ * truncated, a wrong field or range, a newer version, out of memory); m
+ * may then hold part of the devices, freed with ax_machine_free().
  */
 int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		     char *err, size_t errlen);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * assign.c - the verdict, companions, culprits and remedies for passing
- * a device through with VFIO (see assign.h).  Rules, from the kernel and
+ * a device through with VFIO (see analysis.h).  Rules, from the kernel and
  * from what passthrough users are told (REFERENCE sections 1, 5, 9):
  * - VFIO needs every endpoint of a group with vfio-pci (or no driver);
  *   PCI bridges (0x0604) and host bridges (0x0600) may stay as they are;
@@ -42,13 +42,13 @@ static const char *const remedy_names[] = {
 
 const char *ax_verdict_name(enum ax_verdict v)
 {
-	return (unsigned int)v < sizeof(verdict_names) / sizeof(verdict_names[0]) ?
+	return (unsigned int)v < AX_ARRAY_SIZE(verdict_names) ?
 	       verdict_names[v] : "unknown";
 }
 
 const char *ax_remedy_kind_name(enum ax_remedy_kind k)
 {
-	return (unsigned int)k < sizeof(remedy_names) / sizeof(remedy_names[0]) ?
+	return (unsigned int)k < AX_ARRAY_SIZE(remedy_names) ?
 	       remedy_names[k] : "unknown";
 }
 
@@ -278,6 +278,22 @@ static bool fault_code(enum ax_reason_code c)
 	default:
 		return false;
 	}
+}
+
+/* A reason that names a culprit to act on.  An endpoint function without
+ * ACS only widens the group of its own device: the bridge function of the
+ * same device that pulls in others is named instead (AMD chipset 02:00.2
+ * rather than its USB and SATA functions).
+ */
+static bool culprit_reason(const struct ax_machine *m,
+			   const struct ax_reason *rr)
+{
+	if (!fault_code(rr->code) || rr->at < 0 || rr->at >= (int)m->n)
+		return false;
+	return m->devs[rr->at].is_bridge ||
+	       (rr->code != AX_R_MULTIFUNCTION_NO_ACS &&
+		rr->code != AX_R_ACS_UNKNOWN &&
+		rr->code != AX_R_ACS_CONTROLS_OFF);
 }
 
 /* The derivation for idx rests on ACS registers nobody could read. */
@@ -703,7 +719,7 @@ enum ax_override_support ax_override_support(const char *release,
 		*distro = "";
 	if (!release || !release[0])
 		return AX_OVR_UNKNOWN;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+	for (i = 0; i < AX_ARRAY_SIZE(t); i++)
 		if (has_word(release, t[i].pat)) {
 			if (distro)
 				*distro = t[i].who;
@@ -1059,21 +1075,8 @@ static void find_at_fault(const struct ax_machine *m,
 		for (q = 0; q < r->dev[t].n_reasons; q++) {
 			const struct ax_reason *rr = &r->dev[t].reasons[q];
 
-			if (!fault_code(rr->code) || rr->at < 0 ||
-			    rr->at >= (int)m->n)
-				continue;
-			if (ax_same_device(&m->devs[rr->at], &m->devs[idx]))
-				continue;
-			/* an endpoint function without ACS only widens the
-			 * group of its own device: the bridge function of
-			 * the same device that pulls in others is named
-			 * instead (AMD chipset 02:00.2 rather than its USB
-			 * and SATA functions)
-			 */
-			if ((rr->code == AX_R_MULTIFUNCTION_NO_ACS ||
-			     rr->code == AX_R_ACS_UNKNOWN ||
-			     rr->code == AX_R_ACS_CONTROLS_OFF) &&
-			    !m->devs[rr->at].is_bridge)
+			if (!culprit_reason(m, rr) ||
+			    ax_same_device(&m->devs[rr->at], &m->devs[idx]))
 				continue;
 			if (!ax_in_list(a->at_fault, a->n_at_fault, rr->at))
 				a->at_fault[a->n_at_fault++] = rr->at;
@@ -1381,13 +1384,7 @@ int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
 			const struct ax_reason *rr = &r->dev[j].reasons[q];
 			int depth = 0, h;
 
-			if (!fault_code(rr->code) || rr->at < 0 ||
-			    rr->at >= (int)m->n || seen[rr->at])
-				continue;
-			if ((rr->code == AX_R_MULTIFUNCTION_NO_ACS ||
-			     rr->code == AX_R_ACS_UNKNOWN ||
-			     rr->code == AX_R_ACS_CONTROLS_OFF) &&
-			    !m->devs[rr->at].is_bridge)
+			if (!culprit_reason(m, rr) || seen[rr->at])
 				continue;
 			seen[rr->at] = true;
 			n++;

@@ -18,8 +18,6 @@
 #include "render.h"
 #include "render/quirklab_out.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 struct jctx {
 	struct jw *w;		/* shared by the what-if's context */
 	const struct ax_analysis *a;
@@ -54,7 +52,7 @@ static json_object *acs_flags_json(struct jctx *c, uint16_t flags)
 	json_object *a = jw_arr(c->w, 0);
 	size_t i;
 
-	for (i = 0; a && i < ARRAY_SIZE(names); i++)
+	for (i = 0; a && i < AX_ARRAY_SIZE(names); i++)
 		if (flags & (1u << i))
 			jw_push(c->w, a, jw_str(c->w, names[i]));
 	return a;
@@ -183,8 +181,7 @@ static json_object *kernel_json(struct jctx *c)
 {
 	const struct ax_machine *m = c->m;
 	json_object *o = jw_obj(c->w);
-	const char *iommu = (unsigned int)m->iommu < AX_N_IOMMU_NAMES ?
-			    ax_iommu_names[m->iommu] : "unknown";
+	const char *iommu = ax_iommu_name(m->iommu);
 
 	jw_put(c->w, o, "release", jw_str_or_null(c->w, m->kernel_release));
 	jw_put(c->w, o, "cmdline", jw_str_or_null(c->w, m->cmdline));
@@ -224,7 +221,7 @@ static json_object *notes_json(struct jctx *c)
 	json_object *arr = jw_arr(c->w, 0);
 	int k;
 
-	for (k = 0; arr && k < m->n_notes && k < (int)ARRAY_SIZE(m->notes); k++)
+	for (k = 0; arr && k < m->n_notes && k < (int)AX_ARRAY_SIZE(m->notes); k++)
 		jw_push(c->w, arr, jw_str(c->w, m->notes[k]));
 	for (k = 0; arr && k < r->n_notes && k < AX_MAX_NOTES; k++)
 		jw_push(c->w, arr, jw_str(c->w, r->notes[k]));

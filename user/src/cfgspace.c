@@ -47,7 +47,7 @@ static uint32_t rd32(const uint8_t *cfg, unsigned int pos)
  * chain order wins).
  */
 struct caps {
-	unsigned int exp, acs, sriov, ari, ats;
+	unsigned int exp, acs, sriov, ari;
 };
 
 /* pci_scan_trad_caps() and pci_scan_ext_caps() over the bytes. */
@@ -91,9 +91,6 @@ static void scan_caps(const uint8_t *cfg, struct caps *c)
 		case PCI_EXT_CAP_ID_ARI:
 			c->ari = where;
 			break;
-		case PCI_EXT_CAP_ID_ATS:
-			c->ats = where;
-			break;
 		}
 		where = (header >> 20) & ~3u;
 	} while (where);
@@ -104,7 +101,6 @@ static void decode_acs(struct ax_dev *dev, const uint8_t *cfg, int len,
 {
 	char buf[AX_ADDR_STRLEN];
 
-	dev->acs_origin = AX_ORIG_CONFIG;
 	if (len >= 256 && !dev->is_pcie) {
 		/* ACS is an extended capability: conventional PCI has none. */
 		dev->acs_known = true;
@@ -140,7 +136,6 @@ static void decode_acs(struct ax_dev *dev, const uint8_t *cfg, int len,
 		dev->acs_cap = rd16(cfg, pos + PCI_ACS_CAP);
 		dev->acs_ctrl = rd16(cfg, pos + PCI_ACS_CTRL);
 	}
-	dev->acs_egress_bits = PCI_ACS_CAP_VECTOR(dev->acs_cap);
 }
 
 void ax_cfg_decode(struct ax_dev *dev, const uint8_t *cfg, int len,
@@ -208,8 +203,6 @@ void ax_cfg_decode(struct ax_dev *dev, const uint8_t *cfg, int len,
 	}
 	if (c.ari)
 		dev->ari = true;
-	if (c.ats && (rd16(cfg, c.ats + PCI_ATS_CTRL) & PCI_ATS_CTRL_ENABLE))
-		dev->ats_enabled = true;
 }
 
 void ax_place_vfs(struct ax_machine *m, size_t first, size_t pf,

@@ -18,29 +18,7 @@
 #include "jsonw.h"
 #include "source.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const origin_names[] = {
-	[AX_ORIG_UNKNOWN] = "unknown",
-	[AX_ORIG_KERNEL] = "kernel",
-	[AX_ORIG_CONFIG] = "config",
-	[AX_ORIG_SYSFS] = "sysfs",
-	[AX_ORIG_TEXT] = "text",
-	[AX_ORIG_QUIRKDB] = "quirkdb",
-};
-
-static const char *name_of(const char *const *names, size_t n, unsigned int v)
-{
-	return v < n && names[v] ? names[v] : "unknown";
-}
-
 /* ---- writing ---------------------------------------------------------- */
-
-static void put_name(struct jw *w, json_object *o, const char *key,
-		     const char *const *names, size_t n, unsigned int v)
-{
-	jw_put(w, o, key, jw_str(w, name_of(names, n, v)));
-}
 
 struct save_ctx {
 	struct jw *w;
@@ -83,9 +61,6 @@ static json_object *dev_to_json(void *ctx, int idx)
 		jw_put(w, acs, "ctrl", jw_int(w, d->acs_ctrl));
 		jw_put(w, acs, "dword_layout",
 		    jw_bool(w, d->acs_dword_layout));
-		jw_put(w, acs, "egress_bits", jw_int(w, d->acs_egress_bits));
-		put_name(w, acs, "origin", origin_names,
-			 ARRAY_SIZE(origin_names), d->acs_origin);
 	}
 	jw_put(w, o, "acs", acs);
 
@@ -97,7 +72,6 @@ static json_object *dev_to_json(void *ctx, int idx)
 		jw_put(w, o, "physfn", NULL);
 	jw_put(w, o, "has_sriov", jw_bool(w, d->has_sriov));
 	jw_put(w, o, "ari", jw_bool(w, d->ari));
-	jw_put(w, o, "ats_enabled", jw_bool(w, d->ats_enabled));
 	jw_put(w, o, "untrusted", jw_bool(w, d->untrusted));
 	jw_put(w, o, "external_facing",
 	    jw_bool(w, d->external_facing));
@@ -132,7 +106,6 @@ static json_object *dev_to_json(void *ctx, int idx)
 		jw_put(w, o, "kernel_group", NULL);
 	jw_put(w, o, "driver", jw_str(w, d->driver));
 	jw_put(w, o, "driver_known", jw_bool(w, d->driver_known));
-	jw_put(w, o, "domain_type", jw_str(w, d->domain_type));
 	jw_put(w, o, "name", jw_str(w, d->name));
 	jw_put(w, o, "slot_name", jw_str(w, d->slot_name));
 	jw_put(w, o, "order", jw_int(w, d->order));
@@ -158,13 +131,11 @@ static json_object *machine_to_json(struct jw *w, const struct ax_machine *m)
 
 	if (!o)
 		return NULL;
-	put_name(w, o, "source", ax_source_names, AX_N_SOURCE_NAMES,
-		 m->source);
+	jw_put(w, o, "source", jw_str(w, ax_source_kind_name(m->source)));
 	jw_put(w, o, "source_name", jw_str(w, m->source_name));
 	jw_put(w, o, "kernel_release", jw_str(w, m->kernel_release));
 	jw_put(w, o, "cmdline", jw_str(w, m->cmdline));
-	put_name(w, o, "iommu", ax_iommu_names, AX_N_IOMMU_NAMES,
-		 m->iommu);
+	jw_put(w, o, "iommu", jw_str(w, ax_iommu_name(m->iommu)));
 	jw_put(w, o, "iommu_driver", jw_str(w, m->iommu_driver));
 	jw_put(w, o, "acs_requested", jw_bool(w, m->acs_requested));
 	jw_put(w, o, "acs_requested_known",
@@ -176,7 +147,7 @@ static json_object *machine_to_json(struct jw *w, const struct ax_machine *m)
 	    jw_bool(w, m->host_facts_known));
 	jw_put(w, o, "boot_loader", jw_str(w, m->boot_loader));
 	notes = jw_arr(w, 0);
-	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++)
+	for (i = 0; notes && i < m->n_notes && i < (int)AX_ARRAY_SIZE(m->notes); i++)
 		jw_push(w, notes, jw_str(w, m->notes[i]));
 	jw_put(w, o, "notes", notes);
 	return o;
@@ -210,7 +181,7 @@ int ax_snapshot_save(const struct ax_machine *m, const char *path,
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
 		jw_free(&w, root);
-		return AX_SNAP_EIO;
+		return -1;
 	}
 	bad = jw_write(&w, f, root, JSON_C_TO_STRING_PRETTY |
 		       JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
@@ -226,12 +197,12 @@ int ax_snapshot_save(const struct ax_machine *m, const char *path,
 	if (bad) {
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
-		return AX_SNAP_EIO;
+		return -1;
 	}
-	return AX_SNAP_OK;
+	return 0;
 nomem:
 	snprintf(err, errlen, "cannot write snapshot %s: out of memory", path);
-	return AX_SNAP_ENOMEM;
+	return -1;
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -241,6 +212,7 @@ struct reader {
 	size_t errlen;
 	char where[48];		/* "devices[12].acs" */
 	bool failed;
+	int version;		/* of the snapshot being read */
 };
 
 static __attribute__((format(printf, 2, 3)))
@@ -259,23 +231,31 @@ void fail(struct reader *r, const char *fmt, ...)
 		 r->where[0] ? ": " : "", msg);
 }
 
-/* Refuse fields this version does not define: a misspelt or foreign field
- * would otherwise be silently ignored and its fact lost.
- */
-static void only_keys(struct reader *r, json_object *o,
-		      const char *const *keys, size_t n)
+static bool key_in(const char *key, const char *const *keys, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+/* Refuse fields this version does not define: a misspelt or foreign field
+ * would otherwise be silently ignored and its fact lost.  v1_keys are the
+ * fields only version 1 had.
+ */
+static void only_keys(struct reader *r, json_object *o,
+		      const char *const *keys, size_t n,
+		      const char *const *v1_keys, size_t n_v1)
+{
 	json_object_object_foreach(o, key, val) {
 		(void)val;
-		for (i = 0; i < n; i++)
-			if (!strcmp(key, keys[i]))
-				break;
-		if (i == n) {
-			fail(r, "unknown field \"%s\"", key);
-			return;
-		}
+		if (key_in(key, keys, n) ||
+		    (r->version == 1 && key_in(key, v1_keys, n_v1)))
+			continue;
+		fail(r, "unknown field \"%s\"", key);
+		return;
 	}
 }
 
@@ -383,17 +363,9 @@ static int get_enum(struct reader *r, json_object *o, const char *key,
 /* Canonical "dddd:bb:dd.f" only: a snapshot is written by us. */
 static bool parse_addr(const char *s, struct ax_addr *a)
 {
-	unsigned int dom, bus, dev, fn;
 	char back[AX_ADDR_STRLEN];
-	int end = 0;
 
-	if (sscanf(s, "%8x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
-	    s[end] || dev > 0x1f || fn > 7)
-		return false;
-	a->domain = dom;
-	a->bus = (uint8_t)bus;
-	a->devfn = AX_DEVFN(dev, fn);
-	return !strcasecmp(ax_addr_str(*a, back), s);
+	return !ax_addr_parse(s, a) && !strcasecmp(ax_addr_str(*a, back), s);
 }
 
 static void get_addr(struct reader *r, json_object *o, const char *key,
@@ -421,7 +393,7 @@ static void machine_from_json(struct reader *r, json_object *o,
 	size_t i, n;
 
 	snprintf(r->where, sizeof(r->where), "machine");
-	only_keys(r, o, machine_keys, ARRAY_SIZE(machine_keys));
+	only_keys(r, o, machine_keys, AX_ARRAY_SIZE(machine_keys), NULL, 0);
 	m->source = get_enum(r, o, "source", ax_source_names,
 			     AX_N_SOURCE_NAMES, 0);
 	get_str(r, o, "source_name", m->source_name, sizeof(m->source_name));
@@ -436,7 +408,8 @@ static void machine_from_json(struct reader *r, json_object *o,
 	m->kernel_groups_known = get_bool(r, o, "kernel_groups_known");
 	m->module_facts = get_bool(r, o, "module_facts");
 	/* added within version 1 (0.2): absent in older snapshots */
-	if (json_object_object_get_ex(o, "host_facts_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "host_facts_known", NULL)) {
 		m->host_facts_known = get_bool(r, o, "host_facts_known");
 		get_str(r, o, "boot_loader", m->boot_loader,
 			sizeof(m->boot_loader));
@@ -445,8 +418,8 @@ static void machine_from_json(struct reader *r, json_object *o,
 	if (!notes)
 		return;
 	n = json_object_array_length(notes);
-	if (n > ARRAY_SIZE(m->notes)) {
-		fail(r, "more than %zu notes", ARRAY_SIZE(m->notes));
+	if (n > AX_ARRAY_SIZE(m->notes)) {
+		fail(r, "more than %zu notes", AX_ARRAY_SIZE(m->notes));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -469,16 +442,24 @@ static const char *const dev_keys[] = {
 	"address", "vendor", "device", "subvendor", "subdevice", "class",
 	"revision", "header_type", "multifunction", "is_bridge", "secondary",
 	"subordinate", "is_pcie", "pcie_type", "acs", "is_virtfn", "physfn",
-	"has_sriov", "ari", "ats_enabled", "untrusted", "external_facing",
-	"kernel", "kernel_group", "driver", "driver_known", "domain_type",
+	"has_sriov", "ari", "untrusted", "external_facing",
+	"kernel", "kernel_group", "driver", "driver_known",
 	"name", "slot_name", "order",
 	"slot_known", "has_slot", "board_slot", "modules", "boot_vga_known",
 	"boot_vga", "host_use",
 };
 
 static const char *const acs_keys[] = {
-	"known", "offset", "cap", "ctrl", "dword_layout", "egress_bits",
-	"origin",
+	"known", "offset", "cap", "ctrl", "dword_layout",
+};
+
+/* Version 1 also had facts nothing read (removed in version 2): still
+ * checked as version 1 defined them, then dropped.
+ */
+static const char *const dev_keys_v1[] = { "ats_enabled", "domain_type" };
+static const char *const acs_keys_v1[] = { "egress_bits", "origin" };
+static const char *const origin_names_v1[] = {
+	"unknown", "kernel", "config", "sysfs", "text", "quirkdb",
 };
 
 static const char *const kern_keys[] = {
@@ -489,7 +470,8 @@ static const char *const kern_keys[] = {
 
 static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 {
-	only_keys(r, o, acs_keys, ARRAY_SIZE(acs_keys));
+	only_keys(r, o, acs_keys, AX_ARRAY_SIZE(acs_keys), acs_keys_v1,
+		  AX_ARRAY_SIZE(acs_keys_v1));
 	d->acs_known = get_bool(r, o, "known");
 	/* extended capabilities live in 0x100..0xffc */
 	d->acs_pos = (uint16_t)get_int(r, o, "offset", 0, 0xffc);
@@ -498,9 +480,11 @@ static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	d->acs_cap = (uint16_t)get_int(r, o, "cap", 0, 0xffff);
 	d->acs_ctrl = (uint16_t)get_int(r, o, "ctrl", 0, 0xffff);
 	d->acs_dword_layout = get_bool(r, o, "dword_layout");
-	d->acs_egress_bits = (uint8_t)get_int(r, o, "egress_bits", 0, 0xff);
-	d->acs_origin = get_enum(r, o, "origin", origin_names,
-				 ARRAY_SIZE(origin_names), 0);
+	if (r->version == 1) {
+		get_int(r, o, "egress_bits", 0, 0xff);
+		get_enum(r, o, "origin", origin_names_v1,
+			 AX_ARRAY_SIZE(origin_names_v1), 0);
+	}
 }
 
 static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
@@ -508,12 +492,13 @@ static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	char mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
-	only_keys(r, o, kern_keys, ARRAY_SIZE(kern_keys));
+	only_keys(r, o, kern_keys, AX_ARRAY_SIZE(kern_keys), NULL, 0);
 	d->kernel_facts = get_bool(r, o, "facts");
 	d->dev_flags = (uint32_t)get_int(r, o, "dev_flags", 0, UINT32_MAX);
 	d->has_alias_mask = get_bool(r, o, "has_alias_mask");
 	/* added within version 1: absent in older snapshots */
-	if (json_object_object_get_ex(o, "verdict_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "verdict_known", NULL)) {
 		d->kernel_verdict_known = get_bool(r, o, "verdict_known");
 		d->kernel_isolated = get_bool(r, o, "verdict_isolated");
 		d->kernel_verdict_origin =
@@ -548,7 +533,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 		fail(r, "must be an object");
 		return;
 	}
-	only_keys(r, o, dev_keys, ARRAY_SIZE(dev_keys));
+	only_keys(r, o, dev_keys, AX_ARRAY_SIZE(dev_keys), dev_keys_v1,
+		  AX_ARRAY_SIZE(dev_keys_v1));
 	get_addr(r, o, "address", &d->addr);
 	d->vendor = (uint16_t)get_hex(r, o, "vendor", 4);
 	d->device = (uint16_t)get_hex(r, o, "device", 4);
@@ -572,7 +558,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	get_field(r, o, "physfn", json_type_string, true);
 	d->has_sriov = get_bool(r, o, "has_sriov");
 	d->ari = get_bool(r, o, "ari");
-	d->ats_enabled = get_bool(r, o, "ats_enabled");
+	if (r->version == 1)
+		get_bool(r, o, "ats_enabled");
 	d->untrusted = get_bool(r, o, "untrusted");
 	d->external_facing = get_bool(r, o, "external_facing");
 	v = get_field(r, o, "kernel", json_type_object, false);
@@ -591,12 +578,17 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	}
 	get_str(r, o, "driver", d->driver, sizeof(d->driver));
 	d->driver_known = get_bool(r, o, "driver_known");
-	get_str(r, o, "domain_type", d->domain_type, sizeof(d->domain_type));
+	if (r->version == 1) {
+		char domain_type[16];
+
+		get_str(r, o, "domain_type", domain_type, sizeof(domain_type));
+	}
 	get_str(r, o, "name", d->name, sizeof(d->name));
 	get_str(r, o, "slot_name", d->slot_name, sizeof(d->slot_name));
 	d->order = (int)get_int(r, o, "order", 0, n ? (int64_t)n - 1 : 0);
 	/* added within version 1 (0.2): absent in older snapshots */
-	if (json_object_object_get_ex(o, "slot_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "slot_known", NULL)) {
 		d->slot_known = get_bool(r, o, "slot_known");
 		d->has_slot = get_bool(r, o, "has_slot");
 		get_str(r, o, "board_slot", d->board_slot,
@@ -719,11 +711,11 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	char fmt[32], tool[64], why[160];
 	int64_t version;
 	size_t i, n;
-	int ret = AX_SNAP_EINVAL;
+	int ret = -1;
 
 	root = parse_json(buf, len, err, errlen);
 	if (!root)
-		return AX_SNAP_EINVAL;
+		return -1;
 	if (!json_object_is_type(root, json_type_object)) {
 		fail(&r, "top level is not a JSON object");
 		goto out;
@@ -739,10 +731,11 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		snprintf(err, errlen,
 			 "snapshot version %lld is newer than this acsexplain supports (%d)",
 			 (long long)version, AX_SNAP_VERSION);
-		ret = AX_SNAP_ENEWER;
+		ret = -1;
 		goto out;
 	}
-	only_keys(&r, root, top_keys, ARRAY_SIZE(top_keys));
+	r.version = (int)version;
+	only_keys(&r, root, top_keys, AX_ARRAY_SIZE(top_keys), NULL, 0);
 	get_str(&r, root, "tool_version", tool, sizeof(tool));
 	v = get_field(&r, root, "machine", json_type_object, false);
 	if (v)
@@ -757,7 +750,7 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 
 		if (!d) {
 			snprintf(err, errlen, "invalid snapshot: out of memory");
-			ret = AX_SNAP_ENOMEM;
+			ret = -1;
 			goto out;
 		}
 		snprintf(r.where, sizeof(r.where), "devices[%zu]", i);
@@ -774,13 +767,13 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	restore_links(&r, devs, m);
 	m->order_known = true;
 	if (!r.failed)
-		ret = AX_SNAP_OK;
+		ret = 0;
 out:
 	json_object_put(root);
 	/* names and values quoted from the file may hold control bytes: an
 	 * error stays one printable line
 	 */
-	if (ret != AX_SNAP_OK)
+	if (ret)
 		for (i = 0; err[i]; i++)
 			if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
 				err[i] = '?';

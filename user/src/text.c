@@ -18,7 +18,7 @@
 #include "source.h"
 
 /* Capability whose detail lines follow. */
-enum tcap { TC_NONE, TC_ACS, TC_SRIOV, TC_ATS };
+enum tcap { TC_NONE, TC_ACS, TC_SRIOV };
 
 /* What the text said about one device beyond struct ax_dev. */
 struct tdev {
@@ -149,7 +149,6 @@ static int get_dev(struct tparse *p, struct ax_addr a)
 	if (!d)
 		return -1;
 	d->addr = a;
-	d->acs_origin = AX_ORIG_TEXT;
 	return (int)(p->m->n - 1);
 }
 
@@ -227,7 +226,7 @@ static uint16_t parse_acs_bits(const char *s)
 	size_t i, n;
 	const char *q;
 
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+	for (i = 0; i < AX_ARRAY_SIZE(bits); i++) {
 		n = strlen(bits[i].name);
 		for (q = strstr(s, bits[i].name); q; q = strstr(q + 1,
 								 bits[i].name))
@@ -259,7 +258,7 @@ static void parse_express(struct ax_dev *d, const char *s)
 	size_t i;
 
 	d->is_pcie = true;
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	for (i = 0; i < AX_ARRAY_SIZE(types); i++)
 		if (strstr(s, types[i].text)) {
 			d->pcie_type = types[i].type;
 			break;
@@ -301,8 +300,6 @@ static void parse_cap(struct tparse *p, struct ax_dev *d, struct tdev *t,
 		t->in_cap = TC_SRIOV;
 	} else if (!strncmp(name, "Alternative Routing-ID", 22)) {
 		d->ari = true;
-	} else if (!strncmp(name, "Address Translation Service", 27)) {
-		t->in_cap = TC_ATS;
 	} else if (!strncmp(name, "Subsystem:", 10)) {
 		unsigned int v, dv;
 
@@ -474,8 +471,6 @@ static void parse_dev_line(struct tparse *p, char *s)
 		t->vf_stride = b;
 		t->vf_device = (uint16_t)c;
 		t->sriov_params = true;
-	} else if (t->in_cap == TC_ATS && !strncmp(s, "ATSCtl:", 7)) {
-		d->ats_enabled = strstr(s, "Enable+") != NULL;
 	}
 }
 
@@ -565,7 +560,7 @@ static char **split_lines(const char *buf, size_t len, int *n_junk,
 		free(carry);
 		carry = NULL;
 		s = i + 1;
-		for (k = 0; k < sizeof(junk) / sizeof(junk[0]); k++) {
+		for (k = 0; k < AX_ARRAY_SIZE(junk); k++) {
 			char *q = strstr(line, junk[k]);
 
 			if (q && (size_t)(q - line) < cut)
@@ -897,7 +892,6 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 			d->hdr_type = 2;
 			d->is_bridge = true;
 		}
-		d->acs_origin = AX_ORIG_TEXT;
 		if (!t->status_seen && !t->flags_seen && !t->caps_listed &&
 		    !t->denied)
 			n_hdrless++;
@@ -918,7 +912,6 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 			} else {
 				d->acs_known = true;
 			}
-			d->acs_egress_bits = 0;	/* lspci does not print it */
 		} else if (!d->is_pcie && (t->cap_minus || t->caps_listed ||
 					   t->flags_seen)) {
 			d->acs_known = true;	/* conventional: no ACS */
