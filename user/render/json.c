@@ -266,6 +266,8 @@ static json_object *kernel_json(struct jctx *c)
 	put(c, o, "iommu_driver", jstr_or_null(c, m->iommu_driver));
 	put(c, o, "acs_requested", m->acs_requested_known ?
 	    jbool(c, m->acs_requested) : NULL);
+	put(c, o, "firmware", m->firmware == AX_FW_UNKNOWN ? NULL :
+	    jstr(c, ax_firmware_names[m->firmware]));
 	put(c, o, "acs_assumption", jstr_or_null(c, c->res->acs_policy));
 	put(c, o, "release_rules", jstr_or_null(c, c->res->release_rules));
 	return o;

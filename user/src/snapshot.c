@@ -204,6 +204,9 @@ static json_object *machine_to_json(struct writer *w, const struct ax_machine *m
 	put(w, o, "host_facts_known",
 	    json_object_new_boolean(m->host_facts_known));
 	put(w, o, "boot_loader", json_object_new_string(m->boot_loader));
+	put_name(w, o, "firmware", ax_firmware_names, AX_N_FIRMWARE_NAMES,
+		 m->firmware);
+	put(w, o, "firmware_basis", json_object_new_string(m->firmware_basis));
 	notes = json_object_new_array();
 	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++) {
 		json_object *s = json_object_new_string(m->notes[i]);
@@ -461,7 +464,7 @@ static const char *const machine_keys[] = {
 	"source", "source_name", "kernel_release", "cmdline", "iommu",
 	"iommu_driver", "acs_requested", "acs_requested_known",
 	"kernel_groups_known", "module_facts", "notes",
-	"host_facts_known", "boot_loader",
+	"host_facts_known", "boot_loader", "firmware", "firmware_basis",
 };
 
 static void machine_from_json(struct reader *r, json_object *o,
@@ -490,6 +493,13 @@ static void machine_from_json(struct reader *r, json_object *o,
 		m->host_facts_known = get_bool(r, o, "host_facts_known");
 		get_str(r, o, "boot_loader", m->boot_loader,
 			sizeof(m->boot_loader));
+	}
+	/* added within version 1: absent in older snapshots */
+	if (json_object_object_get_ex(o, "firmware", NULL)) {
+		m->firmware = get_enum(r, o, "firmware", ax_firmware_names,
+				       AX_N_FIRMWARE_NAMES, 0);
+		get_str(r, o, "firmware_basis", m->firmware_basis,
+			sizeof(m->firmware_basis));
 	}
 	notes = get_field(r, o, "notes", json_type_array, false);
 	if (!notes)
