@@ -35,6 +35,7 @@ enum ax_reason_code {
 	AX_R_UPSTREAM_PATH,	/* joined a bridge's group higher up */
 	AX_R_PEER_REACHABLE,	/* audit: can reach peers without translation */
 	AX_R_VMD_DOMAIN,	/* behind Intel VMD: DMA as the VMD endpoint */
+	AX_R_DMA_ALIAS_FIRMWARE,	/* kernel's DMA alias no quirk sets (IVRS) */
 	AX_R__COUNT
 };
 
