@@ -317,6 +317,18 @@ static void test_config_acs_by_release(void)
 	snprintf(P.config_acs, sizeof(P.config_acs), "11111111@0000:00:01.0");
 	CHECK(ctrl("00:01.0") == 0x001d, "a bit above DT ignored (%04x)",
 	      ctrl("00:01.0"));
+	/* more than 16 characters: the kernel's u16 mask keeps the low 16
+	 * ('x' never sets a bit; '0'/'1' above bit 15 are shifted out)
+	 */
+	snprintf(P.config_acs, sizeof(P.config_acs),
+		 "xxxxxxxxxxxxxxxxxxx0xx@0000:00:01.0");
+	CHECK(ctrl("00:01.0") == 0x0000, "22 characters, RR 0 (%04x)",
+	      ctrl("00:01.0"));
+	snprintf(P.config_acs, sizeof(P.config_acs),
+		 "1xxxxxxxxxxxxxxxxxxxx@0000:00:01.0");
+	CHECK(ctrl("00:01.0") == 0x0000,
+	      "a '1' at bit 20 is lost: the firmware's word (%04x)",
+	      ctrl("00:01.0"));
 	/* both parameters: config_acs starts from the firmware's word too */
 	snprintf(P.disable_acs_redir, sizeof(P.disable_acs_redir),
 		 "0000:00:01.0");

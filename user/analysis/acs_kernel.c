@@ -197,13 +197,19 @@ static int scan_list(const struct ax_machine *m, int idx, const char *p,
 				*flags = 0;
 			}
 			for (e = (int)(at - p) - 1; e >= 0; e--, shift++) {
-				if (shift > 15)
+				/* u16 mask/flags: "1 << shift" above bit 15
+				 * is lost; from bit 32 on it is undefined
+				 */
+				uint16_t bit = shift < 16 ?
+					       (uint16_t)(1u << shift) : 0;
+
+				if ((p[e] == '0' || p[e] == '1') && shift > 31)
 					return 0;
 				if (p[e] == '0') {
-					*mask |= (uint16_t)(1u << shift);
+					*mask |= bit;
 				} else if (p[e] == '1') {
-					*mask |= (uint16_t)(1u << shift);
-					*flags |= (uint16_t)(1u << shift);
+					*mask |= bit;
+					*flags |= bit;
 				} else if (p[e] != 'x' && p[e] != 'X') {
 					return 0;	/* "Invalid ACS flags" */
 				}
