@@ -34,6 +34,9 @@ class Gen:
         self.ids = 0
         self.bridges = 0    # SeaBIOS gives each bridge I/O space: keep few
         self.about = []
+        # (path, vendor:device) of every port: pci_dev_str_match() paths
+        # need no bus numbers ("0000:00:0c.0/00.0/01.0")
+        self.ports = []
 
     def new_id(self, kind):
         self.ids += 1
@@ -62,8 +65,8 @@ class Gen:
         for k in range(n):
             self.dev("e1000,bus=%s,addr=%02x.0" % (bus, first + k))
 
-    def below_port(self, port, depth):
-        """What sits below a root or downstream port."""
+    def below_port(self, port, depth, path):
+        """What sits below a root or downstream port at PATH."""
         kinds = ["ep", "ep", "mf", "pcibr", "empty"]
         if depth < 2 and self.bridges < 9:
             kinds += ["switch", "switch"]
@@ -87,11 +90,15 @@ class Gen:
                 self.bridges += 1
                 self.chassis += 1
                 dn = self.new_id("dn")
-                self.dev("xio3130-downstream,id=%s,bus=%s,chassis=%d,"
-                         "slot=%d" % (dn, up, self.chassis, k + 1))
-                self.below_port(dn, depth + 1)
+                self.dev("xio3130-downstream,id=%s,bus=%s,addr=%02x.0,"
+                         "chassis=%d,slot=%d" % (dn, up, k, self.chassis,
+                                                 k + 1))
+                dpath = "%s/00.0/%02x.0" % (path, k)
+                self.ports.append((dpath, "104c:8233"))
+                self.below_port(dn, depth + 1, dpath)
 
     def root_port(self, bus, slot, func=0, mf=False):
+        """A root port at (root bus BUS) SLOT.FUNC: (its id, its path)."""
         self.bridges += 1
         self.chassis += 1
         rp = self.new_id("rp")
@@ -101,7 +108,10 @@ class Gen:
         self.dev("%s,id=%s,bus=%s,chassis=%d,slot=%d,addr=%02x.%d%s%s" % (
             model, rp, bus, self.chassis, self.chassis, slot, func,
             ",multifunction=on" if mf else "", acs))
-        return rp
+        path = "%s:%02x.%d" % ("00" if bus == "pcie.0" else "80", slot, func)
+        self.ports.append((path, "1b36:000c" if model == "pcie-root-port"
+                           else "8086:3420"))
+        return rp, path
 
     def machine(self):
         slots = list(range(2, 0x1d))
@@ -116,12 +126,13 @@ class Gen:
             if self.bridges >= 10 and kind in ("rp", "mfrp", "dmi"):
                 kind = "rcep"
             if kind == "rp":
-                self.below_port(self.root_port("pcie.0", slot), 0)
+                rp, path = self.root_port("pcie.0", slot)
+                self.below_port(rp, 0, path)
             elif kind == "mfrp":
                 # root ports as functions of one slot (REFERENCE C7)
                 for f in range(self.rng.randint(2, 3)):
-                    self.below_port(self.root_port("pcie.0", slot, f,
-                                                   mf=f == 0), 1)
+                    rp, path = self.root_port("pcie.0", slot, f, mf=f == 0)
+                    self.below_port(rp, 1, path)
             elif kind == "rcmf":
                 self.multifunction("pcie.0", slot)
             elif kind == "rcep":
@@ -139,8 +150,47 @@ class Gen:
                 self.dev("pxb-pcie,id=%s,bus_nr=0x80,bus=pcie.0,addr=%02x.0"
                          % (b, slot))
                 for k in range(self.rng.randint(1, 2)):
-                    self.below_port(self.root_port(b, k), 1)
+                    rp, path = self.root_port(b, k)
+                    self.below_port(rp, 1, path)
             self.about.append(kind)
+        self.kernel_params()
+
+    def selector(self, path, ids):
+        """One pci_dev_str_match() entry for the port at PATH."""
+        form = self.rng.choice(("path", "path", "domain", "ids", "ids4"))
+        if form == "domain":
+            return "0000:" + path
+        if form == "ids":
+            return "pci:" + ids
+        if form == "ids4":
+            # QEMU's bridges carry their own vendor as subsystem vendor
+            # in an SSVID capability (subsystem device 0); 0 = any
+            return "pci:%s:%s" % (ids, self.rng.choice((
+                ids.split(":")[0] + ":0", "0:0", "1af4:1100")))
+        return path
+
+    def kernel_params(self):
+        """Sometimes pci=disable_acs_redir= and pci=config_acs= naming
+        ports of this machine (and a device that is not there first: only
+        the first entry that matches applies)."""
+        if not self.ports:
+            return
+        for param in ("disable_acs_redir", "config_acs"):
+            if self.rng.random() < 0.6:
+                continue
+            entries = []
+            if self.rng.random() < 0.3:
+                entries.append("0000:00:1e.7")  # no such device
+            for path, ids in self.rng.sample(self.ports, min(
+                    len(self.ports), self.rng.randint(1, 2))):
+                entries.append(self.selector(path, ids))
+            if param == "config_acs":
+                # bits SV TB RR CR UF, right-most first
+                entries = ["".join(self.rng.choice("01xx") for _ in
+                                   range(5)) + "@" + e for e in entries]
+            self.lines.append("append: pci=%s=%s" % (param,
+                                                     ";".join(entries)))
+            self.about.append(param)
 
 
 def topology_text(seed, index):

@@ -176,6 +176,15 @@ static void fill_dev(struct ax_dev *dev,
 		return;
 	}
 	pci_fill_info(d, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
+	/* pci_setup_device(): a bridge's subsystem IDs are those of its
+	 * SSVID capability (pci=disable_acs_redir=pci:v:d:sv:sd matches them)
+	 */
+	cap = dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ?
+	      pci_find_cap(d, PCI_CAP_ID_SSVID, PCI_CAP_NORMAL) : NULL;
+	if (cap) {
+		dev->subvendor = rd16(d, cap->addr + PCI_SSVID_VENDOR);
+		dev->subdevice = rd16(d, cap->addr + PCI_SSVID_DEVICE);
+	}
 	cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
 	if (cap) {
 		dev->is_pcie = true;
