@@ -60,6 +60,12 @@ part realhw st tests/user/realhw.sh
 part fuzz st tests/user/fuzz/run.sh 0
 part kunit st tests/kunit/kernels.sh
 part vm st tests/vm/run.sh --kernel "$VM_KERNELS" --all
+# IOMMU off, then on: one random machine (seed 70: a second host bridge,
+# a switch below a port without ACS, both kinds of PCI bridge, root ports
+# as functions of one slot, pci=disable_acs_redir= and pci=config_acs=)
+# booted three times per kernel; the longer run by hand is in
+# Documentation/testbed.md.
+part vm-pair st tests/vm/run.sh --kernel "$VM_KERNELS" --iommu-pair --no-fixtures --random 1 --seed 70
 part vm-selftest st tests/vm/selftest.sh
 part install st tests/install/run.sh
 part packages st tests/install/packages.sh

@@ -27,6 +27,17 @@ int ax_kparam_match(const struct ax_machine *m, int idx, const char *p,
 bool ax_kparam_list_match(const struct ax_machine *m, int idx,
 			  const char *list, bool with_flags);
 
+/* Why the groups may be made before the kernel switches ACS on. */
+enum ax_acs_late {
+	AX_ACS_LATE_NO,		/* requested before the scan (ACPI x86/arm64) */
+	AX_ACS_LATE_DT,		/* device tree, before 7.0: at driver bind */
+	AX_ACS_LATE_STABLE,	/* stable backport window of 7a126c1b6cfa */
+};
+
+/* For the machine's firmware (m->firmware) and the profile's release. */
+enum ax_acs_late ax_acs_requested_late(const struct ax_machine *m,
+				       const struct ax_profile *p);
+
 /* Will the kernel switch ACS on (pci_std_enable_acs()) for the machine
  * and kernel of the profile: the IOMMU driver requested ACS before the
  * scan and the facts show the firmware's controls.

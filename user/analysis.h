@@ -35,6 +35,7 @@ enum ax_reason_code {
 	AX_R_UPSTREAM_PATH,	/* joined a bridge's group higher up */
 	AX_R_PEER_REACHABLE,	/* audit: can reach peers without translation */
 	AX_R_VMD_DOMAIN,	/* behind Intel VMD: DMA as the VMD endpoint */
+	AX_R_DMA_ALIAS_FIRMWARE,	/* kernel's DMA alias no quirk sets (IVRS) */
 	AX_R__COUNT
 };
 
@@ -97,7 +98,7 @@ struct ax_profile {
 	bool sublevel_known;
 	int sublevel;
 	char release_rules[240];	/* how the release string was read */
-	char acs_policy[240];	/* what is assumed about ACS enabling */
+	char acs_policy[400];	/* what is assumed about ACS enabling */
 };
 
 struct ax_group {
@@ -152,7 +153,7 @@ struct ax_result {
 	char notes[AX_MAX_NOTES][160];
 	int n_notes;
 	/* the assumptions the answer rests on, copied from the profile */
-	char acs_policy[240];	/* ACS enabling (acs_kernel.c) */
+	char acs_policy[400];	/* ACS enabling (acs_kernel.c) */
 	char release_rules[240];	/* how the release string was read */
 };
 

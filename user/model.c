@@ -473,6 +473,12 @@ const char *const ax_iommu_names[AX_N_IOMMU_NAMES] = {
 	[AX_IOMMU_OFF] = "off",
 };
 
+const char *const ax_firmware_names[AX_N_FIRMWARE_NAMES] = {
+	[AX_FW_UNKNOWN] = "unknown",
+	[AX_FW_ACPI] = "acpi",
+	[AX_FW_DT] = "devicetree",
+};
+
 const char *ax_source_kind_name(enum ax_source_kind k)
 {
 	return (unsigned int)k < AX_N_SOURCE_NAMES ? ax_source_names[k] :
@@ -483,6 +489,12 @@ const char *ax_iommu_name(enum ax_iommu_state s)
 {
 	return (unsigned int)s < AX_N_IOMMU_NAMES ? ax_iommu_names[s] :
 						    "unknown";
+}
+
+const char *ax_firmware_name(enum ax_firmware f)
+{
+	return (unsigned int)f < AX_N_FIRMWARE_NAMES ? ax_firmware_names[f] :
+						       "unknown";
 }
 
 const char *ax_pcie_type_name(const struct ax_dev *d)

@@ -62,6 +62,17 @@ enum ax_iommu_state {
 	AX_IOMMU_OFF,		/* no groups: no driver, or disabled */
 };
 
+/*
+ * How the firmware describes the machine, which decides when the IOMMU
+ * driver calls pci_request_acs(): ACPI (DMAR, IVRS, IORT, VIOT) before
+ * the PCI scan; a device tree (of_iommu) only when a driver binds.
+ */
+enum ax_firmware {
+	AX_FW_UNKNOWN = 0,
+	AX_FW_ACPI,
+	AX_FW_DT,
+};
+
 #define AX_GROUP_NONE (-1)	/* device has no IOMMU group */
 #define AX_GROUP_UNKNOWN (-2)	/* the source does not say */
 
@@ -167,6 +178,8 @@ struct ax_machine {
 	char cmdline[2048];	/* kernel command line, "" if unknown */
 	enum ax_iommu_state iommu;
 	char iommu_driver[32];	/* "intel", "amd", "" */
+	enum ax_firmware firmware;
+	char firmware_basis[96];	/* what the firmware was told from */
 	bool acs_requested;	/* IOMMU core asked for ACS at boot */
 	bool acs_requested_known;
 	bool kernel_groups_known;	/* kernel_group fields are meaningful */
@@ -262,11 +275,15 @@ const char *ax_source_title(const struct ax_machine *m);
 const char *ax_source_kind_name(enum ax_source_kind k);
 /* "on", "off", "unknown" (--json and snapshots). */
 const char *ax_iommu_name(enum ax_iommu_state s);
+const char *ax_firmware_name(enum ax_firmware f);
 /* The name tables behind them (index = enum value), for readers too. */
 #define AX_N_SOURCE_NAMES (AX_SRC_SNAPSHOT + 1)
 extern const char *const ax_source_names[AX_N_SOURCE_NAMES];
 #define AX_N_IOMMU_NAMES (AX_IOMMU_OFF + 1)
 extern const char *const ax_iommu_names[AX_N_IOMMU_NAMES];	/* "on" ... */
+#define AX_N_FIRMWARE_NAMES (AX_FW_DT + 1)
+/* "unknown", "acpi", "devicetree" */
+extern const char *const ax_firmware_names[AX_N_FIRMWARE_NAMES];
 
 /* Writes "dddd:bb:dd.f" (more domain digits above ffff) into buf
  * (AX_ADDR_STRLEN bytes).

@@ -17,6 +17,7 @@
 #include "analysis.h"
 #include "check.h"
 #include "fake_machine.h"
+#include "kernel_release.h"
 
 #define RP AX_EXP_ROOT_PORT
 #define DSP AX_EXP_DOWNSTREAM
@@ -260,6 +261,18 @@ static void test_config_acs_by_release(void)
 	snprintf(P.config_acs, sizeof(P.config_acs), "11111111@0000:00:01.0");
 	CHECK(ctrl("00:01.0") == 0x001d, "a bit above DT ignored (%04x)",
 	      ctrl("00:01.0"));
+	/* more than 16 characters: the kernel's u16 mask keeps the low 16
+	 * ('x' never sets a bit; '0'/'1' above bit 15 are shifted out)
+	 */
+	snprintf(P.config_acs, sizeof(P.config_acs),
+		 "xxxxxxxxxxxxxxxxxxx0xx@0000:00:01.0");
+	CHECK(ctrl("00:01.0") == 0x0000, "22 characters, RR 0 (%04x)",
+	      ctrl("00:01.0"));
+	snprintf(P.config_acs, sizeof(P.config_acs),
+		 "1xxxxxxxxxxxxxxxxxxxx@0000:00:01.0");
+	CHECK(ctrl("00:01.0") == 0x0000,
+	      "a '1' at bit 20 is lost: the firmware's word (%04x)",
+	      ctrl("00:01.0"));
 	/* both parameters: config_acs starts from the firmware's word too */
 	snprintf(P.disable_acs_redir, sizeof(P.disable_acs_redir),
 		 "0000:00:01.0");
@@ -313,6 +326,86 @@ static void test_groups_from_iommu_off_facts(void)
 	CHECK(strstr(R.acs_policy, "not known") != NULL, "%s", R.acs_policy);
 }
 
+/*
+ * When the IOMMU driver requests ACS, from the kernel sources:
+ * drivers/iommu/of_iommu.c of_iommu_configure() calls pci_request_acs()
+ * at driver bind (dma_configure), after the PCI scan whose pci_acs_init()
+ * ran pci_enable_acs() with pci_acs_enable still 0 (6.1, 6.12.118); 7.2's
+ * pci_dma_configure() calls pci_enable_acs() right after
+ * of_dma_configure(), before the device's group (7a126c1b6cfa, 7.0).
+ * Stable took 7a126c1b6cfa without 6.15's probe path in 6.12.75 and
+ * 6.1.165 and reverted it in 6.12.83 and 6.1.169 (Debian's changelogs
+ * list both in 6.12.85-1 and 6.1.170-1): in between, x86 made its groups
+ * before pcieport's bind switched ACS on.
+ */
+static void platform_machine(enum ax_firmware fw, const char *release)
+{
+	reset(AX_IOMMU_OFF);
+	M.firmware = fw;
+	snprintf(M.firmware_basis, sizeof(M.firmware_basis), "test");
+	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x005f, 0x0000);
+	dev("01:00.0", 0x1b36, 0x0010, EP);
+	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x005f, 0x0000);
+	dev("02:00.0", 0x1b36, 0x0010, EP);
+	link();
+	ax_release_map(release, &P);
+	derive();
+}
+
+static void test_acs_request_timing(void)
+{
+	platform_machine(AX_FW_DT, "6.12.118");
+	CHECK(ctrl("00:01.0") == 0x0000, "DT 6.12: as read (%04x)",
+	      ctrl("00:01.0"));
+	CHECK(grp("00:01.0") == grp("01:00.0"), "DT 6.12: port merges");
+	CHECK(strstr(R.acs_policy, "device-tree") &&
+	      strstr(R.acs_policy, "as read"), "says so: %s", R.acs_policy);
+	/* asking for the IOMMU on changes nothing on such a platform */
+	CHECK(ax_what_if_iommu(&M, &P, "on") == 0, "iommu=on");
+	derive();
+	CHECK(grp("00:01.0") == grp("01:00.0"), "DT 6.12, iommu=on: as read");
+	platform_machine(AX_FW_DT, "6.1.0-57-arm64");
+	CHECK(grp("00:01.0") == grp("01:00.0"), "DT Debian 6.1: as read");
+	platform_machine(AX_FW_DT, "7.2.13");
+	CHECK(ctrl("00:01.0") == 0x001d, "DT 7.2: enabled (%04x)",
+	      ctrl("00:01.0"));
+	CHECK(grp("00:01.0") != grp("01:00.0"), "DT 7.2: port isolates");
+	CHECK(strstr(R.acs_policy, "device-tree"), "%s", R.acs_policy);
+	platform_machine(AX_FW_ACPI, "6.12.118");
+	CHECK(grp("00:01.0") != grp("01:00.0"), "ACPI 6.12: isolates");
+	CHECK(strstr(R.acs_policy, "ACPI platform"), "%s", R.acs_policy);
+	platform_machine(AX_FW_UNKNOWN, "6.12.118");
+	CHECK(grp("00:01.0") != grp("01:00.0"), "unknown: ACPI assumed");
+	CHECK(strstr(R.acs_policy, "assumed an ACPI platform"), "%s",
+	      R.acs_policy);
+	/* the stable window */
+	platform_machine(AX_FW_ACPI, "6.12.80");
+	CHECK(grp("00:01.0") == grp("01:00.0"), "6.12.80: as read");
+	CHECK(strstr(R.acs_policy, "6.12.83"), "%s", R.acs_policy);
+	platform_machine(AX_FW_UNKNOWN, "6.12.75");
+	CHECK(grp("00:01.0") == grp("01:00.0"), "6.12.75: as read");
+	platform_machine(AX_FW_ACPI, "6.12.74");
+	CHECK(grp("00:01.0") != grp("01:00.0"), "6.12.74: enabled");
+	platform_machine(AX_FW_ACPI, "6.12.83");
+	CHECK(grp("00:01.0") != grp("01:00.0"), "6.12.83: reverted");
+	platform_machine(AX_FW_ACPI, "6.1.168");
+	CHECK(grp("00:01.0") == grp("01:00.0"), "6.1.168: as read");
+	platform_machine(AX_FW_ACPI, "6.1.169");
+	CHECK(grp("00:01.0") != grp("01:00.0"), "6.1.169: reverted");
+	/* Debian never shipped the window: 6.12.85-1 is 6.12.85 */
+	platform_machine(AX_FW_ACPI, "6.12.85+deb13-amd64");
+	CHECK(grp("00:01.0") != grp("01:00.0"), "Debian 6.12.85: enabled");
+	/* on DT the backport did its job */
+	platform_machine(AX_FW_DT, "6.12.80");
+	CHECK(grp("00:01.0") != grp("01:00.0"), "DT 6.12.80: enabled");
+	/* live facts with the IOMMU on in the window: say the controls lie */
+	platform_machine(AX_FW_ACPI, "6.12.80");
+	M.iommu = AX_IOMMU_ON;
+	derive();
+	CHECK(strstr(R.acs_policy, "after the groups were made"), "%s",
+	      R.acs_policy);
+}
+
 int main(void)
 {
 	ax_machine_init(&M);
@@ -323,6 +416,7 @@ int main(void)
 	test_config_acs_by_release();
 	test_idt_sv();
 	test_groups_from_iommu_off_facts();
+	test_acs_request_timing();
 	ax_result_free(&R);
 	ax_machine_free(&M);
 	return check_report("acs_kernel");

@@ -232,6 +232,23 @@ int main(void)
 	CHECK(DEV("00:1b.0").slot_known && DEV("00:1b.0").has_slot, "config: Slot+");
 	CHECK(!DEV("00:1d.0").slot_known, "no config, no slot facts: unknown");
 	CHECK(!strcmp(M.boot_loader, "proxmox-boot-tool"), "boot loader: %s", M.boot_loader);
+	CHECK(M.firmware == AX_FW_UNKNOWN, "no /sys/firmware: firmware unknown");
+
+	/* ACPI or device tree (when of_iommu requests ACS) */
+	puts_("sys/firmware/devicetree/base/#size-cells", "");
+	M.firmware = AX_FW_UNKNOWN;
+	ax_host_facts(&M, T);
+	CHECK(M.firmware == AX_FW_UNKNOWN,
+	      "an empty root node (6.6+ makes one everywhere): not a DT machine");
+	puts_("sys/firmware/devicetree/base/compatible", "radxa,rock-5b");
+	ax_host_facts(&M, T);
+	CHECK(M.firmware == AX_FW_DT && strstr(M.firmware_basis, "device tree"),
+	      "compatible and no ACPI: device tree (%s)", M.firmware_basis);
+	puts_("sys/firmware/acpi/tables/DMAR", "");
+	puts_("sys/firmware/acpi/tables/IORT", "");
+	ax_host_facts(&M, T);
+	CHECK(M.firmware == AX_FW_ACPI && strstr(M.firmware_basis, "DMAR IORT"),
+	      "ACPI tables win: %s", M.firmware_basis);
 
 	/* an empty tree: nothing invented */
 	ax_machine_free(&M);

@@ -85,6 +85,9 @@ static void build_machine(struct ax_machine *m)
 	m->module_facts = true;
 	m->host_facts_known = true;
 	snprintf(m->boot_loader, sizeof(m->boot_loader), "proxmox-boot-tool");
+	m->firmware = AX_FW_DT;
+	snprintf(m->firmware_basis, sizeof(m->firmware_basis),
+		 "a device tree in /sys/firmware/devicetree and no ACPI");
 	ax_machine_note(m, "note one: DMA aliases read from the kernel");
 	ax_machine_note(m, "note two \xc3\xa9\xe2\x9c\x93 unicode");
 
@@ -270,6 +273,9 @@ static void compare_machine(const struct ax_machine *a,
 	CHECK(a->host_facts_known == b->host_facts_known,
 	      "host_facts_known differs");
 	CHECK(!strcmp(a->boot_loader, b->boot_loader), "boot_loader differs");
+	CHECK(a->firmware == b->firmware &&
+	      !strcmp(a->firmware_basis, b->firmware_basis),
+	      "firmware differs");
 	CHECK(a->n_notes == b->n_notes, "n_notes %d vs %d", a->n_notes,
 	      b->n_notes);
 	for (k = 0; k < a->n_notes && k < b->n_notes; k++)
@@ -645,8 +651,8 @@ static void test_model_unchanged(void)
 	CHECK(sizeof(struct ax_dev) == 544,
 	      "struct ax_dev is %zu bytes, snapshot.c knows 544: save the new field",
 	      sizeof(struct ax_dev));
-	CHECK(sizeof(struct ax_machine) == 3752,
-	      "struct ax_machine is %zu bytes, snapshot.c knows 3752: save the new field",
+	CHECK(sizeof(struct ax_machine) == 3856,
+	      "struct ax_machine is %zu bytes, snapshot.c knows 3856: save the new field",
 	      sizeof(struct ax_machine));
 }
 

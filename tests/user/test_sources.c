@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acs_kernel.h"
 #include "model.h"
 #include "source.h"
 
@@ -1064,9 +1065,45 @@ static void test_damaged(void)
 	closedir(d);
 }
 
+/*
+ * A bridge's subsystem IDs: drivers/pci/probe.c pci_setup_device() reads
+ * them from the SSVID capability ("pos = pci_find_capability(dev,
+ * PCI_CAP_ID_SSVID)"), and pci_dev_str_match() compares them.  QEMU's
+ * pcie-root-port has one at 0x40: 1b36:0000 (the bed's rp-acs capture).
+ */
+static void test_bridge_subsystem(void)
+{
+	struct ax_machine m;
+	struct ax_dev *d;
+	char err[256];
+	int i;
+
+	snprintf(ctx, sizeof(ctx), "bridge subsystem IDs");
+	ax_machine_init(&m);
+	check(!ax_source_dump(&m, "tests/user/fixtures/vm/rp-acs-6.12/lspci-xxxx.txt",
+			      err, sizeof(err)), "%s", err);
+	check(!ax_machine_link(&m, err, sizeof(err)), "link: %s", err);
+	d = dev_at(&m, "00:02.0");
+	check(d && d->subvendor == 0x1b36 && d->subdevice == 0,
+	      "00:02.0 subsystem %04x:%04x", d ? d->subvendor : 0,
+	      d ? d->subdevice : 0);
+	i = d ? (int)(d - m.devs) : -1;
+	check(i >= 0 && ax_kparam_list_match(&m, i, "pci:1b36:000c:1b36:0",
+					     false),
+	      "pci=disable_acs_redir=pci:1b36:000c:1b36:0 selects it");
+	check(i >= 0 && !ax_kparam_list_match(&m, i, "pci:1b36:000c:8086:0",
+					      false),
+	      "another subsystem vendor does not");
+	d = dev_at(&m, "01:00.0");
+	check(d && d->subvendor == 0x8086, "endpoint: header's subsystem %04x",
+	      d ? d->subvendor : 0);
+	ax_machine_free(&m);
+}
+
 int main(void)
 {
 	test_known_dumps();
+	test_bridge_subsystem();
 	test_bad_dumps();
 	test_synthetic_dump();
 	test_all_dumps();

@@ -28,11 +28,15 @@ import tempfile
 import threading
 import time
 
+import randtopo
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TOPO_DIR = os.path.join(HERE, "topologies")
 BUILD = os.path.join(ROOT, "build", "vm")
 FIXTURES = os.path.join(ROOT, "tests", "user", "fixtures", "vm")
+PAIR_FIXTURES = os.path.join(ROOT, "tests", "user", "fixtures", "vm-pair")
+RANDOM_DIR = os.path.join(BUILD, "random")
 
 # Short kernel names the bed knows, mapped to installed Debian releases;
 # MAINLINE is the kernel scripts/build-mainline.sh builds from Debian
@@ -109,6 +113,7 @@ class Topology:
         self.groups_as = None
         self.kernels = None
         self.host_root = False
+        self.random = False  # generated: no fixtures of its own
         self.extra = ""     # lines the runner adds for the guest (demo)
         with open(path) as f:
             self.text = f.read()
@@ -473,6 +478,8 @@ class Run:
             self.check_tool()
             if self.topo.host_root:
                 self.check_ynl()
+            if self.topo.iommu == "amd":
+                self.check_ivrs_alias()
 
     def save_fixtures(self, write):
         missing = [c for c in FIXTURE_FILES if c not in self.captures]
@@ -513,6 +520,35 @@ class Run:
                 self.add("snapshot", "PASS", "snapshot-module.json saved")
         self.add("capture", "PASS", "fixtures in " + os.path.relpath(d, ROOT))
         return True
+
+    def check_ivrs_alias(self):
+        """AMD-Vi: QEMU's IVRS aliases every device behind a PCIe-to-PCI
+        bridge to secondary:00.0, and amd_iommu's setup_aliases() adds
+        that to the device's dma_alias_mask (same bus): the module must
+        report it (acsexplain uses the module's masks).  Nothing to check
+        without such a bridge or without the module's snapshot."""
+        if "snapshot" not in self.captures or self.captures["snapshot"][1]:
+            return
+        try:
+            devs = json.loads(self.captures["snapshot"][0])["devices"]
+        except (ValueError, KeyError):
+            return      # the snapshot check reports it
+        secondaries = {(d["address"][:4], d["secondary"]) for d in devs
+                       if d.get("is_pcie") and d.get("pcie_type") == 7}
+        behind = [d for d in devs if (d["address"][:4], int(
+            d["address"][5:7], 16)) in secondaries]
+        if not behind:
+            return
+        bad = [d["address"] for d in behind
+               if not d["kernel"].get("has_alias_mask") or
+               not int(d["kernel"]["alias_mask"][:2], 16) & 1]
+        if bad:
+            self.add("ivrs-alias", "FAIL", "no IVRS alias secondary:00.0 "
+                     "in the module's mask of %s" % ", ".join(bad))
+        else:
+            self.add("ivrs-alias", "PASS", "the module reports the IVRS "
+                     "alias secondary:00.0 for %d devices behind a "
+                     "PCIe-to-PCI bridge" % len(behind))
 
     def ynl_json(self, cap):
         """The parsed output of the guest's YNL CLI run CAP, or None (and a
@@ -776,12 +812,33 @@ def partition(groups, addrs):
     return sorted(sorted(p) for p in parts.values())
 
 
+def pair_save(topo, off, ons, kshort):
+    """The captures tests/user/vmpair.py judges offline, in
+    tests/user/fixtures/vm-pair/TOPOLOGY-KERNEL/ (with the topology file,
+    so that a random machine can be booted again)."""
+    d = os.path.join(PAIR_FIXTURES, "%s-%s" % (topo.name, kshort))
+    os.makedirs(d, exist_ok=True)
+    files = {"lspci-xxxx-off.txt": off.captures["lspci-xxxx"][0],
+             "uname.txt": off.captures["uname"][0],
+             "cmdline-off.txt": off.captures["cmdline"][0],
+             "topology.topo": topo.text}
+    for on in ons:
+        if "groups" in getattr(on, "captures", {}):
+            files["groups-%s.txt" % on.topo.iommu] = "".join(
+                sorted(on.captures["groups"][0].splitlines(True)))
+    for name, body in files.items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(body)
+    return d
+
+
 def pair_judge(off, ons, tool):
     """(check, verdict, detail) for each IOMMU: the prediction from the
     IOMMU-off boot against that kernel's groups, on the devices both
     boots have (amd-iommu is itself a PCI function, without a group)."""
     out = []
-    if "lspci-xxxx" not in getattr(off, "captures", {}):
+    if not all(c in getattr(off, "captures", {})
+               for c in ("lspci-xxxx", "uname", "cmdline")):
         return [("pair", "FAIL", "the IOMMU-off boot captured no config space")]
     dump = os.path.join(off.dir, "lspci-xxxx-off.txt")
     with open(dump, "w") as f:
@@ -871,6 +928,11 @@ def main():
                     help="boot each topology without an IOMMU, predict its "
                     "groups on the host from that boot's config space, and "
                     "judge them by booting it with intel-iommu and amd-iommu")
+    ap.add_argument("--random", type=int, metavar="N", default=0,
+                    help="also N random topologies (tests/vm/randtopo.py), "
+                    "written to build/vm/random/")
+    ap.add_argument("--seed", type=int, default=1,
+                    help="seed of the random topologies (default 1)")
     ap.add_argument("topology", nargs="*")
     try:
         a = ap.parse_args()
@@ -889,9 +951,18 @@ def main():
                                      % (k, ", ".join(KERNELS)))
         if a.all and a.topology:
             raise UsageError("--all and topology names exclude each other")
+        if a.random < 0:
+            raise UsageError("--random must be 0 or more")
         if a.jobs < 1:
             raise UsageError("--jobs must be at least 1")
-        topos = load_topologies(a.topology)
+        if a.random and not a.topology and not a.all:
+            topos = []      # only the random machines
+        else:
+            topos = load_topologies(a.topology)
+        for p in randtopo.write(a.seed, a.random, RANDOM_DIR):
+            t = Topology(p)
+            t.random = True
+            topos.append(t)
         if any(t.host_root for t in topos) and YNL_CLI is None:
             raise HostError("no YNL CLI in %s (scripts/build-mainline.sh or "
                             "scripts/ynl-gen.sh extracts it)" % MAINLINE_CACHE)
@@ -947,10 +1018,15 @@ def main():
                 for k in kshorts for t in topos
                 if t.kernels is None or k in t.kernels]
         for r in runs:
-            r.write_fixtures = not a.no_fixtures
+            r.write_fixtures = not a.no_fixtures and not r.topo.random
     say("vm: %d boots (%s x %d topologies), %d at a time, logs in %s"
         % (len(runs), "+".join(kshorts), len(topos), a.jobs,
            os.path.relpath(logdir, os.getcwd())))
+    if a.random:
+        say("vm: %d random topologies of seed %d in %s (again: --seed %d "
+            "--random %d)" % (a.random, a.seed,
+                              os.path.relpath(RANDOM_DIR, os.getcwd()),
+                              a.seed, a.random))
     start = time.time()
 
     def one(r):
@@ -977,6 +1053,11 @@ def main():
             if verdict == "FAIL" or a.verbose:
                 say("     %s %s %s %s: %s" % (verdict, t.name, k, check,
                                              detail))
+        if not a.no_fixtures and "lspci-xxxx" in getattr(trio[0], "captures",
+                                                         {}):
+            d = pair_save(t, trio[0], trio[1:], k)
+            if a.verbose:
+                say("     captures in %s" % os.path.relpath(d, ROOT))
 
     # Table: topology x kernel, then totals over every check.
     say("\n%-28s %s" % ("topology", " ".join("%-14s" % k for k in kshorts)))
@@ -997,15 +1078,16 @@ def main():
     npass, nfail, nskip = (allv.count(v) for v in ("PASS", "FAIL", "SKIP"))
     say("(%.0f s)" % (time.time() - start))
     # Per kernel, for make check's summary.
+    label = "vm-pair" if a.iommu_pair else "vm"
     for k in kshorts:
         kv = [x[1] for r in runs if r.kshort == k for x in r.results]
         nb = len([r for r in runs if r.kshort == k])
-        say("vm[%s]: %d passed, %d failed%s (%s, %d boots)" % (
-            k, kv.count("PASS"), kv.count("FAIL"),
+        say("%s[%s]: %d passed, %d failed%s (%s, %d boots)" % (
+            label, k, kv.count("PASS"), kv.count("FAIL"),
             ", %d skipped" % kv.count("SKIP") if kv.count("SKIP") else "",
             rels[k], nb))
-    say("vm: %d passed, %d failed%s" % (
-        npass, nfail, ", %d skipped" % nskip if nskip else ""))
+    say("%s: %d passed, %d failed%s" % (
+        label, npass, nfail, ", %d skipped" % nskip if nskip else ""))
     return 1 if nfail else 0
 
 

@@ -443,8 +443,8 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 		snprintf(v->why, sizeof(v->why),
 			 "ACS capability present but %s off (cap %04x ctrl %04x)%s",
 			 names, d->acs_cap, ax_effective_acs_ctrl(m, d, p),
-			 m->iommu == AX_IOMMU_ON || ax_acs_kernel_enables(m, p) ?
-			 "" :
+			 m->iommu == AX_IOMMU_ON || ax_acs_kernel_enables(m, p) ||
+			 ax_acs_requested_late(m, p) != AX_ACS_LATE_NO ? "" :
 			 "; a kernel with an IOMMU switches them on at boot");
 	}
 }

@@ -197,13 +197,19 @@ static int scan_list(const struct ax_machine *m, int idx, const char *p,
 				*flags = 0;
 			}
 			for (e = (int)(at - p) - 1; e >= 0; e--, shift++) {
-				if (shift > 15)
+				/* u16 mask/flags: "1 << shift" above bit 15
+				 * is lost; from bit 32 on it is undefined
+				 */
+				uint16_t bit = shift < 16 ?
+					       (uint16_t)(1u << shift) : 0;
+
+				if ((p[e] == '0' || p[e] == '1') && shift > 31)
 					return 0;
 				if (p[e] == '0') {
-					*mask |= (uint16_t)(1u << shift);
+					*mask |= bit;
 				} else if (p[e] == '1') {
-					*mask |= (uint16_t)(1u << shift);
-					*flags |= (uint16_t)(1u << shift);
+					*mask |= bit;
+					*flags |= bit;
 				} else if (p[e] != 'x' && p[e] != 'X') {
 					return 0;	/* "Invalid ACS flags" */
 				}
@@ -251,13 +257,45 @@ static bool intel_spt(const struct ax_dev *d)
 	return d->acs_dword_layout && d->vendor == 0x8086;
 }
 
+/*
+ * Stable kernels with "PCI: Enable ACS after configuring IOMMU for OF
+ * platforms" (7a126c1b6cfa of 7.0) and not yet its revert: pci_enable_acs()
+ * runs from pci_dma_configure() only, which before 6.15 comes after the
+ * IOMMU has put the device in a group (upstream stable: 6.12.75-6.12.82,
+ * 6.1.165-6.1.168; Debian's 6.12.85-1 and 6.1.170-1 took both at once).
+ */
+static bool enable_at_bind_window(const struct ax_profile *p)
+{
+	if (!p->sublevel_known)
+		return false;
+	return (p->kver == AX_KVER(6, 12) && p->sublevel >= 75 &&
+		p->sublevel <= 82) ||
+	       (p->kver == AX_KVER(6, 1) && p->sublevel >= 165 &&
+		p->sublevel <= 168);
+}
+
+enum ax_acs_late ax_acs_requested_late(const struct ax_machine *m,
+				       const struct ax_profile *p)
+{
+	if (enable_at_bind_window(p))
+		return m->firmware == AX_FW_DT ? AX_ACS_LATE_NO :
+						 AX_ACS_LATE_STABLE;
+	/* of_iommu_configure() requests ACS when a driver binds, after the
+	 * scan; 7.0 enables it in pci_dma_configure() before the group
+	 */
+	if (m->firmware == AX_FW_DT && p->kver && p->kver < AX_KVER(7, 0))
+		return AX_ACS_LATE_DT;
+	return AX_ACS_LATE_NO;
+}
+
 bool ax_acs_kernel_enables(const struct ax_machine *m,
 			   const struct ax_profile *p)
 {
 	/* with the IOMMU on, the facts already hold the kernel's controls */
 	if (p->acs_request == AX_ACSREQ_OFF || m->iommu == AX_IOMMU_ON)
 		return false;
-	return true;
+	/* the groups are made before the kernel switches ACS on */
+	return ax_acs_requested_late(m, p) == AX_ACS_LATE_NO;
 }
 
 uint16_t ax_kernel_acs_cap(const struct ax_dev *d, const struct ax_profile *p)
@@ -381,8 +419,27 @@ bool ax_kparam_list_match(const struct ax_machine *m, int idx,
 
 void ax_acs_policy_describe(const struct ax_machine *m, struct ax_profile *p)
 {
+	enum ax_acs_late late = ax_acs_requested_late(m, p);
 	const char *s;
 
+	if (p->acs_request != AX_ACSREQ_OFF && late == AX_ACS_LATE_DT) {
+		snprintf(p->acs_policy, sizeof(p->acs_policy),
+			 "device-tree platform (%s): before 7.0 of_iommu requests ACS only when a driver binds, after the PCI scan, so the groups are made from the controls as %s",
+			 m->firmware_basis[0] ? m->firmware_basis : "facts",
+			 m->iommu == AX_IOMMU_ON ? "read" :
+			 "the firmware left them (as read)");
+		return;
+	}
+	if (p->acs_request != AX_ACSREQ_OFF && late == AX_ACS_LATE_STABLE) {
+		snprintf(p->acs_policy, sizeof(p->acs_policy),
+			 "kernel %d.%d.%d enables ACS only when a driver binds (stable backport of \"PCI: Enable ACS after configuring IOMMU for OF platforms\", reverted in %s), after the IOMMU made the groups: %s",
+			 p->kver / 1000, p->kver % 1000, p->sublevel,
+			 p->kver == AX_KVER(6, 12) ? "6.12.83" : "6.1.169",
+			 m->iommu == AX_IOMMU_ON ?
+			 "the controls read now were switched on after the groups were made, so they may show more isolation than the groups have" :
+			 "controls as the firmware left them (as read)");
+		return;
+	}
 	if (p->acs_request == AX_ACSREQ_OFF && m->acs_requested_known &&
 	    m->acs_requested)
 		s = "no IOMMU requests ACS; but these facts were taken after the kernel had switched ACS on, so the firmware's controls are not known: shown as read";
@@ -394,7 +451,11 @@ void ax_acs_policy_describe(const struct ax_machine *m, struct ax_profile *p)
 		s = "IOMMU assumed on: Intel VT-d and AMD-Vi request ACS before the PCI scan, so the kernel switches SV/RR/CR/UF on for every device that has them; the controls read are the firmware's (--what-if iommu=off: as read)";
 	else
 		s = "IOMMU state not in the facts: assumed on; Intel VT-d and AMD-Vi request ACS before the PCI scan, so the kernel switches SV/RR/CR/UF on for every device that has them (--what-if iommu=off: as read)";
-	snprintf(p->acs_policy, sizeof(p->acs_policy), "%s", s);
+	snprintf(p->acs_policy, sizeof(p->acs_policy), "%s%s", s,
+		 !ax_acs_kernel_enables(m, p) ? "" :
+		 m->firmware == AX_FW_ACPI ? "; ACPI platform" :
+		 m->firmware == AX_FW_DT ? "; device-tree platform, kernel 7.0 or later: of_iommu's ACS is on before the group" :
+		 "; assumed an ACPI platform (x86, arm64 servers): on a device-tree board before 7.0 the controls as read are the answer");
 }
 
 int ax_what_if_iommu(struct ax_machine *m, struct ax_profile *p,

@@ -271,6 +271,7 @@ static bool fault_code(enum ax_reason_code c)
 	case AX_R_CONVENTIONAL_BRIDGE:
 	case AX_R_BRIDGE_NOT_ISOLATING:
 	case AX_R_DMA_ALIAS_QUIRK:
+	case AX_R_DMA_ALIAS_FIRMWARE:
 	case AX_R_QUIRK_NOT_ISOLATED:
 	case AX_R_ACS_REDIR_DISABLED:
 	case AX_R_ACS_UNKNOWN:

@@ -31,6 +31,10 @@ struct ax_derivation {
 	int *grp;		/* group so far, -1 = none yet; final ids */
 	bool *probed;		/* device gets a group at all */
 	uint8_t (*alias)[32];	/* effective DMA alias masks */
+	/* the masks the quirk database gives: where the kernel's own mask
+	 * (module facts) has more, the firmware set it (AMD IVRS)
+	 */
+	uint8_t (*dbalias)[32];
 	uint32_t *flags;	/* effective dev_flags */
 	int *byorder;		/* device indices in probe order */
 	/* device indices by bus, in probe order on each bus: devices on

@@ -37,6 +37,7 @@ static const char *const reason_names[AX_R__COUNT] = {
 	[AX_R_UPSTREAM_PATH] = "upstream_path",
 	[AX_R_PEER_REACHABLE] = "peer_reachable",
 	[AX_R_VMD_DOMAIN] = "vmd_domain",
+	[AX_R_DMA_ALIAS_FIRMWARE] = "dma_alias_firmware",
 };
 
 const char *ax_reason_code_name(enum ax_reason_code c)
@@ -131,12 +132,6 @@ static void kernel_alias_facts(struct ax_derivation *c, int i)
 	size_t q;
 	int s, f;
 
-	if (d->kernel_facts) {
-		if (d->has_alias_mask)
-			memcpy(c->alias[i], d->alias_mask, 32);
-		c->flags[i] = d->dev_flags;
-		return;
-	}
 	for (q = 0; q < axq_alias_table_len; q++) {
 		const struct axq_alias_entry *e = &axq_alias_table[q];
 
@@ -197,6 +192,16 @@ static void kernel_alias_facts(struct ax_derivation *c, int i)
 		case AXQ_ALIAS_UNKNOWN:
 			break;
 		}
+	}
+	memcpy(c->dbalias[i], c->alias[i], 32);
+	if (d->kernel_facts) {
+		/* the kernel's own: quirks, and on AMD-Vi the IVRS aliases
+		 * (amd_iommu setup_aliases() -> pci_add_dma_alias())
+		 */
+		memset(c->alias[i], 0, 32);
+		if (d->has_alias_mask)
+			memcpy(c->alias[i], d->alias_mask, 32);
+		c->flags[i] = d->dev_flags;
 	}
 }
 
@@ -426,6 +431,7 @@ static void free_ctx(struct ax_derivation *c)
 	free(c->grp);
 	free(c->probed);
 	free(c->alias);
+	free(c->dbalias);
 	free(c->flags);
 	free(c->byorder);
 	free(c->bybus);
@@ -499,11 +505,13 @@ int ax_derive(const struct ax_machine *m, const struct ax_profile *p,
 	c.grp = calloc(n + 1, sizeof(int));
 	c.probed = calloc(n + 1, sizeof(bool));
 	c.alias = calloc(n + 1, sizeof(*c.alias));
+	c.dbalias = calloc(n + 1, sizeof(*c.dbalias));
 	c.flags = calloc(n + 1, sizeof(uint32_t));
 	c.byorder = calloc(n + 1, sizeof(int));
 	c.join = calloc(n + 1, sizeof(struct join));
 	c.real = calloc(n + 1, sizeof(int));
-	if (!res->dev || !c.grp || !c.probed || !c.alias || !c.flags ||
+	if (!res->dev || !c.grp || !c.probed || !c.alias || !c.dbalias ||
+	    !c.flags ||
 	    !c.byorder || !c.join || !c.real)
 		goto nomem;
 	if (ax_real_dma_devs(m, c.real))

@@ -214,14 +214,29 @@ void ax_build_reasons(struct ax_derivation *c)
 				add_reason(r, i, code, j->via, text);
 			}
 			break;
-		case J_DMA_ALIAS:
+		case J_DMA_ALIAS: {
+			/* the device whose mask names the other */
+			int at = ax_has_alias(c->alias[j->via], d->addr.devfn) ?
+				 j->via : i;
+			int other = at == i ? j->via : i;
+
+			if (m->devs[at].kernel_facts &&
+			    !ax_has_alias(c->dbalias[at],
+					  m->devs[other].addr.devfn)) {
+				snprintf(text, sizeof(text),
+					 "%s and %s are DMA aliases that the kernel recorded and no quirk sets: on AMD-Vi an alias entry of the firmware's IVRS table (amd_iommu setup_aliases()); only acs_inspect shows it",
+					 ax_dev_str(m, i, a1),
+					 ax_dev_str(m, j->via, a2));
+				add_reason(r, i, AX_R_DMA_ALIAS_FIRMWARE, at,
+					   text);
+				break;
+			}
 			snprintf(text, sizeof(text),
 				 "%s and %s are DMA aliases (a kernel quirk: the hardware issues requests with the other function's ID)",
 				 ax_dev_str(m, i, a1), ax_dev_str(m, j->via, a2));
-			add_reason(r, i, AX_R_DMA_ALIAS_QUIRK,
-				   ax_has_alias(c->alias[j->via], d->addr.devfn) ?
-				   j->via : i, text);
+			add_reason(r, i, AX_R_DMA_ALIAS_QUIRK, at, text);
 			break;
+		}
 		case J_MULTIFUNCTION:
 			hop_text(c, i, AX_R_MULTIFUNCTION_NO_ACS, text,
 				 sizeof(text));

@@ -189,6 +189,8 @@ static json_object *kernel_json(struct jctx *c)
 	jw_put(c->w, o, "iommu_driver", jw_str_or_null(c->w, m->iommu_driver));
 	jw_put(c->w, o, "acs_requested", m->acs_requested_known ?
 	    jw_bool(c->w, m->acs_requested) : NULL);
+	jw_put(c->w, o, "firmware", m->firmware == AX_FW_UNKNOWN ? NULL :
+	    jw_str(c->w, ax_firmware_name(m->firmware)));
 	jw_put(c->w, o, "acs_assumption", jw_str_or_null(c->w, c->res->acs_policy));
 	jw_put(c->w, o, "release_rules", jw_str_or_null(c->w, c->res->release_rules));
 	return o;

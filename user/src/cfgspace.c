@@ -48,6 +48,7 @@ static uint32_t rd32(const uint8_t *cfg, unsigned int pos)
  */
 struct caps {
 	unsigned int exp, acs, sriov, ari;
+	unsigned int ssvid;	/* the first, as pci_find_capability() */
 };
 
 /* pci_scan_trad_caps() and pci_scan_ext_caps() over the bytes. */
@@ -69,6 +70,8 @@ static void scan_caps(const uint8_t *cfg, struct caps *c)
 			break;
 		if (id == PCI_CAP_ID_EXP)
 			c->exp = where;
+		if (id == PCI_CAP_ID_SSVID && !c->ssvid)
+			c->ssvid = where;
 		where = next;
 	}
 	/* extended capabilities only behind a PCIe capability */
@@ -178,6 +181,13 @@ void ax_cfg_decode(struct ax_dev *dev, const uint8_t *cfg, int len,
 		return;
 	}
 	scan_caps(cfg, &c);
+	/* pci_setup_device(): a bridge's subsystem IDs are those of its
+	 * SSVID capability (pci=disable_acs_redir=pci:v:d:sv:sd matches them)
+	 */
+	if (dev->hdr_type == PCI_HEADER_TYPE_BRIDGE && c.ssvid) {
+		dev->subvendor = rd16(cfg, c.ssvid + PCI_SSVID_VENDOR);
+		dev->subdevice = rd16(cfg, c.ssvid + PCI_SSVID_DEVICE);
+	}
 	if (c.exp) {
 		uint16_t fl = rd16(cfg, c.exp + PCI_EXP_FLAGS);
 

@@ -277,6 +277,45 @@ static void slot_facts(struct ax_machine *m, const char *root)
 	}
 }
 
+/*
+ * ACPI or device tree.  /sys/firmware/acpi/tables exists when the kernel
+ * runs on ACPI; its IOMMU tables (DMAR, IVRS, IORT, VIOT) are parsed
+ * before the PCI scan, which is when their drivers request ACS.  Without
+ * ACPI, a device tree with a root "compatible" is the machine's own (6.6+
+ * makes an empty root node, without one, on every machine with CONFIG_OF).
+ */
+static void firmware_facts(struct ax_machine *m, const char *root)
+{
+	static const char *const tables[] = { "DMAR", "IVRS", "IORT", "VIOT" };
+	char path[PATH_MAX], seen[40] = "";
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/sys/firmware/acpi/tables", root);
+	if (!access(path, F_OK)) {
+		for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+			snprintf(path, sizeof(path),
+				 "%s/sys/firmware/acpi/tables/%s", root,
+				 tables[i]);
+			if (!access(path, F_OK))
+				snprintf(seen + strlen(seen),
+					 sizeof(seen) - strlen(seen), " %s",
+					 tables[i]);
+		}
+		m->firmware = AX_FW_ACPI;
+		snprintf(m->firmware_basis, sizeof(m->firmware_basis),
+			 "ACPI tables in /sys/firmware/acpi (IOMMU tables:%s)",
+			 seen[0] ? seen : " none");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/sys/firmware/devicetree/base/compatible",
+		 root);
+	if (!access(path, F_OK)) {
+		m->firmware = AX_FW_DT;
+		snprintf(m->firmware_basis, sizeof(m->firmware_basis),
+			 "a device tree in /sys/firmware/devicetree and no ACPI");
+	}
+}
+
 int ax_host_facts(struct ax_machine *m, const char *root)
 {
 	char path[PATH_MAX], val[64];
@@ -302,6 +341,7 @@ int ax_host_facts(struct ax_machine *m, const char *root)
 			ax_link_base(path, d->modules, sizeof(d->modules));
 		}
 	}
+	firmware_facts(m, root);
 	slot_facts(m, root);
 	net_facts(m, root);
 	rootfs_facts(m, root);

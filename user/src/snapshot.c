@@ -146,6 +146,8 @@ static json_object *machine_to_json(struct jw *w, const struct ax_machine *m)
 	jw_put(w, o, "host_facts_known",
 	    jw_bool(w, m->host_facts_known));
 	jw_put(w, o, "boot_loader", jw_str(w, m->boot_loader));
+	jw_put(w, o, "firmware", jw_str(w, ax_firmware_name(m->firmware)));
+	jw_put(w, o, "firmware_basis", jw_str(w, m->firmware_basis));
 	notes = jw_arr(w, 0);
 	for (i = 0; notes && i < m->n_notes && i < (int)AX_ARRAY_SIZE(m->notes); i++)
 		jw_push(w, notes, jw_str(w, m->notes[i]));
@@ -383,7 +385,7 @@ static const char *const machine_keys[] = {
 	"source", "source_name", "kernel_release", "cmdline", "iommu",
 	"iommu_driver", "acs_requested", "acs_requested_known",
 	"kernel_groups_known", "module_facts", "notes",
-	"host_facts_known", "boot_loader",
+	"host_facts_known", "boot_loader", "firmware", "firmware_basis",
 };
 
 static void machine_from_json(struct reader *r, json_object *o,
@@ -413,6 +415,14 @@ static void machine_from_json(struct reader *r, json_object *o,
 		m->host_facts_known = get_bool(r, o, "host_facts_known");
 		get_str(r, o, "boot_loader", m->boot_loader,
 			sizeof(m->boot_loader));
+	}
+	/* added within version 1 (0.2): absent in older snapshots */
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "firmware", NULL)) {
+		m->firmware = get_enum(r, o, "firmware", ax_firmware_names,
+				       AX_N_FIRMWARE_NAMES, 0);
+		get_str(r, o, "firmware_basis", m->firmware_basis,
+			sizeof(m->firmware_basis));
 	}
 	notes = get_field(r, o, "notes", json_type_array, false);
 	if (!notes)
