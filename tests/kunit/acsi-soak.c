@@ -12,20 +12,25 @@
  *      child keeps dumps open at random places (paused readers) and reads
  *      them on, and another cycles hot-plug through sysfs (remove/rescan
  *      of an endpoint and of a bridge, sriov_numvfs down and up, PF
- *      remove/rescan).  The phase lasts at least --min-seconds, so that
- *      the host's QMP device_add/device_del cycles fall inside it.
+ *      remove/rescan).
  *   2. Load/unload cycles: a dump in flight must keep rmmod from
  *      succeeding; once it is closed, rmmod must succeed (while another
  *      process keeps asking), and the module is loaded again.
+ *   3. With --qmp-wait S: "ACSX-SOAK-PHASE qmp" tells the host to start
+ *      its QMP device_add/device_del cycles; paused readers and requests
+ *      go on until the host's end marker (a pci-testdev, 1b36:0005) is
+ *      hot-added, at most S seconds.  Last, because 6.1's pciehp makes
+ *      lockdep report (and then turn itself off) on the first hot-add.
  *
  * Usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N]
- *                  [--min-seconds S] [--seed N]
- * Prints "ACSX-SOAK messages=N cycles=N unloads=N dumps=N" and one line
+ *                  [--qmp-wait S] [--seed N]
+ * Prints "ACSX-SOAK messages=N cycles=N unloads=N readers=N" and one line
  * "ACSX-CHECK soak-... PASS|FAIL ..." per check.  Exit codes: 0 done,
  * 1 a check failed, 2 usage, 3 no acs_inspect family.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
@@ -92,6 +97,8 @@ static int ndevs;
 static uint64_t bridge, endpoint, pf;
 static int nvfs;
 static unsigned int rnd_state;
+static long fuzzed;		/* messages so far, for progress lines */
+static time_t start;
 
 static unsigned int rnd(unsigned int n)
 {
@@ -325,8 +332,9 @@ static long fuzz(long n)
 		if (send(fd, buf, len, MSG_DONTWAIT) >= 0 || errno != EBADF)
 			sent++;
 		drain(fd);
-		if (i % 10000 == 0) {
-			printf("ACSX-STEP fuzz %ld messages\n", i);
+		if (++fuzzed % 10000 == 0) {
+			printf("ACSX-STEP fuzz %ld messages, %ld s\n", fuzzed,
+			       (long)(time(NULL) - start));
 			fflush(stdout);
 		}
 	}
@@ -709,6 +717,103 @@ static long unload_cycles(const char *ko, long n)
 	return done;
 }
 
+/* The host's end marker: a hot-added pci-testdev (1b36:0005). */
+static int marker_present(void)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char path[300], id[2][16] = { "", "" };
+		const char *f[2] = { "vendor", "device" };
+		int j;
+
+		if (e->d_name[0] == '.')
+			continue;
+		for (j = 0; j < 2; j++) {
+			FILE *fp;
+
+			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s",
+				 e->d_name, f[j]);
+			fp = fopen(path, "r");
+			if (fp && !fgets(id[j], sizeof(id[j]), fp))
+				id[j][0] = 0;
+			if (fp)
+				fclose(fp);
+		}
+		found = !strncmp(id[0], "0x1b36", 6) && !strncmp(id[1], "0x0005", 6);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A child running paused_readers() until *@stop is closed. */
+static pid_t start_readers(int *stop, int *count)
+{
+	int s[2], c[2];
+	pid_t pid;
+
+	if (pipe(s) || pipe(c))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		long dumps;
+
+		close(s[1]);
+		close(c[0]);
+		rnd_state ^= 0x9e3779b9;
+		dumps = paused_readers(s[0]);
+		if (write(c[1], &dumps, sizeof(dumps)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(s[0]);
+	close(c[1]);
+	*stop = s[1];
+	*count = c[0];
+	return pid;
+}
+
+/* Stop the readers; the number of dumps they read to the end. */
+static long stop_readers(pid_t pid, int stop, int count)
+{
+	long dumps = 0;
+
+	close(stop);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (read(count, &dumps, sizeof(dumps)) != sizeof(dumps))
+		dumps = 0;
+	close(count);
+	return dumps;
+}
+
+/*
+ * Phase 3: the host hot-plugs over QMP while dumps are paused and read on
+ * and requests keep coming, until its end marker appears.
+ */
+static long qmp_phase(long wait_s, long *dumps)
+{
+	int stop, count, seen = 0;
+	pid_t reader;
+	time_t t0 = time(NULL);
+	long sent = 0;
+
+	reader = start_readers(&stop, &count);
+	printf("ACSX-SOAK-PHASE qmp\n");
+	fflush(stdout);
+	while (time(NULL) - t0 < wait_s && !(seen = marker_present())) {
+		sent += fuzz(200);
+		usleep(10000);
+	}
+	*dumps += stop_readers(reader, stop, count);
+	check("soak-qmp", seen, "host's end marker %s after %ld s, %ld messages meanwhile",
+	      seen ? "seen" : "not seen", (long)(time(NULL) - t0), sent);
+	return sent;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -716,16 +821,15 @@ int main(int argc, char **argv)
 		{ "messages", required_argument, NULL, 'm' },
 		{ "cycles", required_argument, NULL, 'c' },
 		{ "unloads", required_argument, NULL, 'u' },
-		{ "min-seconds", required_argument, NULL, 's' },
+		{ "qmp-wait", required_argument, NULL, 'q' },
 		{ "seed", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long messages = 100000, cycles = 200, unloads = 100, min_s = 0;
+	long messages = 100000, cycles = 200, unloads = 100, qmp_wait = 0;
 	long sent, cycled = 0, unloaded, dumps = 0;
 	const char *ko = NULL;
-	int opt, stop[2], counts[2];
+	int opt, stop, count, counts[2];
 	pid_t reader, plugger;
-	time_t t0;
 
 	rnd_state = 0x5eed;
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -742,8 +846,8 @@ int main(int argc, char **argv)
 		case 'u':
 			unloads = atol(optarg);
 			break;
-		case 's':
-			min_s = atol(optarg);
+		case 'q':
+			qmp_wait = atol(optarg);
 			break;
 		case 'r':
 			rnd_state = (unsigned int)atol(optarg) | 1;
@@ -753,9 +857,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ko || optind != argc) {
-		fprintf(stderr, "usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N] [--min-seconds S] [--seed N]\n");
+		fprintf(stderr, "usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N] [--qmp-wait S] [--seed N]\n");
 		return 2;
 	}
+	start = time(NULL);
 	family = resolve_family();
 	if (family < 0) {
 		fprintf(stderr, "acsi-soak: family %s not registered\n",
@@ -768,62 +873,48 @@ int main(int argc, char **argv)
 	       ndevs, bridge ? "yes" : "no", endpoint ? "yes" : "no", nvfs);
 	fflush(stdout);
 
-	t0 = time(NULL);
-	/* Children report their counts through @counts. */
-	if (pipe(stop) || pipe(counts))
+	/* Phase 1: requests, paused readers and sysfs hot-plug at once. */
+	reader = start_readers(&stop, &count);
+	if (pipe(counts))
 		return 1;
-	reader = fork();
-	if (reader == 0) {
-		close(stop[1]);
-		rnd_state ^= 0x9e3779b9;
-		dumps = paused_readers(stop[0]);
-		if (write(counts[1], &dumps, sizeof(dumps)) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(stop[0]);
 	plugger = fork();
 	if (plugger == 0) {
+		close(counts[0]);
 		rnd_state ^= 0x7f4a7c15;
-		cycled = -hotplug(cycles);	/* negative: from the plugger */
+		cycled = hotplug(cycles);
 		if (write(counts[1], &cycled, sizeof(cycled)) < 0)
 			_exit(1);
 		_exit(0);
 	}
 	close(counts[1]);
 	sent = fuzz(messages);
-	while (time(NULL) - t0 < min_s) {
-		/* Keep dumps and requests going while the host hot-plugs. */
-		sent += fuzz(100);
-		usleep(10000);
-	}
-	printf("ACSX-STEP fuzz done: %ld messages\n", sent);
+	printf("ACSX-STEP fuzz done: %ld messages, %ld s\n", sent,
+	       (long)(time(NULL) - start));
 	fflush(stdout);
 	waitpid(plugger, NULL, 0);
-	close(stop[1]);
-	waitpid(reader, NULL, 0);
-	for (;;) {
-		long v;
-
-		if (read(counts[0], &v, sizeof(v)) != sizeof(v))
-			break;
-		if (v <= 0)
-			cycled = -v;
-		else
-			dumps = v;
-	}
+	if (read(counts[0], &cycled, sizeof(cycled)) != sizeof(cycled))
+		cycled = 0;
 	close(counts[0]);
+	dumps = stop_readers(reader, stop, count);
 	printf("ACSX-SOAK-PHASE hotplug-done seconds=%ld\n",
-	       (long)(time(NULL) - t0));
+	       (long)(time(NULL) - start));
 	fflush(stdout);
-	check("soak-fuzz", sent == messages || sent > messages,
-	      "%ld of %ld messages sent", sent, messages);
+	check("soak-fuzz", sent >= messages, "%ld of %ld messages sent", sent,
+	      messages);
 	check("soak-hotplug", cycled == cycles, "%ld of %ld sysfs hot-plug cycles",
 	      cycled, cycles);
 
+	/* Phase 2 */
 	unloaded = unload_cycles(ko, unloads);
-	printf("ACSX-SOAK messages=%ld cycles=%ld unloads=%ld readers=%ld\n",
-	       sent, cycled, unloaded, dumps);
+	printf("ACSX-SOAK-PHASE unloads-done seconds=%ld\n",
+	       (long)(time(NULL) - start));
+	fflush(stdout);
+
+	/* Phase 3 */
+	if (qmp_wait > 0 && family >= 0)
+		sent += qmp_phase(qmp_wait, &dumps);
+	printf("ACSX-SOAK messages=%ld cycles=%ld unloads=%ld readers=%ld seconds=%ld\n",
+	       sent, cycled, unloaded, dumps, (long)(time(NULL) - start));
 	fflush(stdout);
 	return failures ? 1 : 0;
 }

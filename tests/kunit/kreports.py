@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The kernel reports in a soak guest's console log, split into those that
+involve acs_inspect and those that do not (tests/kunit/soak.sh).
+
+A report starts at a header line (WARNING:, BUG: (KASAN), Oops, general
+protection fault, INFO: (lockdep, hung task), DEBUG_LOCKS_WARN_ON,
+suspicious RCU usage, UBSAN:, list corruption, refcount_t:) and runs to
+the next report or to the guest's own output (acsx/ACSX- lines).  A
+"refcount_t:", list-corruption or DEBUG_LOCKS_WARN_ON line and the WARNING
+right after it are one report, as is an oops and the panic it causes.
+Each kmemleak object between "acsx: kmemleak report begin/end" is one
+report.
+
+A report involves acs_inspect when a stack frame or lock site in it is the
+module's ("... [acs_inspect]"), or, for kmemleak, when a backtrace frame
+has no symbol: acs_inspect.ko is the only module the soak guest loads, and
+only a module unloaded since the allocation leaves a bare address.
+"Modules linked in:" and "Comm: acsi-soak" say nothing about whose bug it
+is and do not count.  Reports without such a frame are kernel bugs
+outside the module (e.g. 6.1's pciehp lockdep report on a QMP hot-add).
+
+Usage: kreports.py CONSOLE_LOG
+Prints every report with its verdict, then "kreports: N acs_inspect, N
+other".  Exit code 0 (the caller judges), 2 on a usage error.
+"""
+import re
+import sys
+
+HEADER = re.compile(r"WARNING:|BUG:|Oops|general protection fault|"
+                    r"Kernel panic|INFO: |DEBUG_LOCKS_WARN_ON|"
+                    r"suspicious RCU usage|UBSAN:|list_add corruption|"
+                    r"list_del corruption|refcount_t:")
+# Lines that name the trouble a WARNING right after them reports.
+PREFIX = re.compile(r"refcount_t:|list_(add|del) corruption|DEBUG_LOCKS_WARN_ON")
+NOT_A_REPORT = re.compile(r"INFO: lockdep is turned off")
+GUEST = re.compile(r"^(acsx|ACSX-)")
+OURS = re.compile(r"\[acs_inspect\]")
+BARE_FRAME = re.compile(r"^\s*\[<[0-9a-f]+>\] 0x[0-9a-f]+\s*$")
+
+
+def split_reports(lines):
+    """Kernel reports outside the kmemleak section: lists of lines."""
+    reports, cur, cur_start, cur_prefix = [], None, 0, False
+    in_leaks = False
+    for n, line in enumerate(lines):
+        if line.startswith("acsx: kmemleak report begin"):
+            in_leaks = True
+        elif line.startswith("acsx: kmemleak report end"):
+            in_leaks = False
+        if in_leaks or GUEST.match(line):
+            if cur:
+                reports.append(cur)
+            cur = None
+            continue
+        if HEADER.search(line) and not NOT_A_REPORT.search(line):
+            glued = cur is not None and (
+                (cur_prefix and n - cur_start <= 4) or
+                "Kernel panic" in line)
+            if not glued:
+                if cur:
+                    reports.append(cur)
+                cur, cur_start = [], n
+                cur_prefix = bool(PREFIX.search(line))
+        if cur is not None:
+            cur.append(line)
+    if cur:
+        reports.append(cur)
+    return reports
+
+
+def split_leaks(lines):
+    """kmemleak objects of the final scan: lists of lines."""
+    leaks, cur, inside = [], None, False
+    for line in lines:
+        if line.startswith("acsx: kmemleak report begin"):
+            inside = True
+            continue
+        if line.startswith("acsx: kmemleak report end"):
+            inside = False
+        if not inside:
+            continue
+        if "unreferenced object" in line:
+            if cur:
+                leaks.append(cur)
+            cur = []
+        if cur is not None:
+            cur.append(line)
+    if cur:
+        leaks.append(cur)
+    return leaks
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: kreports.py CONSOLE_LOG", file=sys.stderr)
+        return 2
+    with open(sys.argv[1], errors="replace") as f:
+        lines = [l.rstrip("\r\n") for l in f]
+    ours = other = 0
+    for kind, items in (("report", split_reports(lines)),
+                        ("kmemleak", split_leaks(lines))):
+        for rep in items:
+            mine = any(OURS.search(l) for l in rep) or (
+                kind == "kmemleak" and any(BARE_FRAME.match(l) for l in rep))
+            if mine:
+                ours += 1
+            else:
+                other += 1
+            verdict = "acs_inspect" if mine else "not acs_inspect"
+            print(f"--- {kind} ({verdict}): {rep[0].strip()}")
+            for l in rep[:60]:
+                print("    " + l)
+            if len(rep) > 60:
+                print(f"    ... {len(rep) - 60} more lines")
+    print(f"kreports: {ours} acs_inspect, {other} other")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
