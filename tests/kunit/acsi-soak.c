@@ -29,27 +29,17 @@
  * 1 a check failed, 2 usage, 3 no acs_inspect family.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <dirent.h>
-#include <fcntl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <linux/acs_inspect.h>
-#include <linux/acs_inspect_addr.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
+#include "acsi-nl.h"
 
 enum soak_type {
 	ST_UNUSED, ST_PAD, ST_FLAG, ST_U8, ST_U16, ST_U32, ST_U64,
@@ -78,20 +68,11 @@ _Static_assert(SOAK_ATTR_MAX == ACSI_A_MAX, "spec and UAPI attributes differ");
 _Static_assert(SOAK_PROTO_VERSION == ACSI_GENL_VERSION,
 	       "spec and UAPI versions differ");
 
-/* Walking attributes: <linux/netlink.h> has no NLA_OK/NLA_NEXT. */
-#define NLA_OK(a, rem) ((rem) >= (int)sizeof(struct nlattr) && \
-			(a)->nla_len >= sizeof(struct nlattr) && \
-			(a)->nla_len <= (rem))
-#define NLA_NEXT(a, rem) ((rem) -= NLA_ALIGN((a)->nla_len), \
-			  (struct nlattr *)((char *)(a) + NLA_ALIGN((a)->nla_len)))
-
 #define NATTRS (int)(sizeof(soak_attrs) / sizeof(soak_attrs[0]))
 #define NOPS (int)(sizeof(soak_ops) / sizeof(soak_ops[0]))
 #define MAX_DEVS 512
 #define PAUSED 8
 
-static int family;
-static int failures;
 static uint64_t devs[MAX_DEVS];
 static int ndevs;
 static uint64_t bridge, endpoint, pf;
@@ -107,33 +88,6 @@ static unsigned int rnd(unsigned int n)
 	rnd_state ^= rnd_state >> 17;
 	rnd_state ^= rnd_state << 5;
 	return n ? rnd_state % n : 0;
-}
-
-static void check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(const char *name, int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("ACSX-CHECK %s %s ", name, ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static int nl_open(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	int one = 1;
-
-	if (fd >= 0)
-		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	return fd;
 }
 
 /* Append an attribute; returns the new length or -1 when @cap is short. */
@@ -324,7 +278,7 @@ static long fuzz(long n)
 		if (fd < 0 || i % 500 == 0) {
 			if (fd >= 0)
 				close(fd);
-			fd = nl_open();
+			fd = acsi_nl_open();
 			if (fd < 0)
 				return sent;
 		}
@@ -341,62 +295,6 @@ static long fuzz(long n)
 	if (fd >= 0)
 		close(fd);
 	return sent;
-}
-
-/* GET_DEVICE dump request on @fd. */
-static int send_dump(int fd)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr gh;
-	} req = {
-		.nlh = {
-			.nlmsg_len = sizeof(req),
-			.nlmsg_type = family,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		},
-		.gh = { .cmd = ACSI_CMD_GET_DEVICE, .version = ACSI_GENL_VERSION },
-	};
-
-	return send(fd, &req, sizeof(req), 0) == sizeof(req) ? 0 : -1;
-}
-
-/* Read one datagram; 1 when the dump ended, 0 when not, -1 on error. */
-static int read_chunk(int fd, size_t len, uint64_t *addrs, int *n)
-{
-	static unsigned char buf[65536];
-	struct nlmsghdr *nlh;
-	int r = recv(fd, buf, len, 0), end = 0;
-
-	if (r <= 0)
-		return -1;
-	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (unsigned int)r);
-	     nlh = NLMSG_NEXT(nlh, r)) {
-		if (nlh->nlmsg_type == NLMSG_DONE ||
-		    nlh->nlmsg_type == NLMSG_ERROR) {
-			end = 1;
-		} else if (addrs && *n < MAX_DEVS &&
-			   nlh->nlmsg_type == family) {
-			struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-			int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
-			uint32_t dom = 0;
-			int bus = -1, devfn = -1;
-
-			for (; NLA_OK(a, rem); a = NLA_NEXT(a, rem)) {
-				void *d = (char *)a + NLA_HDRLEN;
-
-				if (a->nla_type == ACSI_A_DOMAIN)
-					memcpy(&dom, d, 4);
-				else if (a->nla_type == ACSI_A_BUS)
-					bus = *(uint8_t *)d;
-				else if (a->nla_type == ACSI_A_DEVFN)
-					devfn = *(uint8_t *)d;
-			}
-			if (bus >= 0 && devfn >= 0)
-				addrs[(*n)++] = ACSI_ADDR_PACK(dom, bus, devfn);
-		}
-	}
-	return end;
 }
 
 /*
@@ -418,8 +316,8 @@ static long paused_readers(int stop)
 			break;
 		i = rnd(PAUSED);
 		if (fds[i] < 0) {
-			fds[i] = nl_open();
-			if (fds[i] >= 0 && send_dump(fds[i])) {
+			fds[i] = acsi_nl_open();
+			if (fds[i] >= 0 && acsi_send_cmd(fds[i], ACSI_CMD_GET_DEVICE, NLM_F_DUMP)) {
 				close(fds[i]);
 				fds[i] = -1;
 			}
@@ -430,13 +328,16 @@ static long paused_readers(int stop)
 			close(fds[i]);
 			fds[i] = -1;
 			break;
-		default:	/* read on, with a random buffer size */
-			r = read_chunk(fds[i], 4096 + rnd(28 * 1024), NULL, NULL);
+		default: {	/* read on, with a random buffer size */
+			struct raw_dump d = { .fd = fds[i] };
+
+			r = raw_read(&d, 4096 + rnd(28 * 1024));
 			if (r) {
 				ended += r > 0;
 				close(fds[i]);
 				fds[i] = -1;
 			}
+		}
 		}
 		usleep(rnd(2000));
 	}
@@ -444,27 +345,6 @@ static long paused_readers(int stop)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	return ended;
-}
-
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-static int pci_write(uint64_t a, const char *file, const char *val)
-{
-	char path[160];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s",
-		 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a), ACSI_ADDR_DEVFN(a) >> 3,
-		 ACSI_ADDR_DEVFN(a) & 7, file);
-	return sysfs_write(path, val);
 }
 
 static void rescan(void)
@@ -536,7 +416,7 @@ static int resolve_family(void)
 		.gh = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 },
 	};
 	static unsigned char buf[8192];
-	int fd = nl_open(), len, r, id = -1;
+	int fd = acsi_nl_open(), len, r, id = -1;
 	struct nlmsghdr *nlh;
 
 	if (fd < 0)
@@ -567,16 +447,18 @@ static int resolve_family(void)
 /* Every device's address, from one full dump. */
 static void list_devices(void)
 {
-	int fd = nl_open(), r = 0;
+	int fd = acsi_nl_open(), r = 0;
+	struct raw_dump d = { .fd = fd, .addrs = devs, .maxaddrs = MAX_DEVS };
 
 	ndevs = 0;
-	if (fd < 0 || send_dump(fd)) {
+	if (fd < 0 || acsi_send_cmd(fd, ACSI_CMD_GET_DEVICE, NLM_F_DUMP)) {
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
 	while (r == 0)
-		r = read_chunk(fd, 65536, devs, &ndevs);
+		r = raw_read(&d, 65536);
+	ndevs = d.naddrs;
 	close(fd);
 }
 
@@ -660,7 +542,7 @@ static long unload_cycles(const char *ko, long n)
 					 .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
 				.gh = { .cmd = ACSI_CMD_GET_INFO, .version = ACSI_GENL_VERSION },
 			};
-			int fd = nl_open(), id = resolve_family();
+			int fd = acsi_nl_open(), id = resolve_family();
 
 			if (fd >= 0 && id > 0) {
 				req.nlh.nlmsg_type = id;
@@ -674,11 +556,11 @@ static long unload_cycles(const char *ko, long n)
 	}
 	close(stop[0]);
 	for (i = 0; i < n; i++) {
-		int fd = nl_open(), tries;
+		int fd = acsi_nl_open(), tries;
 
 		family = resolve_family();
-		if (fd < 0 || family < 0 || send_dump(fd) ||
-		    read_chunk(fd, 4096, NULL, NULL) != 0) {
+		if (fd < 0 || family < 0 || acsi_send_cmd(fd, ACSI_CMD_GET_DEVICE, NLM_F_DUMP) ||
+		    raw_read(&(struct raw_dump){ .fd = fd }, 4096) != 0) {
 			if (fd >= 0)
 				close(fd);
 			break;
