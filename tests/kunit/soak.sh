@@ -30,6 +30,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The machine, the init's start and end: the same as run.sh's.
+# shellcheck source=tests/kunit/stress-vm.sh
+. "$HERE/stress-vm.sh"
 CACHE=${ACSX_KUNIT_CACHE:-/var/cache/acsexplain/kunit}
 MESSAGES=${ACSX_SOAK_MESSAGES:-100000}
 CYCLES=${ACSX_SOAK_CYCLES:-200}
@@ -53,77 +56,28 @@ done
 exec 9>"$CACHE/.lock"
 flock 9
 step "initramfs"
-rm -rf "$RUNDIR"
-mkdir -p "$RUNDIR/root/bin" "$RUNDIR/root/proc" "$RUNDIR/root/sys" "$RUNDIR/root/dev"
-cp "${ACSX_BUSYBOX:-/bin/busybox}" "$RUNDIR/root/bin/busybox"
+stress_vm_root "$RUNDIR" "${ACSX_BUSYBOX:-/bin/busybox}"
 cp "$KO" "$CACHE/acsi-soak" "$RUNDIR/root/"
 cp "$KERNEL" "$RUNDIR/bzImage"
 exec 9>&-
 cat >"$RUNDIR/root/init" <<EOF
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t debugfs debugfs /sys/kernel/debug
-ml=/sys/kernel/debug/kmemleak
-sleep 6
-echo scan >\$ml
-echo clear >\$ml
+$STRESS_VM_INIT_START
 insmod /acs_inspect.ko kprobes=1
 echo "acsx: acs_inspect insmod exit \$?"
-for d in /sys/bus/pci/devices/*; do
-	[ -e \$d/sriov_totalvfs ] && pf=\$d
-done
-echo 1b36 0010 >/sys/bus/pci/drivers/pci-pf-stub/new_id
-echo 0 >\$pf/sriov_drivers_autoprobe
-echo 7 >\$pf/sriov_numvfs
+$STRESS_VM_INIT_VFS
 /acsi-soak --module /acs_inspect.ko --messages $MESSAGES --cycles $CYCLES \\
 	--unloads $UNLOADS --qmp-wait $((QMP_CYCLES * 60 + 300))
 echo "acsx: acsi-soak exit \$?"
-rmmod acs_inspect
-sleep 6
-echo scan >\$ml
-echo scan >\$ml
-echo "acsx: kmemleak report begin"
-cat \$ml
-echo "acsx: kmemleak report end"
-echo "acsx: done"
-poweroff -f
+$STRESS_VM_INIT_END
 EOF
-chmod +x "$RUNDIR/root/init"
-(cd "$RUNDIR/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$RUNDIR/initramfs.cpio.gz"
-
-# The QEMU machine of run.sh's stress stage, with a QMP socket and eight
-# empty hot-pluggable root ports left for device_add.
-devs=(-device intel-iommu -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
-for slot in 2 3 4; do
-	for fn in 0 1 2 3 4 5 6 7; do
-		n=$(((slot - 2) * 8 + fn + 1))
-		mf=
-		[ "$fn" = 0 ] && mf=,multifunction=on
-		devs+=(-device "pcie-root-port,id=rp$n,bus=pcie.0,chassis=$n,addr=$slot.$fn$mf")
-	done
-done
-devs+=(-device x3130-upstream,id=up,bus=rp1
-	-device xio3130-downstream,id=dn1,bus=up,chassis=31,slot=0
-	-device xio3130-downstream,id=dn2,bus=up,chassis=32,slot=1
-	-device e1000e,bus=dn1,romfile= -device e1000e,bus=rp2,romfile=
-	-device e1000e,bus=rp3,romfile=
-	-device nvme-subsys,id=subsys1
-	-device nvme,bus=rp4,serial=acsx0010,subsys=subsys1,sriov_max_vfs=7,sriov_vq_flexible=14,sriov_vi_flexible=7,max_ioqpairs=16,msix_qsize=10)
+stress_vm_initramfs "$RUNDIR"
 
 LOG=$RUNDIR/console.log
 QMP=$RUNDIR/qmp.sock
 step "booting (QEMU TCG): $MESSAGES messages, $CYCLES sysfs and $QMP_CYCLES QMP hot-plug cycles, $UNLOADS unloads"
 t0=$SECONDS
-timeout "$TIMEOUT" qemu-system-x86_64 -nodefaults -accel tcg -M q35 -cpu max \
-	-smp 2 -m 1024 "${devs[@]}" \
-	-kernel "$RUNDIR/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
-	-append "console=ttyS0 printk.time=0 panic=-1 oops=panic loglevel=7 kmemleak=on intel_iommu=on" \
-	-display none -serial "file:$LOG" -monitor none -no-reboot \
-	-qmp "unix:$QMP,server=on,wait=off" \
-	</dev/null 2>"$RUNDIR/qemu.err" &
+stress_vm_boot "$TIMEOUT" "$RUNDIR/bzImage" "$RUNDIR/initramfs.cpio.gz" "$LOG" \
+	-qmp "unix:$QMP,server=on,wait=off" &
 qemu=$!
 
 # QMP cycles once the guest says so (after the unloads), on root ports
