@@ -286,7 +286,7 @@ static long fuzz(long n)
 		if (send(fd, buf, len, MSG_DONTWAIT) >= 0 || errno != EBADF)
 			sent++;
 		drain(fd);
-		if (++fuzzed % 10000 == 0) {
+		if (++fuzzed % 2000 == 0) {
 			printf("ACSX-STEP fuzz %ld messages, %ld s\n", fuzzed,
 			       (long)(time(NULL) - start));
 			fflush(stdout);
@@ -339,7 +339,12 @@ static long paused_readers(int stop)
 			}
 		}
 		}
-		usleep(rnd(2000));
+		/*
+		 * Paused for real: up to 100 ms.  Dumping flat out only takes
+		 * the rescan lock and the CPU from the requests and the
+		 * hot-plug that should race with the held dumps.
+		 */
+		usleep(rnd(100000));
 	}
 	for (i = 0; i < PAUSED; i++)
 		if (fds[i] >= 0)
@@ -398,6 +403,11 @@ static long hotplug(long n)
 			break;
 		}
 		done++;
+		if (done % 20 == 0) {
+			printf("ACSX-STEP hot-plug %ld cycles, %ld s\n", done,
+			       (long)(time(NULL) - start));
+			fflush(stdout);
+		}
 	}
 	return done;
 }
