@@ -352,9 +352,19 @@ static long paused_readers(int stop)
 	return ended;
 }
 
-static void rescan(void)
+/*
+ * Rescan the bus that held the removed device @a: the same re-enumeration
+ * of what was removed, without re-reading every slot of all 24 root ports
+ * (seconds under TCG and KASAN, with the rescan lock held).
+ */
+static void rescan(uint64_t a)
 {
-	sysfs_write("/sys/bus/pci/rescan", "1");
+	char path[80];
+
+	snprintf(path, sizeof(path), "/sys/class/pci_bus/%04x:%02x/rescan",
+		 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a));
+	if (sysfs_write(path, "1"))
+		sysfs_write("/sys/bus/pci/rescan", "1");
 }
 
 static void set_vfs(int n)
@@ -379,13 +389,13 @@ static long hotplug(long n)
 			if (!endpoint)
 				continue;
 			pci_write(endpoint, "remove", "1");
-			rescan();
+			rescan(endpoint);
 			break;
 		case 1:
 			if (!bridge)
 				continue;
 			pci_write(bridge, "remove", "1");
-			rescan();
+			rescan(bridge);
 			break;
 		case 2:
 			if (!pf)
@@ -398,7 +408,7 @@ static long hotplug(long n)
 				continue;
 			set_vfs(0);
 			pci_write(pf, "remove", "1");
-			rescan();
+			rescan(pf);
 			set_vfs(nvfs);
 			break;
 		}
