@@ -23,6 +23,8 @@ outside the module (e.g. 6.1's pciehp lockdep report on a QMP hot-add).
 Usage: kreports.py CONSOLE_LOG
 Prints every report with its verdict, then "kreports: N acs_inspect, N
 other".  Exit code 0 (the caller judges), 2 on a usage error.
+kreports.py --self-test: the rules above on made-up logs; prints
+"kreports: N passed, N failed", exit code 1 if any failed.
 """
 import re
 import sys
@@ -91,7 +93,98 @@ def split_leaks(lines):
     return leaks
 
 
+def classify(lines):
+    """(acs_inspect reports, other reports) in a log."""
+    ours = other = 0
+    for kind, items in (("report", split_reports(lines)),
+                        ("kmemleak", split_leaks(lines))):
+        for rep in items:
+            if involves_module(kind, rep):
+                ours += 1
+            else:
+                other += 1
+    return ours, other
+
+
+def involves_module(kind, rep):
+    return any(OURS.search(l) for l in rep) or (
+        kind == "kmemleak" and any(BARE_FRAME.match(l) for l in rep))
+
+
+# Made-up logs in the kernel's formats, and the (ours, other) they hold.
+SELF_TESTS = [
+    ("pciehp lockdep report, module loaded, acsi-soak's context", """\
+======================================================
+WARNING: possible circular locking dependency detected
+6.1.0 #1 Not tainted
+irq/24-pciehp/78 is trying to acquire lock:
+ffff888 (pci_rescan_remove_lock){+.+.}-{3:3}, at: pciehp_configure_device+0x1e/0x140
+Modules linked in: acs_inspect
+CPU: 0 PID: 9 Comm: acsi-soak Not tainted 6.1.0 #1
+Call Trace:
+ <TASK>
+ pciehp_ist+0x1a/0x2c0
+""", (0, 1)),
+    ("KASAN report in a module function", """\
+==================================================================
+BUG: KASAN: use-after-free in pci_upstream_bridge+0x1/0x2
+Read of size 8 at addr ffff888 by task acsi-soak/99
+Call Trace:
+ acsi_fill_device+0x10/0x400 [acs_inspect]
+""", (1, 0)),
+    ("refcount_t line and its WARNING are one report", """\
+------------[ cut here ]------------
+refcount_t: underflow; use-after-free.
+WARNING: CPU: 1 PID: 3 at lib/refcount.c:28 refcount_warn_saturate+0x1/0x2
+Modules linked in: acs_inspect
+ acsi_dump_done+0x12/0x40 [acs_inspect]
+---[ end trace 0000000000000000 ]---
+""", (1, 0)),
+    ("lockdep report with a lock taken at a module site", """\
+WARNING: possible recursive locking detected
+ #0: ffff (pci_rescan_remove_lock){+.+.}-{3:3}, at: acsi_get_doit+0x20/0x90 [acs_inspect]
+""", (1, 0)),
+    ("the guest's output ends a report", """\
+WARNING: CPU: 0 PID: 1 at drivers/pci/probe.c:1 pci_x+0x1/0x2
+ACSX-STEP hot-plug 20 cycles, 99 s
+ acsi_fill_device+0x10/0x400 [acs_inspect]
+""", (0, 1)),
+    ("kmemleak: a bare frame (the unloaded module) and a kernel-only leak", """\
+acsx: kmemleak report begin
+unreferenced object 0xffff888 (size 64):
+  comm "acsi-soak", pid 1, jiffies 1
+  backtrace:
+    [<00000000abcd>] kmalloc_trace+0x26/0x60
+    [<00000000abce>] 0xffffffffc0012345
+unreferenced object 0xffff889 (size 64):
+  comm "acsi-soak", pid 1, jiffies 1
+  backtrace:
+    [<00000000abcd>] kmalloc_trace+0x26/0x60
+    [<00000000abcd>] pci_device_add+0x26/0x60
+acsx: kmemleak report end
+""", (1, 1)),
+    ("lockdep's own notice is no report", """\
+INFO: lockdep is turned off.
+""", (0, 0)),
+]
+
+
+def self_test():
+    passed = failed = 0
+    for name, text, want in SELF_TESTS:
+        got = classify(text.splitlines())
+        if got == want:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL {name}: (acs_inspect, other) = {got}, want {want}")
+    print(f"kreports: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     if len(sys.argv) != 2:
         print("usage: kreports.py CONSOLE_LOG", file=sys.stderr)
         return 2
@@ -101,8 +194,7 @@ def main():
     for kind, items in (("report", split_reports(lines)),
                         ("kmemleak", split_leaks(lines))):
         for rep in items:
-            mine = any(OURS.search(l) for l in rep) or (
-                kind == "kmemleak" and any(BARE_FRAME.match(l) for l in rep))
+            mine = involves_module(kind, rep)
             if mine:
                 ours += 1
             else:
