@@ -84,7 +84,7 @@ qemu=$!
 # rp17..rp23 in turn; a cycle counts when the guest ejected the device
 # (DEVICE_DELETED).  Then a pci-testdev on rp24 tells the guest to stop.
 python3 - "$QMP" "$LOG" "$QMP_CYCLES" "$RUNDIR/qmp-cycles" "$TIMEOUT" <<'PY' &
-import json, socket, sys, time
+import json, select, socket, sys, time
 
 path, log, want, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 timeout = int(sys.argv[5])
@@ -107,32 +107,50 @@ while not ready() and time.time() < deadline:
     time.sleep(5)
 s = socket.socket(socket.AF_UNIX)
 s.connect(path)
-rf = s.makefile("r")
+buf = b""
+events = []
+
+
+def read_msg(until):
+    """The next QMP message, or None once time.time() passes @until."""
+    global buf
+    while b"\n" not in buf:
+        left = until - time.time()
+        if left <= 0 or not select.select([s], [], [], left)[0]:
+            return None
+        data = s.recv(65536)
+        if not data:
+            raise EOFError("QMP socket closed")
+        buf += data
+    line, buf = buf.split(b"\n", 1)
+    return json.loads(line)
 
 
 def cmd(execute, **args):
     s.sendall(json.dumps({"execute": execute, "arguments": args}).encode())
     while True:
-        msg = json.loads(rf.readline())
+        msg = read_msg(time.time() + 600)
+        if msg is None:
+            raise TimeoutError(f"no answer to {execute}")
         if "return" in msg or "error" in msg:
             return msg
+        events.append(msg)
 
 
-def wait_event(name, dev, timeout):
-    s.settimeout(timeout)
-    try:
-        while True:
-            msg = json.loads(rf.readline())
-            if msg.get("event") == name and \
-                    msg.get("data", {}).get("device") == dev:
+def wait_event(name, dev, secs):
+    until = time.time() + secs
+    while True:
+        for e in events:
+            if e.get("event") == name and e.get("data", {}).get("device") == dev:
+                events.remove(e)
                 return True
-    except (socket.timeout, ValueError):
-        return False
-    finally:
-        s.settimeout(None)
+        msg = read_msg(until)
+        if msg is None:
+            return False
+        events.append(msg)
 
 
-json.loads(rf.readline())           # greeting
+read_msg(time.time() + 60)          # greeting
 cmd("qmp_capabilities")
 try:
     for i in range(want):
@@ -142,15 +160,26 @@ try:
         if "error" in r:
             print(f"qmp: device_add: {r['error']}", file=sys.stderr)
             break
-        time.sleep(2)               # let pciehp enumerate it
-        cmd("device_del", id=dev)
-        if not wait_event("DEVICE_DELETED", dev, 120):
+        # QEMU refuses device_del while the guest's pciehp still blinks
+        # the power indicator (it waits 5 s after the attention button
+        # before powering the slot on): ask again until it takes it.
+        until = time.time() + 300
+        while True:
+            r = cmd("device_del", id=dev)
+            if "error" not in r or time.time() > until:
+                break
+            time.sleep(2)
+        if "error" in r:
+            print(f"qmp: device_del: {r['error']}", file=sys.stderr)
+            break
+        if not wait_event("DEVICE_DELETED", dev, 300):
             print(f"qmp: {dev} was not ejected", file=sys.stderr)
             break
         done += 1
         with open(out, "w") as f:
             f.write(f"{done}\n")
 finally:
+    # The guest's signal to stop its QMP phase.
     cmd("device_add", driver="pci-testdev", bus="rp24", id="soak-end")
 PY
 qmp_pid=$!
