@@ -577,10 +577,11 @@ static long unload_cycles(const char *ko, long n)
 	close(stop[0]);
 	for (i = 0; i < n; i++) {
 		int fd = acsi_nl_open(), tries;
+		struct raw_dump d = { .fd = fd };
 
 		family = resolve_family();
 		if (fd < 0 || family < 0 || acsi_send_cmd(fd, ACSI_CMD_GET_DEVICE, NLM_F_DUMP) ||
-		    raw_read(&(struct raw_dump){ .fd = fd }, 4096) != 0) {
+		    raw_read(&d, 4096) != 0) {
 			if (fd >= 0)
 				close(fd);
 			break;
