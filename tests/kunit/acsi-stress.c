@@ -617,7 +617,8 @@ static int start_paused_dump(int bufsize, int *cursor)
 	struct nlmsghdr *nlh;
 	int zero = 0, n;
 
-	d.fd = acsi_nl_open();
+	/* No extended acks here: the chunk arithmetic above is for plain replies. */
+	d.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (d.fd < 0)
 		return -1;
 	if (acsi_send_cmd(d.fd, ACSI_CMD_GET_INFO, 0) ||
