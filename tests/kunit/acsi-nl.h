@@ -35,11 +35,11 @@
 static int family;	/* the acs_inspect family's id */
 static int failures;	/* checks that failed */
 
-static void check(const char *name, int ok, const char *fmt, ...)
+static inline void check(const char *name, int ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* One line per check: "ACSX-CHECK <name> PASS|FAIL <detail>". */
-static void check(const char *name, int ok, const char *fmt, ...)
+static inline void check(const char *name, int ok, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -54,7 +54,7 @@ static void check(const char *name, int ok, const char *fmt, ...)
 }
 
 /* A raw generic netlink socket asking for extended acks. */
-static int acsi_nl_open(void)
+static inline int acsi_nl_open(void)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	int one = 1;
@@ -65,7 +65,7 @@ static int acsi_nl_open(void)
 }
 
 /* A request of @cmd with no attributes (@flags: NLM_F_DUMP or 0). */
-static int acsi_send_cmd(int fd, int cmd, int flags)
+static inline int acsi_send_cmd(int fd, int cmd, int flags)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -91,7 +91,7 @@ struct raw_dump {
 };
 
 /* The packed address of a device message in *@addr; -1 without one. */
-static int acsi_msg_addr(struct nlmsghdr *nlh, uint64_t *addr)
+static inline int acsi_msg_addr(struct nlmsghdr *nlh, uint64_t *addr)
 {
 	struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
 	int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
@@ -119,7 +119,7 @@ static int acsi_msg_addr(struct nlmsghdr *nlh, uint64_t *addr)
  * Returns 1 when the dump ended (NLMSG_DONE or an error), 0 when not,
  * -1 when the read failed.
  */
-static int raw_read(struct raw_dump *d, size_t len)
+static inline int raw_read(struct raw_dump *d, size_t len)
 {
 	static unsigned char buf[65536];
 	struct nlmsghdr *nlh;
@@ -146,7 +146,7 @@ static int raw_read(struct raw_dump *d, size_t len)
 	return d->done;
 }
 
-static int sysfs_write(const char *path, const char *val)
+static inline int sysfs_write(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
 
@@ -158,14 +158,14 @@ static int sysfs_write(const char *path, const char *val)
 }
 
 /* /sys/bus/pci/devices/DDDD:BB:DD.F/@file of packed address @a. */
-static void dev_path(char *buf, size_t len, uint64_t a, const char *file)
+static inline void dev_path(char *buf, size_t len, uint64_t a, const char *file)
 {
 	snprintf(buf, len, "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s",
 		 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a),
 		 ACSI_ADDR_DEVFN(a) >> 3, ACSI_ADDR_DEVFN(a) & 7, file);
 }
 
-static int pci_write(uint64_t a, const char *file, const char *val)
+static inline int pci_write(uint64_t a, const char *file, const char *val)
 {
 	char path[160];
 
