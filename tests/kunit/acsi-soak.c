@@ -12,39 +12,34 @@
  *      child keeps dumps open at random places (paused readers) and reads
  *      them on, and another cycles hot-plug through sysfs (remove/rescan
  *      of an endpoint and of a bridge, sriov_numvfs down and up, PF
- *      remove/rescan).  The phase lasts at least --min-seconds, so that
- *      the host's QMP device_add/device_del cycles fall inside it.
+ *      remove/rescan).
  *   2. Load/unload cycles: a dump in flight must keep rmmod from
  *      succeeding; once it is closed, rmmod must succeed (while another
  *      process keeps asking), and the module is loaded again.
+ *   3. With --qmp-wait S: "ACSX-SOAK-PHASE qmp" tells the host to start
+ *      its QMP device_add/device_del cycles; paused readers and requests
+ *      go on until the host's end marker (a pci-testdev, 1b36:0005) is
+ *      hot-added, at most S seconds.  Last, because 6.1's pciehp makes
+ *      lockdep report (and then turn itself off) on the first hot-add.
  *
  * Usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N]
- *                  [--min-seconds S] [--seed N]
- * Prints "ACSX-SOAK messages=N cycles=N unloads=N dumps=N" and one line
+ *                  [--qmp-wait S] [--seed N]
+ * Prints "ACSX-SOAK messages=N cycles=N unloads=N readers=N" and one line
  * "ACSX-CHECK soak-... PASS|FAIL ..." per check.  Exit codes: 0 done,
  * 1 a check failed, 2 usage, 3 no acs_inspect family.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <linux/acs_inspect.h>
-#include <linux/acs_inspect_addr.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
+#include "acsi-nl.h"
 
 enum soak_type {
 	ST_UNUSED, ST_PAD, ST_FLAG, ST_U8, ST_U16, ST_U32, ST_U64,
@@ -73,25 +68,18 @@ _Static_assert(SOAK_ATTR_MAX == ACSI_A_MAX, "spec and UAPI attributes differ");
 _Static_assert(SOAK_PROTO_VERSION == ACSI_GENL_VERSION,
 	       "spec and UAPI versions differ");
 
-/* Walking attributes: <linux/netlink.h> has no NLA_OK/NLA_NEXT. */
-#define NLA_OK(a, rem) ((rem) >= (int)sizeof(struct nlattr) && \
-			(a)->nla_len >= sizeof(struct nlattr) && \
-			(a)->nla_len <= (rem))
-#define NLA_NEXT(a, rem) ((rem) -= NLA_ALIGN((a)->nla_len), \
-			  (struct nlattr *)((char *)(a) + NLA_ALIGN((a)->nla_len)))
-
 #define NATTRS (int)(sizeof(soak_attrs) / sizeof(soak_attrs[0]))
 #define NOPS (int)(sizeof(soak_ops) / sizeof(soak_ops[0]))
 #define MAX_DEVS 512
 #define PAUSED 8
 
-static int family;
-static int failures;
 static uint64_t devs[MAX_DEVS];
 static int ndevs;
 static uint64_t bridge, endpoint, pf;
 static int nvfs;
 static unsigned int rnd_state;
+static long fuzzed;		/* messages so far, for progress lines */
+static time_t start;
 
 static unsigned int rnd(unsigned int n)
 {
@@ -100,33 +88,6 @@ static unsigned int rnd(unsigned int n)
 	rnd_state ^= rnd_state >> 17;
 	rnd_state ^= rnd_state << 5;
 	return n ? rnd_state % n : 0;
-}
-
-static void check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(const char *name, int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("ACSX-CHECK %s %s ", name, ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static int nl_open(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	int one = 1;
-
-	if (fd >= 0)
-		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	return fd;
 }
 
 /* Append an attribute; returns the new length or -1 when @cap is short. */
@@ -317,7 +278,7 @@ static long fuzz(long n)
 		if (fd < 0 || i % 500 == 0) {
 			if (fd >= 0)
 				close(fd);
-			fd = nl_open();
+			fd = acsi_nl_open();
 			if (fd < 0)
 				return sent;
 		}
@@ -325,70 +286,15 @@ static long fuzz(long n)
 		if (send(fd, buf, len, MSG_DONTWAIT) >= 0 || errno != EBADF)
 			sent++;
 		drain(fd);
-		if (i % 10000 == 0) {
-			printf("ACSX-STEP fuzz %ld messages\n", i);
+		if (++fuzzed % 2000 == 0) {
+			printf("ACSX-STEP fuzz %ld messages, %ld s\n", fuzzed,
+			       (long)(time(NULL) - start));
 			fflush(stdout);
 		}
 	}
 	if (fd >= 0)
 		close(fd);
 	return sent;
-}
-
-/* GET_DEVICE dump request on @fd. */
-static int send_dump(int fd)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr gh;
-	} req = {
-		.nlh = {
-			.nlmsg_len = sizeof(req),
-			.nlmsg_type = family,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		},
-		.gh = { .cmd = ACSI_CMD_GET_DEVICE, .version = ACSI_GENL_VERSION },
-	};
-
-	return send(fd, &req, sizeof(req), 0) == sizeof(req) ? 0 : -1;
-}
-
-/* Read one datagram; 1 when the dump ended, 0 when not, -1 on error. */
-static int read_chunk(int fd, size_t len, uint64_t *addrs, int *n)
-{
-	static unsigned char buf[65536];
-	struct nlmsghdr *nlh;
-	int r = recv(fd, buf, len, 0), end = 0;
-
-	if (r <= 0)
-		return -1;
-	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (unsigned int)r);
-	     nlh = NLMSG_NEXT(nlh, r)) {
-		if (nlh->nlmsg_type == NLMSG_DONE ||
-		    nlh->nlmsg_type == NLMSG_ERROR) {
-			end = 1;
-		} else if (addrs && *n < MAX_DEVS &&
-			   nlh->nlmsg_type == family) {
-			struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-			int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
-			uint32_t dom = 0;
-			int bus = -1, devfn = -1;
-
-			for (; NLA_OK(a, rem); a = NLA_NEXT(a, rem)) {
-				void *d = (char *)a + NLA_HDRLEN;
-
-				if (a->nla_type == ACSI_A_DOMAIN)
-					memcpy(&dom, d, 4);
-				else if (a->nla_type == ACSI_A_BUS)
-					bus = *(uint8_t *)d;
-				else if (a->nla_type == ACSI_A_DEVFN)
-					devfn = *(uint8_t *)d;
-			}
-			if (bus >= 0 && devfn >= 0)
-				addrs[(*n)++] = ACSI_ADDR_PACK(dom, bus, devfn);
-		}
-	}
-	return end;
 }
 
 /*
@@ -410,8 +316,8 @@ static long paused_readers(int stop)
 			break;
 		i = rnd(PAUSED);
 		if (fds[i] < 0) {
-			fds[i] = nl_open();
-			if (fds[i] >= 0 && send_dump(fds[i])) {
+			fds[i] = acsi_nl_open();
+			if (fds[i] >= 0 && acsi_send_cmd(fds[i], ACSI_CMD_GET_DEVICE, NLM_F_DUMP)) {
 				close(fds[i]);
 				fds[i] = -1;
 			}
@@ -422,15 +328,23 @@ static long paused_readers(int stop)
 			close(fds[i]);
 			fds[i] = -1;
 			break;
-		default:	/* read on, with a random buffer size */
-			r = read_chunk(fds[i], 4096 + rnd(28 * 1024), NULL, NULL);
+		default: {	/* read on, with a random buffer size */
+			struct raw_dump d = { .fd = fds[i] };
+
+			r = raw_read(&d, 4096 + rnd(28 * 1024));
 			if (r) {
 				ended += r > 0;
 				close(fds[i]);
 				fds[i] = -1;
 			}
 		}
-		usleep(rnd(2000));
+		}
+		/*
+		 * Paused for real: up to 100 ms.  Dumping flat out only takes
+		 * the rescan lock and the CPU from the requests and the
+		 * hot-plug that should race with the held dumps.
+		 */
+		usleep(rnd(100000));
 	}
 	for (i = 0; i < PAUSED; i++)
 		if (fds[i] >= 0)
@@ -438,30 +352,19 @@ static long paused_readers(int stop)
 	return ended;
 }
 
-static int sysfs_write(const char *path, const char *val)
+/*
+ * Rescan the bus that held the removed device @a: the same re-enumeration
+ * of what was removed, without re-reading every slot of all 24 root ports
+ * (seconds under TCG and KASAN, with the rescan lock held).
+ */
+static void rescan(uint64_t a)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+	char path[80];
 
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-static int pci_write(uint64_t a, const char *file, const char *val)
-{
-	char path[160];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s",
-		 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a), ACSI_ADDR_DEVFN(a) >> 3,
-		 ACSI_ADDR_DEVFN(a) & 7, file);
-	return sysfs_write(path, val);
-}
-
-static void rescan(void)
-{
-	sysfs_write("/sys/bus/pci/rescan", "1");
+	snprintf(path, sizeof(path), "/sys/class/pci_bus/%04x:%02x/rescan",
+		 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a));
+	if (sysfs_write(path, "1"))
+		sysfs_write("/sys/bus/pci/rescan", "1");
 }
 
 static void set_vfs(int n)
@@ -486,13 +389,13 @@ static long hotplug(long n)
 			if (!endpoint)
 				continue;
 			pci_write(endpoint, "remove", "1");
-			rescan();
+			rescan(endpoint);
 			break;
 		case 1:
 			if (!bridge)
 				continue;
 			pci_write(bridge, "remove", "1");
-			rescan();
+			rescan(bridge);
 			break;
 		case 2:
 			if (!pf)
@@ -505,11 +408,16 @@ static long hotplug(long n)
 				continue;
 			set_vfs(0);
 			pci_write(pf, "remove", "1");
-			rescan();
+			rescan(pf);
 			set_vfs(nvfs);
 			break;
 		}
 		done++;
+		if (done % 20 == 0) {
+			printf("ACSX-STEP hot-plug %ld cycles, %ld s\n", done,
+			       (long)(time(NULL) - start));
+			fflush(stdout);
+		}
 	}
 	return done;
 }
@@ -528,7 +436,7 @@ static int resolve_family(void)
 		.gh = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 },
 	};
 	static unsigned char buf[8192];
-	int fd = nl_open(), len, r, id = -1;
+	int fd = acsi_nl_open(), len, r, id = -1;
 	struct nlmsghdr *nlh;
 
 	if (fd < 0)
@@ -559,16 +467,18 @@ static int resolve_family(void)
 /* Every device's address, from one full dump. */
 static void list_devices(void)
 {
-	int fd = nl_open(), r = 0;
+	int fd = acsi_nl_open(), r = 0;
+	struct raw_dump d = { .fd = fd, .addrs = devs, .maxaddrs = MAX_DEVS };
 
 	ndevs = 0;
-	if (fd < 0 || send_dump(fd)) {
+	if (fd < 0 || acsi_send_cmd(fd, ACSI_CMD_GET_DEVICE, NLM_F_DUMP)) {
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
 	while (r == 0)
-		r = read_chunk(fd, 65536, devs, &ndevs);
+		r = raw_read(&d, 65536);
+	ndevs = d.naddrs;
 	close(fd);
 }
 
@@ -652,7 +562,7 @@ static long unload_cycles(const char *ko, long n)
 					 .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
 				.gh = { .cmd = ACSI_CMD_GET_INFO, .version = ACSI_GENL_VERSION },
 			};
-			int fd = nl_open(), id = resolve_family();
+			int fd = acsi_nl_open(), id = resolve_family();
 
 			if (fd >= 0 && id > 0) {
 				req.nlh.nlmsg_type = id;
@@ -666,11 +576,12 @@ static long unload_cycles(const char *ko, long n)
 	}
 	close(stop[0]);
 	for (i = 0; i < n; i++) {
-		int fd = nl_open(), tries;
+		int fd = acsi_nl_open(), tries;
+		struct raw_dump d = { .fd = fd };
 
 		family = resolve_family();
-		if (fd < 0 || family < 0 || send_dump(fd) ||
-		    read_chunk(fd, 4096, NULL, NULL) != 0) {
+		if (fd < 0 || family < 0 || acsi_send_cmd(fd, ACSI_CMD_GET_DEVICE, NLM_F_DUMP) ||
+		    raw_read(&d, 4096) != 0) {
 			if (fd >= 0)
 				close(fd);
 			break;
@@ -709,6 +620,103 @@ static long unload_cycles(const char *ko, long n)
 	return done;
 }
 
+/* The host's end marker: a hot-added pci-testdev (1b36:0005). */
+static int marker_present(void)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char path[300], id[2][16] = { "", "" };
+		const char *f[2] = { "vendor", "device" };
+		int j;
+
+		if (e->d_name[0] == '.')
+			continue;
+		for (j = 0; j < 2; j++) {
+			FILE *fp;
+
+			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s",
+				 e->d_name, f[j]);
+			fp = fopen(path, "r");
+			if (fp && !fgets(id[j], sizeof(id[j]), fp))
+				id[j][0] = 0;
+			if (fp)
+				fclose(fp);
+		}
+		found = !strncmp(id[0], "0x1b36", 6) && !strncmp(id[1], "0x0005", 6);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A child running paused_readers() until *@stop is closed. */
+static pid_t start_readers(int *stop, int *count)
+{
+	int s[2], c[2];
+	pid_t pid;
+
+	if (pipe(s) || pipe(c))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		long dumps;
+
+		close(s[1]);
+		close(c[0]);
+		rnd_state ^= 0x9e3779b9;
+		dumps = paused_readers(s[0]);
+		if (write(c[1], &dumps, sizeof(dumps)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(s[0]);
+	close(c[1]);
+	*stop = s[1];
+	*count = c[0];
+	return pid;
+}
+
+/* Stop the readers; the number of dumps they read to the end. */
+static long stop_readers(pid_t pid, int stop, int count)
+{
+	long dumps = 0;
+
+	close(stop);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (read(count, &dumps, sizeof(dumps)) != sizeof(dumps))
+		dumps = 0;
+	close(count);
+	return dumps;
+}
+
+/*
+ * Phase 3: the host hot-plugs over QMP while dumps are paused and read on
+ * and requests keep coming, until its end marker appears.
+ */
+static long qmp_phase(long wait_s, long *dumps)
+{
+	int stop, count, seen = 0;
+	pid_t reader;
+	time_t t0 = time(NULL);
+	long sent = 0;
+
+	reader = start_readers(&stop, &count);
+	printf("ACSX-SOAK-PHASE qmp\n");
+	fflush(stdout);
+	while (time(NULL) - t0 < wait_s && !(seen = marker_present())) {
+		sent += fuzz(200);
+		usleep(10000);
+	}
+	*dumps += stop_readers(reader, stop, count);
+	check("soak-qmp", seen, "host's end marker %s after %ld s, %ld messages meanwhile",
+	      seen ? "seen" : "not seen", (long)(time(NULL) - t0), sent);
+	return sent;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -716,16 +724,15 @@ int main(int argc, char **argv)
 		{ "messages", required_argument, NULL, 'm' },
 		{ "cycles", required_argument, NULL, 'c' },
 		{ "unloads", required_argument, NULL, 'u' },
-		{ "min-seconds", required_argument, NULL, 's' },
+		{ "qmp-wait", required_argument, NULL, 'q' },
 		{ "seed", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long messages = 100000, cycles = 200, unloads = 100, min_s = 0;
+	long messages = 100000, cycles = 200, unloads = 100, qmp_wait = 0;
 	long sent, cycled = 0, unloaded, dumps = 0;
 	const char *ko = NULL;
-	int opt, stop[2], counts[2];
+	int opt, stop, count, counts[2];
 	pid_t reader, plugger;
-	time_t t0;
 
 	rnd_state = 0x5eed;
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -742,8 +749,8 @@ int main(int argc, char **argv)
 		case 'u':
 			unloads = atol(optarg);
 			break;
-		case 's':
-			min_s = atol(optarg);
+		case 'q':
+			qmp_wait = atol(optarg);
 			break;
 		case 'r':
 			rnd_state = (unsigned int)atol(optarg) | 1;
@@ -753,9 +760,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ko || optind != argc) {
-		fprintf(stderr, "usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N] [--min-seconds S] [--seed N]\n");
+		fprintf(stderr, "usage: acsi-soak --module KO [--messages N] [--cycles N] [--unloads N] [--qmp-wait S] [--seed N]\n");
 		return 2;
 	}
+	start = time(NULL);
 	family = resolve_family();
 	if (family < 0) {
 		fprintf(stderr, "acsi-soak: family %s not registered\n",
@@ -768,62 +776,48 @@ int main(int argc, char **argv)
 	       ndevs, bridge ? "yes" : "no", endpoint ? "yes" : "no", nvfs);
 	fflush(stdout);
 
-	t0 = time(NULL);
-	/* Children report their counts through @counts. */
-	if (pipe(stop) || pipe(counts))
+	/* Phase 1: requests, paused readers and sysfs hot-plug at once. */
+	reader = start_readers(&stop, &count);
+	if (pipe(counts))
 		return 1;
-	reader = fork();
-	if (reader == 0) {
-		close(stop[1]);
-		rnd_state ^= 0x9e3779b9;
-		dumps = paused_readers(stop[0]);
-		if (write(counts[1], &dumps, sizeof(dumps)) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(stop[0]);
 	plugger = fork();
 	if (plugger == 0) {
+		close(counts[0]);
 		rnd_state ^= 0x7f4a7c15;
-		cycled = -hotplug(cycles);	/* negative: from the plugger */
+		cycled = hotplug(cycles);
 		if (write(counts[1], &cycled, sizeof(cycled)) < 0)
 			_exit(1);
 		_exit(0);
 	}
 	close(counts[1]);
 	sent = fuzz(messages);
-	while (time(NULL) - t0 < min_s) {
-		/* Keep dumps and requests going while the host hot-plugs. */
-		sent += fuzz(100);
-		usleep(10000);
-	}
-	printf("ACSX-STEP fuzz done: %ld messages\n", sent);
+	printf("ACSX-STEP fuzz done: %ld messages, %ld s\n", sent,
+	       (long)(time(NULL) - start));
 	fflush(stdout);
 	waitpid(plugger, NULL, 0);
-	close(stop[1]);
-	waitpid(reader, NULL, 0);
-	for (;;) {
-		long v;
-
-		if (read(counts[0], &v, sizeof(v)) != sizeof(v))
-			break;
-		if (v <= 0)
-			cycled = -v;
-		else
-			dumps = v;
-	}
+	if (read(counts[0], &cycled, sizeof(cycled)) != sizeof(cycled))
+		cycled = 0;
 	close(counts[0]);
+	dumps = stop_readers(reader, stop, count);
 	printf("ACSX-SOAK-PHASE hotplug-done seconds=%ld\n",
-	       (long)(time(NULL) - t0));
+	       (long)(time(NULL) - start));
 	fflush(stdout);
-	check("soak-fuzz", sent == messages || sent > messages,
-	      "%ld of %ld messages sent", sent, messages);
+	check("soak-fuzz", sent >= messages, "%ld of %ld messages sent", sent,
+	      messages);
 	check("soak-hotplug", cycled == cycles, "%ld of %ld sysfs hot-plug cycles",
 	      cycled, cycles);
 
+	/* Phase 2 */
 	unloaded = unload_cycles(ko, unloads);
-	printf("ACSX-SOAK messages=%ld cycles=%ld unloads=%ld readers=%ld\n",
-	       sent, cycled, unloaded, dumps);
+	printf("ACSX-SOAK-PHASE unloads-done seconds=%ld\n",
+	       (long)(time(NULL) - start));
+	fflush(stdout);
+
+	/* Phase 3 */
+	if (qmp_wait > 0 && family >= 0)
+		sent += qmp_phase(qmp_wait, &dumps);
+	printf("ACSX-SOAK messages=%ld cycles=%ld unloads=%ld readers=%ld seconds=%ld\n",
+	       sent, cycled, unloaded, dumps, (long)(time(NULL) - start));
 	fflush(stdout);
 	return failures ? 1 : 0;
 }

@@ -33,38 +33,15 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
-#include <linux/acs_inspect.h>
-#include <linux/acs_inspect_addr.h>
-#include <linux/netlink.h>
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "acsi-nl.h"
 
 #define MAX_DEVS 1024
-
-static int family;
-static int failures;
 
 /* Printed before each step: a hang in the module shows where it is. */
 static void step(const char *what)
 {
 	printf("ACSX-STEP %s\n", what);
 	fflush(stdout);
-}
-
-static void check(const char *name, int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("ACSX-CHECK %s %s ", name, ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failures++;
 }
 
 /* What the last request got back: errno of the ack and extack message. */
@@ -429,25 +406,6 @@ static void recv_one_chunk(struct nl_sock *sk, struct reply *r)
 	free(buf);
 }
 
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	int ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-static void dev_path(char *buf, size_t len, uint64_t a, const char *file)
-{
-	snprintf(buf, len, "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s",
-		 ACSI_ADDR_DOMAIN(a), ACSI_ADDR_BUS(a),
-		 ACSI_ADDR_DEVFN(a) >> 3, ACSI_ADDR_DEVFN(a) & 7, file);
-}
-
 /*
  * Read the first chunk of a dump, remove @victim, read the rest: the
  * module must flag the dump interrupted, finish it, and not touch the
@@ -629,49 +587,6 @@ static void check_permissions(struct nl_sock *sk, uint64_t addr)
 	}
 }
 
-struct raw_dump {
-	int fd;
-	int msgs, intr, done, error;
-};
-
-/* Read one datagram of @len bytes at most; account what it holds. */
-static int raw_read(struct raw_dump *d, size_t len)
-{
-	static unsigned char buf[65536];
-	struct nlmsghdr *nlh;
-	int n = recv(d->fd, buf, len < sizeof(buf) ? len : sizeof(buf), 0);
-
-	if (n <= 0)
-		return -1;
-	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (unsigned int)n);
-	     nlh = NLMSG_NEXT(nlh, n)) {
-		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-			d->intr++;
-		if (nlh->nlmsg_type == NLMSG_DONE) {
-			d->done = 1;
-		} else if (nlh->nlmsg_type == NLMSG_ERROR) {
-			d->error = -((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-			d->done = 1;
-		} else if (nlh->nlmsg_type == family) {
-			d->msgs++;
-		}
-	}
-	return 0;
-}
-
-static void pci_path(char *buf, size_t len, uint64_t a, const char *file)
-{
-	dev_path(buf, len, a, file);
-}
-
-static int pci_write(uint64_t a, const char *file, const char *val)
-{
-	char path[160];
-
-	pci_path(path, sizeof(path), a, file);
-	return sysfs_write(path, val);
-}
-
 /* Bring a removed PF back with @nvfs VFs (pci-pf-stub rebinds it). */
 static int restore_pf(uint64_t pf, int nvfs)
 {
@@ -698,31 +613,19 @@ static int restore_pf(uint64_t pf, int nvfs)
 static int start_paused_dump(int bufsize, int *cursor)
 {
 	static unsigned char buf[65536];
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr gh;
-	} req = {
-		.nlh = {
-			.nlmsg_len = sizeof(req),
-			.nlmsg_type = family,
-			.nlmsg_flags = NLM_F_REQUEST,
-		},
-		.gh = { .cmd = ACSI_CMD_GET_INFO, .version = ACSI_GENL_VERSION },
-	};
 	struct raw_dump d = { 0 };
 	struct nlmsghdr *nlh;
 	int zero = 0, n;
 
+	/* No extended acks here: the chunk arithmetic above is for plain replies. */
 	d.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (d.fd < 0)
 		return -1;
-	if (send(d.fd, &req, sizeof(req), 0) != sizeof(req) ||
+	if (acsi_send_cmd(d.fd, ACSI_CMD_GET_INFO, 0) ||
 	    recv(d.fd, buf, bufsize, 0) <= 0 ||
 	    setsockopt(d.fd, SOL_SOCKET, SO_RCVBUF, &zero, sizeof(zero)))
 		goto err;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.gh.cmd = ACSI_CMD_GET_DEVICE;
-	if (send(d.fd, &req, sizeof(req), 0) != sizeof(req))
+	if (acsi_send_cmd(d.fd, ACSI_CMD_GET_DEVICE, NLM_F_DUMP))
 		goto err;
 	n = recv(d.fd, buf, sizeof(buf), MSG_PEEK);
 	if (n <= 0)
@@ -781,7 +684,7 @@ static void check_paused_readers_pf_removed(struct nl_sock *sk, uint64_t pf,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		while (!d[i].done && !raw_read(&d[i], 65536))
+		while (!d[i].done && raw_read(&d[i], 65536) >= 0)
 			;
 		done += d[i].done;
 		errors += d[i].error != 0;

@@ -197,25 +197,15 @@ if [ -n "$BUILD_ONLY" ]; then
 fi
 
 # 5. Initramfs: busybox, the module, and an init that runs the checks.
+# The machine, the init's start and end: stress-vm.sh (make soak's too).
+# shellcheck source=tests/kunit/stress-vm.sh
+. "$HERE/stress-vm.sh"
 step "building initramfs ($nsuites suites)"
-rm -rf "$RUNDIR"
-mkdir -p "$RUNDIR/root/bin" "$RUNDIR/root/proc" "$RUNDIR/root/sys" "$RUNDIR/root/dev"
-cp "$BUSYBOX" "$RUNDIR/root/bin/busybox"
+stress_vm_root "$RUNDIR" "$BUSYBOX"
 cp "$KO" "$STRESSDIR/kmod/acs_inspect.ko" "$CACHE/acsi-stress" "$CACHE/acsi-soak" \
 	"$RUNDIR/root/"
 cat >"$RUNDIR/root/init" <<EOF
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t debugfs debugfs /sys/kernel/debug
-ml=/sys/kernel/debug/kmemleak
-# Boot-time objects are not ours: age them past kmemleak's 5 s minimum,
-# report them once and mark that report seen, so only the test window counts.
-sleep 6
-echo scan >\$ml
-echo clear >\$ml
+$STRESS_VM_INIT_START
 # The module's suites are the subtests of one top-level KTAP plan; the
 # marker separates it from the built-in executor's empty plan at boot.
 echo "acsx: uptime before insmod \$(cut -d' ' -f1 /proc/uptime)"
@@ -231,14 +221,7 @@ echo "acsx: rmmod exit \$?"
 # grouping is observed.
 insmod /acs_inspect.ko kprobes=1
 echo "acsx: acs_inspect insmod exit \$?"
-# SR-IOV without the NVMe driver: pci-pf-stub takes QEMU's NVMe PF (1b36:0010)
-# and gives it sriov_numvfs; the VFs get no driver.
-for d in /sys/bus/pci/devices/*; do
-	[ -e \$d/sriov_totalvfs ] && pf=\$d
-done
-echo 1b36 0010 >/sys/bus/pci/drivers/pci-pf-stub/new_id
-echo 0 >\$pf/sriov_drivers_autoprobe
-echo 7 >\$pf/sriov_numvfs
+$STRESS_VM_INIT_VFS
 echo "acsx: \$(cat \$pf/sriov_numvfs) VFs of \${pf##*/}"
 /acsi-stress
 echo "acsx: acsi-stress exit \$?"
@@ -248,51 +231,17 @@ echo "acsx: acs_inspect still loaded: \$(grep -c '^acs_inspect ' /proc/modules)"
 insmod /acs_inspect.ko kprobes=1
 /acsi-soak --module /acs_inspect.ko --messages 3000 --cycles 12 --unloads 5
 echo "acsx: acsi-soak exit \$?"
-rmmod acs_inspect
-sleep 6
-echo scan >\$ml
-echo scan >\$ml
-echo "acsx: kmemleak report begin"
-cat \$ml
-echo "acsx: kmemleak report end"
-echo "acsx: done"
-poweroff -f
+$STRESS_VM_INIT_END
 EOF
-chmod +x "$RUNDIR/root/init"
-(cd "$RUNDIR/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$RUNDIR/initramfs.cpio.gz"
+stress_vm_initramfs "$RUNDIR"
 
 # 6. Boot. The verdict comes from the console log, not QEMU's exit code.
 step "booting (QEMU TCG)"
 LOG=$RUNDIR/console.log
 t0=$SECONDS
 rc=0
-# Enough devices that a 4 KiB dump read takes several chunks: 24 root
-# ports, a switch below the first, NICs below it and two other ports, and
-# an SR-IOV NVMe PF (7 VFs) on the fourth.  Two CPUs: the hot-plug checks
-# race handlers against removal.
-devs=(-device intel-iommu)
-for slot in 2 3 4; do
-	for fn in 0 1 2 3 4 5 6 7; do
-		n=$(((slot - 2) * 8 + fn + 1))
-		mf=
-		[ "$fn" = 0 ] && mf=,multifunction=on
-		devs+=(-device "pcie-root-port,id=rp$n,bus=pcie.0,chassis=$n,addr=$slot.$fn$mf")
-	done
-done
-devs+=(-device x3130-upstream,id=up,bus=rp1
-	-device xio3130-downstream,id=dn1,bus=up,chassis=31,slot=0
-	-device xio3130-downstream,id=dn2,bus=up,chassis=32,slot=1
-	-device e1000e,bus=dn1,romfile= -device e1000e,bus=rp2,romfile=
-	-device e1000e,bus=rp3,romfile=
-	-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
-	-device nvme-subsys,id=subsys1
-	-device nvme,bus=rp4,serial=acsx0010,subsys=subsys1,sriov_max_vfs=7,sriov_vq_flexible=14,sriov_vi_flexible=7,max_ioqpairs=16,msix_qsize=10)
-timeout "$TIMEOUT" qemu-system-x86_64 -nodefaults -accel tcg -M q35 -cpu max \
-	-smp 2 -m 1024 "${devs[@]}" \
-	-kernel "$BUILD/arch/x86/boot/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
-	-append "console=ttyS0 printk.time=0 panic=-1 oops=panic loglevel=7 kmemleak=on intel_iommu=on" \
-	-display none -serial "file:$LOG" -monitor none -no-reboot \
-	</dev/null 2>"$RUNDIR/qemu.err" || rc=$?
+stress_vm_boot "$TIMEOUT" "$BUILD/arch/x86/boot/bzImage" \
+	"$RUNDIR/initramfs.cpio.gz" "$LOG" || rc=$?
 echo "VM ran $((SECONDS - t0)) s (qemu exit $rc); console log: $LOG"
 # QEMU's own complaints (NICs without a backend are expected) stay in a file.
 grep -v 'has no peer' "$RUNDIR/qemu.err" >&2 || true
