@@ -112,6 +112,18 @@ if grep -qx 'Subject: \[PATCH\] PCI: Add ACS quirk for Intel .*' "$W/mf.patch" &
 	bad "mf.patch: subject, sign-off or entry missing"; cat "$W/mf.patch"; fi
 if (cd "$W/tree" && git apply --check "$W/mf.patch" && git apply "$W/mf.patch") 2>"$W/apply.err"; then ok; else
 	bad "git apply mf.patch:"; cat "$W/apply.err"; fi
+# the index line names the blobs before and after, as git hash-object does
+want="index $(git hash-object "$TREE/drivers/pci/quirks.c" | cut -c1-12)..$(git hash-object "$W/tree/drivers/pci/quirks.c" | cut -c1-12) 100644"
+if grep -qxF "$want" "$W/mf.patch"; then ok; else
+	bad "mf.patch: no '$want'"; grep '^index' "$W/mf.patch"; fi
+# git am takes the mail as a commit: subject, author, the same blob
+mkdir "$W/am" && cp -r "$TREE/." "$W/am" &&
+if (cd "$W/am" && git init -q && git add -A &&
+    git -c user.name=t -c user.email=t@example.com commit -qm base &&
+    git -c user.name=t -c user.email=t@example.com am -q "$W/mf.patch") >"$W/am.err" 2>&1 &&
+   [ "$(cd "$W/am" && git log -1 --format=%s)" = "$(sed -n 's/^Subject: \[PATCH\] //p' "$W/mf.patch")" ] &&
+   [ "$(cd "$W/am" && git rev-parse HEAD:drivers/pci/quirks.c)" = "$(git hash-object "$W/tree/drivers/pci/quirks.c")" ]; then ok; else
+	bad "git am mf.patch:"; cat "$W/am.err"; fi
 # the entry sits right after the vendor's last mf_endpoint entry
 if grep -A2 '0x15b8, pci_quirk_mf_endpoint_acs' "$W/tree/drivers/pci/quirks.c" | tail -n 1 |
    grep -qF '{ PCI_VENDOR_ID_INTEL, 0x10d3, pci_quirk_mf_endpoint_acs },'; then ok; else
