@@ -156,18 +156,22 @@ if grep -qx 'Subject: \[PATCH\] PCI: Add ACS quirk for Broadcom BCM57416' "$W/bc
 
 # 5. a kernel that carries the quirk: the capture edited as such a kernel
 # reports it (kretprobe verdicts "isolated by a quirk", split groups) ...
-carried() { # OUT SPLIT(0/1) QUIRK(0/1)
-	python3 - "$MF" "$1" "$2" "$3" <<'EOF'
+carried() { # OUT SPLIT(0/1) QUIRK(0/1) [SEEN(0/1) [FUNCTION 1'S HEADER BIT]]
+	python3 - "$MF" "$1" "$2" "$3" "${4:-1}" "${5:-}" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 for x in d['devices']:
     if x['device'] == '10d3':
-        x["kernel"].update(verdict_known=True, verdict_origin=5,
-                           verdict_isolated=sys.argv[4] == '1',
-                           quirk_result_known=True,
-                           quirk_result=1 if sys.argv[4] == '1' else -25)
+        if sys.argv[5] == '1':
+            x["kernel"].update(verdict_known=True, verdict_origin=5,
+                               verdict_isolated=sys.argv[4] == '1',
+                               quirk_result_known=True,
+                               quirk_result=1 if sys.argv[4] == '1' else -25)
         if sys.argv[3] == '1' and x['address'].endswith('.1'):
             x['kernel_group'] = 9
+        if sys.argv[6]:
+            x['header_multifunction'] = (sys.argv[6] == '1' or
+                                         x['address'].endswith('.0'))
 json.dump(d, open(sys.argv[2], 'w'))
 EOF
 }
@@ -180,11 +184,25 @@ carried "$W/differs.json" 0 1
 run 0 differs --from "$W/differs.json" --validate-quirk 8086:10d3 --json
 json differs "q['kernel_carries']['status'], q['kernel_carries']['differs']" \
 	"('differs', ['0000:01:00.0', '0000:01:00.1'])"
-# split groups although the kernel's table answered "no quirk" (what 6.12
-# does after a remove and rescan of function 1): another cause, not the quirk
-carried "$W/other.json" 1 0
+# split groups although the kernel's table answered "no quirk": what 6.12
+# does after a remove and rescan of function 1, whose header (QEMU's) has
+# no multifunction bit: not the quirk, and the tool names why
+carried "$W/other.json" 1 0 1 0
 run 0 other --from "$W/other.json" --validate-quirk 8086:10d3
-has other "differs: the kernel's groups are those predicted with the quirk, but its quirk table isolated only 0 of the 2 function(s) seen deciding"
+has other "no: the kernel's groups are those predicted with the quirk, but its quirk table isolated only 0 of the 2 function(s) seen deciding: 0000:01:00.1 came back after boot without the multifunction bit in its header"
+run 0 otherm --from "$W/other.json"
+has otherm "Found the cause: 0000:01:00.1 was added after boot (hot-plug, or remove and rescan) and has no multifunction bit in its own header type"
+# ... the same split with the bit in function 1's header cannot come from
+# a rescan: another cause
+carried "$W/otherbit.json" 1 0 1 1
+run 0 otherbit --from "$W/otherbit.json" --validate-quirk 8086:10d3
+has otherbit "differs: the kernel's groups are those predicted with the quirk, but its quirk table isolated only 0 of the 2 function(s) seen deciding: the split has another cause"
+# split groups and no verdict seen (the module loaded after boot): yes,
+# with the one case that splits them without the quirk named
+carried "$W/unseen.json" 1 0 0 0
+run 0 unseen --from "$W/unseen.json" --validate-quirk 8086:10d3 --json
+json unseen "q['kernel_carries']['status']" yes
+json unseen "'unless 0000:01:00.1 was added after boot' in q['kernel_carries']['why']" True
 # the kernel saw no quirk: agrees with the replay, not carried
 carried "$W/no.json" 0 0
 run 0 no --from "$W/no.json" --validate-quirk 8086:10d3

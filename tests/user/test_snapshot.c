@@ -139,6 +139,8 @@ static void build_machine(struct ax_machine *m)
 	d->revision = 0xf1;
 	d->hdr_type = 1;
 	d->multifunction = true;
+	d->hdr_mf_known = true;
+	d->hdr_mf = true;
 	d->is_bridge = true;
 	d->secondary = 1;
 	d->subordinate = 4;
@@ -235,6 +237,7 @@ static void compare_dev(const struct ax_dev *a, const struct ax_dev *b,
 	CHECK(!ax_addr_cmp(a->addr, b->addr), "%s: address differs", where);
 	EQ(vendor); EQ(device); EQ(subvendor); EQ(subdevice); EQ(class);
 	EQ(revision); EQ(hdr_type); EQ(multifunction); EQ(is_bridge);
+	EQ(hdr_mf_known); EQ(hdr_mf);
 	EQ(secondary); EQ(subordinate); EQ(is_pcie); EQ(pcie_type);
 	EQ(acs_known); EQ(acs_pos); EQ(acs_cap); EQ(acs_ctrl);
 	EQ(acs_dword_layout); EQ(acs_egress_bits); EQ(acs_origin);
@@ -651,8 +654,8 @@ static void test_model_unchanged(void)
 {
 	if (sizeof(void *) != 8)
 		return;
-	CHECK(sizeof(struct ax_dev) == 568,
-	      "struct ax_dev is %zu bytes, snapshot.c knows 568: save the new field",
+	CHECK(sizeof(struct ax_dev) == 572,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 572: save the new field",
 	      sizeof(struct ax_dev));
 	CHECK(sizeof(struct ax_machine) == 3752,
 	      "struct ax_machine is %zu bytes, snapshot.c knows 3752: save the new field",

@@ -153,6 +153,8 @@ static void fill_dev(struct ax_dev *dev,
 	 * set for functions 1-7 (pci_scan_slot())
 	 */
 	dev->multifunction = (ht & 0x80) || d->func;
+	dev->hdr_mf_known = true;
+	dev->hdr_mf = (ht & 0x80) != 0;
 	dev->is_bridge = dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ||
 			 dev->hdr_type == PCI_HEADER_TYPE_CARDBUS;
 	if (dev->is_bridge) {

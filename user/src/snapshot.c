@@ -100,6 +100,11 @@ static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
 	put(w, o, "revision", json_object_new_int(d->revision));
 	put(w, o, "header_type", json_object_new_int(d->hdr_type));
 	put(w, o, "multifunction", json_object_new_boolean(d->multifunction));
+	if (d->hdr_mf_known)
+		put(w, o, "header_multifunction",
+		    json_object_new_boolean(d->hdr_mf));
+	else
+		put_null(w, o, "header_multifunction");
 	put(w, o, "is_bridge", json_object_new_boolean(d->is_bridge));
 	put(w, o, "secondary", json_object_new_int(d->secondary));
 	put(w, o, "subordinate", json_object_new_int(d->subordinate));
@@ -523,7 +528,7 @@ static const char *const dev_keys[] = {
 	"kernel", "kernel_group", "driver", "driver_known", "domain_type",
 	"name", "slot_name", "order",
 	"slot_known", "has_slot", "board_slot", "modules", "boot_vga_known",
-	"boot_vga", "host_use",
+	"boot_vga", "host_use", "header_multifunction",
 };
 
 static const char *const acs_keys[] = {
@@ -608,6 +613,14 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	d->revision = (uint8_t)get_int(r, o, "revision", 0, 0xff);
 	d->hdr_type = (uint8_t)get_int(r, o, "header_type", 0, 0x7f);
 	d->multifunction = get_bool(r, o, "multifunction");
+	/* optional: null or absent when the header byte was not read */
+	v = json_object_object_get_ex(o, "header_multifunction", NULL) ?
+	    get_field(r, o, "header_multifunction", json_type_boolean, true) :
+	    NULL;
+	if (v) {
+		d->hdr_mf_known = true;
+		d->hdr_mf = json_object_get_boolean(v);
+	}
 	d->is_bridge = get_bool(r, o, "is_bridge");
 	d->secondary = (uint8_t)get_int(r, o, "secondary", 0, 0xff);
 	d->subordinate = (uint8_t)get_int(r, o, "subordinate", 0, 0xff);
