@@ -60,6 +60,12 @@ part realhw st tests/user/realhw.sh
 part fuzz st tests/user/fuzz/run.sh 0
 part kunit st tests/kunit/kernels.sh
 part vm st tests/vm/run.sh --kernel "$VM_KERNELS" --all
+# The quirk lab end to end (issue 12) patches, relinks and boots 7.2: with
+# the mainline kernel only (Documentation/testbed.md, "The quirk lab end to
+# end", for its cost)
+if [ "${ACSX_MAINLINE:-0}" = 1 ]; then
+	part quirklab-vm st tests/quirklab/vm-e2e.sh
+fi
 part vm-selftest st tests/vm/selftest.sh
 part install st tests/install/run.sh
 part packages st tests/install/packages.sh

@@ -61,6 +61,11 @@ struct ax_acs_verdict {
 	enum ax_acs_basis basis;
 	int quirk;		/* index in axq_acs_table, or -1 */
 	uint16_t missing;	/* required flags implemented but off */
+	/* the kernel's answer "isolated" was seen for a function added after
+	 * boot without the multifunction header bit (compare.c): by its
+	 * registers it does not isolate
+	 */
+	bool late_single;
 	char why[200];
 };
 

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "analysis.h"
 #include "render.h"
+#include "uapi/linux/acs_inspect.h"
 
 static struct ax_machine M;
 static struct ax_profile P;
@@ -519,6 +520,28 @@ static void test_late_single_function(void)
 	CHECK(R.mismatch_kind == AX_CAUSE_OVERRIDE &&
 	      strstr(R.mismatch_cause, "pcie_acs_override=multifunction"),
 	      "bit set: the override, not '%s'", R.mismatch_cause);
+	/* acs_inspect's kprobe saw the kernel answer for the rescanned
+	 * function 2: "isolated", no quirk (single function then); the
+	 * groups follow it, and it is flagged as not the hardware's
+	 */
+	late_machine(2, 2, 3, false, true);
+	M.devs[3].kernel_verdict_known = true;
+	M.devs[3].kernel_verdict_origin = ACSI_ORIGIN_KPROBE;
+	M.devs[3].kernel_isolated = true;
+	M.devs[3].quirk_result_known = true;
+	M.devs[3].quirk_result = -25;
+	run();
+	CHECK(R.matches_kernel && R.dev[3].acs.isolated &&
+	      R.dev[3].acs.late_single, "kprobe-seen late function");
+	CHECK(audit_from("01:00.2") == 2, "audit from the kprobe case (%d)",
+	      audit_from("01:00.2"));
+	/* the same answer for function 2 with the header bit set: the
+	 * kernel's answer stands as it is
+	 */
+	M.devs[3].hdr_mf = true;
+	run();
+	CHECK(R.dev[3].acs.isolated && !R.dev[3].acs.late_single,
+	      "bit set: the kernel's answer as it is");
 	/* function 0 alone in its group while 1 and 2 share: no rescan
 	 * explains it (function 0 would join them)
 	 */

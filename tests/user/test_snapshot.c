@@ -1019,11 +1019,11 @@ static void build_result(struct ax_machine *m, struct fake *f)
 	f->dev[usp].n_reasons = 2;
 	f->dev[usp].culprit = rp;
 	f->dev[rp].acs = (struct ax_acs_verdict){ false, AX_ACS_BY_REGISTERS, -1,
-		AX_ACS_SV | AX_ACS_RR, "controls off" };
+		AX_ACS_SV | AX_ACS_RR, false, "controls off" };
 	f->dev[dsp].acs = (struct ax_acs_verdict){ true, AX_ACS_BY_REGISTERS, -1,
-		0, "SV RR CR UF on" };
+		0, false, "SV RR CR UF on" };
 	f->dev[conv].acs = (struct ax_acs_verdict){ false, AX_ACS_BY_UNKNOWN, -1,
-		0, "" };
+		0, false, "" };
 	f->res.groups = f->groups;
 	f->res.n_groups = 4;
 	f->res.dev = f->dev;

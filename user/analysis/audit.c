@@ -76,6 +76,25 @@ void ax_build_audit(struct ax_derivation *c)
 				ax_audit_add(r, i, t, i, false, text);
 			}
 		}
+		/* A function grouped as a single one when it was added after
+		 * boot (acs.c): the kernel's "isolated" is not the hardware's.
+		 */
+		if (c->r->dev[i].acs.late_single) {
+			for (t = 0; t < (int)m->n; t++) {
+				const struct ax_dev *p = &m->devs[t];
+
+				if (t == i || !c->probed[t] ||
+				    !ax_same_bus(p, d) ||
+				    AX_SLOT(p->addr.devfn) !=
+				    AX_SLOT(d->addr.devfn) ||
+				    c->grp[t] == c->grp[i])
+					continue;
+				snprintf(text, sizeof(text),
+					 "%s has no isolating ACS and may reach %s of the same device internally; the kernel grouped it apart only because it was added after boot without the multifunction header bit",
+					 ax_dev_str(m, i, a1), ax_dev_str(m, t, a2));
+				ax_audit_add(r, i, t, i, false, text);
+			}
+		}
 		/* ACS that the kernel enabled and someone switched off. */
 		if (m->iommu == AX_IOMMU_ON && d->acs_known && d->acs_pos &&
 		    d->is_pcie && (d->pcie_type == AX_EXP_ROOT_PORT ||
