@@ -1165,7 +1165,7 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 		if (hw != a->verdict)
 			snprintf(a->why + l, sizeof(a->why) - l,
 				 r->mismatch_kind == AX_CAUSE_LATE_SINGLE ?
-				 " Only because the kernel grouped a function added after boot as a single-function device: that isolation is not real; by the hardware it would be %s." :
+				 " If the kernel grouped a function added after boot as a single-function device (see the comparison's cause), that isolation is not real; by the hardware it would be %s." :
 				 " Only through the ACS override: that isolation is simulated; by the hardware it would be %s.",
 				 ax_verdict_name(hw));
 	}

@@ -203,11 +203,11 @@ static bool late_single_cause(const struct ax_machine *m,
 	addr_list(m, late, n, l, sizeof(l));
 	res->mismatch_kind = AX_CAUSE_LATE_SINGLE;
 	snprintf(res->mismatch_cause, sizeof(res->mismatch_cause),
-		 "%s %s added after boot (hot-plug, or remove and rescan) and %s no multifunction bit in %s own header type: the IOMMU core grouped %s before pci_scan_slot() marked %s multifunction, as single-function %s. That isolation is not real; the next boot groups %s as predicted",
+		 "%s %s added after boot (hot-plug, or remove and rescan) and %s no multifunction bit in %s own header type: the IOMMU core grouped %s before pci_scan_slot() marked %s multifunction, as %s, which is not real isolation. A kernel quirk the facts cannot show gives the same groups: a rescan seen with acs_inspect kprobes=1 tells them apart",
 		 l, n > 1 ? "were" : "was", n > 1 ? "have" : "has",
 		 n > 1 ? "their" : "its", n > 1 ? "them" : "it",
-		 n > 1 ? "them" : "it", n > 1 ? "devices" : "device",
-		 n > 1 ? "them" : "it");
+		 n > 1 ? "them" : "it",
+		 n > 1 ? "single-function devices" : "a single-function device");
 	/* the audit: each such function and the slot mates it can reach */
 	for (k = 0; k < n; k++) {
 		const struct ax_dev *d = &m->devs[late[k]];
@@ -220,7 +220,7 @@ static bool late_single_cause(const struct ax_machine *m,
 			    AX_SLOT(o->addr.devfn) != AX_SLOT(d->addr.devfn))
 				continue;
 			snprintf(text, sizeof(text),
-				 "%s has no isolating ACS and may reach %s of the same device internally; the kernel grouped it apart only because it was added after boot without the multifunction header bit",
+				 "%s has no isolating ACS and may reach %s of the same device internally; the kernel keeps them apart as it does for a function added after boot without the multifunction header bit",
 				 ax_addr_str(d->addr, a1),
 				 ax_addr_str(o->addr, a2));
 			ax_audit_add(res, late[k], t, late[k], false, text);
