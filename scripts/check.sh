@@ -66,6 +66,12 @@ part vm st tests/vm/run.sh --kernel "$VM_KERNELS" --all
 # booted three times per kernel; the longer run by hand is in
 # Documentation/testbed.md.
 part vm-pair st tests/vm/run.sh --kernel "$VM_KERNELS" --iommu-pair --no-fixtures --random 1 --seed 70
+# The quirk lab end to end (issue 12) patches, relinks and boots 7.2: with
+# the mainline kernel only (Documentation/testbed.md, "The quirk lab end to
+# end", for its cost)
+if [ "${ACSX_MAINLINE:-0}" = 1 ]; then
+	part quirklab-vm st tests/quirklab/vm-e2e.sh
+fi
 part vm-selftest st tests/vm/selftest.sh
 part install st tests/install/run.sh
 part packages st tests/install/packages.sh
