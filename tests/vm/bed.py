@@ -383,9 +383,14 @@ class Run:
         handled = set()
         done = False
         self.timed_out = False
+        # When /init started: the kernel's share of the guest's time.
+        self.init_at = None
         try:
             while True:
                 text = self.read_log()
+                if self.init_at is None and re.search(r"^ACSX-BOOT ", text,
+                                                      re.M):
+                    self.init_at = time.time() - start
                 for m in re.finditer(r"^ACSX-HOTPLUG (add|del) (\S+) (\S+)\s*$",
                                      text, re.M):
                     key = (m.group(1), m.group(2))
@@ -464,9 +469,10 @@ class Run:
             say("---- %s on %s: no ACSX-DONE, last lines of %s:\n%s\n----"
                 % (self.topo.name, self.kshort, self.log, tail))
             return
-        self.add("done", "PASS", "guest finished in %.0fs%s" % (
-            self.elapsed, "; first boot died before /init: " + self.retried
-            if self.retried else ""))
+        self.add("done", "PASS", "guest finished in %.0fs, /init after "
+                 "%.0fs%s" % (self.elapsed, self.init_at or 0,
+                              "; first boot died before /init: " +
+                              self.retried if self.retried else ""))
         if self.demo:
             return
         if self.save_fixtures(self.write_fixtures):
