@@ -264,7 +264,10 @@ struct ax_assignment {
 	 */
 	int *at_fault;
 	int n_at_fault;
-	struct ax_remedy remedies[AX_MAX_REMEDIES];
+	/* what can be done, at most AX_MAX_REMEDIES (malloc'd: most
+	 * devices of a large machine have none, and each is 1 KiB)
+	 */
+	struct ax_remedy *remedies;
 	int n_remedies;
 };
 

@@ -479,6 +479,12 @@ const char *ax_source_kind_name(enum ax_source_kind k)
 						     "unknown";
 }
 
+const char *ax_iommu_name(enum ax_iommu_state s)
+{
+	return (unsigned int)s < AX_N_IOMMU_NAMES ? ax_iommu_names[s] :
+						    "unknown";
+}
+
 const char *ax_pcie_type_name(const struct ax_dev *d)
 {
 	if (!d->is_pcie)

@@ -6,7 +6,7 @@
  * analysis/ turns it into groups and reasons; render/ prints them.
  *
  * A fact that a source could not read is marked unknown, never guessed:
- * each group of facts has a *_known flag or a FACT_* origin.
+ * each group of facts has a *_known flag (or, for groups, AX_GROUP_UNKNOWN).
  */
 #ifndef ACSEXPLAIN_MODEL_H
 #define ACSEXPLAIN_MODEL_H
@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define AX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* PCIe device/port type as in the PCIe capability (PCI_EXP_TYPE_*). */
 enum ax_pcie_type {
@@ -45,20 +47,10 @@ enum ax_pcie_type {
 #define AX_DEVFL_BRIDGE_XLATE_ROOT	(1u << 9)
 #define AX_DEVFL_PCI_BRIDGE_NO_ALIAS	(1u << 14)
 
-/* Where a fact came from; printed next to conclusions that rest on it. */
-enum ax_origin {
-	AX_ORIG_UNKNOWN = 0,	/* not read: the source could not see it */
-	AX_ORIG_KERNEL,		/* what the running kernel holds (acs_inspect) */
-	AX_ORIG_CONFIG,		/* config space (sysfs, libpci, dump) */
-	AX_ORIG_SYSFS,		/* a sysfs attribute */
-	AX_ORIG_TEXT,		/* parsed from lspci -vvv text */
-	AX_ORIG_QUIRKDB,	/* inferred from the quirk database */
-};
-
 enum ax_source_kind {
 	AX_SRC_NETLINK = 1,	/* acs_inspect module */
 	AX_SRC_SYSFS,		/* /sys + libpci, no module */
-	AX_SRC_DUMP,		/* lspci -xxxx dump through libpci */
+	AX_SRC_DUMP,		/* lspci -xxxx dump (src/hexdump.c) */
 	AX_SRC_LSPCI_TEXT,	/* lspci -vvv / -vvnn text */
 	AX_SRC_SNAPSHOT,	/* acsexplain --save file */
 };
@@ -104,15 +96,18 @@ struct ax_dev {
 	uint16_t acs_cap;	/* capability bits */
 	uint16_t acs_ctrl;	/* control bits, read at the right place */
 	bool acs_dword_layout;	/* Intel SPT-style: ctrl dword at +8 */
-	uint8_t acs_egress_bits;	/* egress control vector size */
-	enum ax_origin acs_origin;
 
 	/* SR-IOV and friends */
 	bool is_virtfn;
 	int physfn;		/* index of the PF in machine->devs, or -1 */
 	bool has_sriov;
-	bool ari;
-	bool ats_enabled;
+	bool ari;		/* ARI capability: read for pci_ari_enabled()
+				 * (src/probe_fixups.c) and which functions
+				 * are one device (analysis/assign.c)
+				 */
+	/* The kernel's marks of a Thunderbolt/USB4 port: pci_std_enable_acs()
+	 * also enables Translation Blocking there (analysis/acs_kernel.c).
+	 */
 	bool untrusted, external_facing;
 
 	/* What only the kernel knows (acs_inspect; snapshot of it). */
@@ -135,7 +130,6 @@ struct ax_dev {
 	int kernel_group;	/* AX_GROUP_NONE / AX_GROUP_UNKNOWN / id */
 	char driver[32];	/* bound driver, "" if none or unknown */
 	bool driver_known;
-	char domain_type[16];	/* "DMA", "identity", ... or "" */
 	char name[128];		/* human name from pci.ids, may be "" */
 	char slot_name[32];	/* physical slot label from sysfs, or "" */
 	/* Ports: the PCIe capability's Slot Implemented bit ("Slot+" in
@@ -266,6 +260,8 @@ const char *ax_source_title(const struct ax_machine *m);
  * "snapshot", "unknown" (--json and snapshots).
  */
 const char *ax_source_kind_name(enum ax_source_kind k);
+/* "on", "off", "unknown" (--json and snapshots). */
+const char *ax_iommu_name(enum ax_iommu_state s);
 /* The name tables behind them (index = enum value), for readers too. */
 #define AX_N_SOURCE_NAMES (AX_SRC_SNAPSHOT + 1)
 extern const char *const ax_source_names[AX_N_SOURCE_NAMES];

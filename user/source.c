@@ -3,10 +3,13 @@
  * source.c - the table of sources, input format detection and file
  * reading: how acsexplain gets its facts before anything is concluded.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exitcodes.h"
@@ -123,6 +126,10 @@ static bool detect_dump(const struct ax_input *in)
 static int load_dump(struct ax_machine *m, const struct ax_input *in,
 		     char *err, size_t errlen)
 {
+	/* a regular file is streamed (in->buf NULL), stdin was read whole */
+	if (in->buf)
+		return ax_dump_buf(m, in->path, in->buf, in->len, err,
+				   errlen) ? AX_EXIT_INPUT : AX_EXIT_OK;
 	return ax_source_dump(m, in->path, err, errlen) ? AX_EXIT_INPUT :
 							  AX_EXIT_OK;
 }
@@ -147,24 +154,103 @@ const struct ax_source_ops ax_sources[] = {
 	{ "dump", false, detect_dump, load_dump },
 	{ "lspci-text", false, detect_text, load_text },
 };
-const size_t ax_n_sources = sizeof(ax_sources) / sizeof(ax_sources[0]);
+const size_t ax_n_sources = AX_ARRAY_SIZE(ax_sources);
+
+/* ax_detect_format() looks at this many lines at most. */
+#define DETECT_LINES 200000
+
+/*
+ * The format of the regular file at path from the lines
+ * ax_detect_format() looks at, without reading the rest: a dump of
+ * 10,000 functions (130 MB) is then streamed, not held.  -1 when path is
+ * no regular file or unreadable (read it whole, which says why); *empty
+ * for an empty file.
+ */
+static int detect_regular_file(const char *path, bool *empty)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), fmt = -1;
+	size_t n = 0, cap = 0, seps = 0, i;
+	char *buf = NULL;
+	struct stat st;
+	bool eof = false;
+
+	*empty = false;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		goto out;
+	while (seps < DETECT_LINES) {
+		ssize_t got;
+
+		if (n + 65536 + 1 > cap) {
+			char *nb = realloc(buf, cap = cap ? 2 * cap : 1u << 20);
+
+			if (!nb)
+				goto out;
+			buf = nb;
+		}
+		got = read(fd, buf + n, cap - n - 1);
+		if (got < 0)
+			goto out;
+		if (!got) {
+			eof = true;
+			break;
+		}
+		for (i = n; i < n + (size_t)got; i++)
+			seps += buf[i] == '\n' || buf[i] == '\r';
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	*empty = !n;
+	fmt = ax_detect_format(buf, n);
+	/* nothing but blanks so far: the first byte after them decides
+	 * whether it is a snapshot
+	 */
+	for (i = 0; i < n && isspace((unsigned char)buf[i]); i++)
+		;
+	while (i == n && !eof) {
+		ssize_t got = read(fd, buf, cap - 1);
+
+		if (got <= 0)
+			break;
+		for (n = (size_t)got, i = 0;
+		     i < n && isspace((unsigned char)buf[i]); i++)
+			;
+		if (i < n && buf[i] == '{')
+			fmt = AX_FMT_SNAPSHOT;
+	}
+out:
+	free(buf);
+	close(fd);
+	return fmt;
+}
 
 static int gather_file(struct ax_machine *m, const char *path, char *err,
 		       size_t errlen)
 {
 	struct ax_input in = { .path = path };
-	char *buf = ax_read_file(path, &in.len, err, errlen);
+	char *buf = NULL;
 	int ret = AX_EXIT_INPUT;
+	bool empty = false;
 	size_t i;
 
-	if (!buf)
-		return AX_EXIT_INPUT;
-	in.buf = buf;
-	if (!in.len) {
+	in.format = strcmp(path, "-") ? detect_regular_file(path, &empty) : -1;
+	if (empty) {
 		snprintf(err, errlen, "%s: empty file", path);
-		goto out;
+		return AX_EXIT_INPUT;
 	}
-	in.format = ax_detect_format(buf, in.len);
+	if (in.format != AX_FMT_DUMP) {
+		buf = ax_read_file(path, &in.len, err, errlen);
+		if (!buf)
+			return AX_EXIT_INPUT;
+		in.buf = buf;
+		if (!in.len) {
+			snprintf(err, errlen, "%s: empty file", path);
+			goto out;
+		}
+		if (in.format < 0)
+			in.format = ax_detect_format(buf, in.len);
+	}
 	for (i = 0; i < ax_n_sources; i++)
 		if (!ax_sources[i].live && ax_sources[i].detect(&in))
 			break;

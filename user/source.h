@@ -22,7 +22,9 @@
  */
 struct ax_input {
 	const char *path;	/* file name, "-" stdin; NULL for live */
-	const char *buf;	/* the file's bytes, NUL-terminated */
+	const char *buf;	/* the file's bytes, NUL-terminated; NULL for
+				 * a dump streamed from its file
+				 */
 	size_t len;
 	int format;		/* enum ax_input_format of buf */
 };
@@ -47,7 +49,7 @@ int ax_gather(struct ax_machine *m, const char *source, const char *path,
 	      char *err, size_t errlen);
 
 /* Read a whole file ("-": stdin), NUL-terminated.  NULL with a message
- * in err (errno text, too large, out of memory).
+ * in err (errno text, too large, out of memory; none when errlen is 0).
  */
 char *ax_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
@@ -77,9 +79,9 @@ int ax_detect_format(const char *buf, size_t len);
  * Append the devices of an lspci -v/-vv/-vvv report (with or without -nn,
  * domains, CRLF, interleaved library messages) to m, with any IOMMU group
  * listing and `uname -r` / `uname -a` line in the same paste.  When the
- * report carries hex dump blocks, config-space facts come from them through
- * libpci (src/libpci.c) and the text only adds what config space lacks
- * (groups, drivers, slots).  What the text cannot show is marked unknown
+ * report carries hex dump blocks, config-space facts come from them (read
+ * in memory by src/hexdump.c) and the text only adds what config space
+ * lacks (groups, drivers, slots).  What the text cannot show is marked unknown
  * and noted.  Returns 0, or -1 with one line in err (no device found,
  * unreadable embedded dump).
  */
@@ -103,19 +105,76 @@ int ax_parse_group_listing(struct ax_machine *m, const char *buf,
 void ax_release_from_name(struct ax_machine *m, const char *path);
 
 /*
- * src/libpci.c: facts from a config-space dump written by `lspci -x`,
- * `-xxx` or `-xxxx`, read through libpci's dump access method.
+ * src/hexdump.c: facts from a config-space dump written by `lspci -x`,
+ * `-xxx` or `-xxxx`, read directly (libpci keeps live access and names).
  */
 
 /*
  * Append every function in the dump at path to m and set m->source to
- * AX_SRC_DUMP.  What the dump cannot show (ACS without extended config
- * space, capabilities in a 64-byte dump) is marked unknown and noted with
- * ax_machine_note().  Returns 0, or -1 with one line in err (file missing,
- * no device in it, a device with less than its 64-byte header).
+ * AX_SRC_DUMP; the file is read as a stream, never whole.
+ * What the dump cannot show (ACS without extended config space,
+ * capabilities in a 64-byte dump) is marked unknown and noted with
+ * ax_machine_note().  Returns 0, or -1 with one line in err (file
+ * missing, no device in it, a device with less than its 64-byte header,
+ * a malformed or unterminated line); m is left as it was on error.
  */
 int ax_source_dump(struct ax_machine *m, const char *path,
 		   char *err, size_t errlen);
+
+/* The same from a file already in memory (stdin); name is what err calls
+ * it.
+ */
+int ax_dump_buf(struct ax_machine *m, const char *name, const char *buf,
+		size_t len, char *err, size_t errlen);
+
+/* The same from lines already in memory: the hex blocks of an lspci text
+ * report.  name is what err calls the input.  Each line without its line
+ * end; lines[] ends with NULL.
+ */
+int ax_dump_lines(struct ax_machine *m, const char *name,
+		  char *const *lines, char *err, size_t errlen);
+
+/*
+ * src/cfgspace.c: facts from one function's config-space bytes, for every
+ * source that has them (dump, text with hex blocks, live through libpci).
+ */
+
+#define AX_CFG_SIZE 4096
+
+/* What config space could not show, counted for one note each. */
+struct ax_cfg_gaps {
+	int hdr_only;		/* 64-byte dump: no capabilities */
+	int no_ext;		/* PCIe function without extended space */
+	int cut_ext;		/* extended space cut short */
+	int orphan_ffff;	/* vendor ffff not placed by any PF */
+	char first_no_ext[AX_ADDR_STRLEN];
+};
+
+/* A PF's SR-IOV capability: where its VFs are while VF Enable is set. */
+struct ax_cfg_sriov {
+	bool vf_enable;
+	uint16_t numvf, offset, stride, vf_device;
+};
+
+/* A PF with VF Enable set, by its index in m->devs. */
+struct ax_cfg_pf {
+	size_t idx;
+	struct ax_cfg_sriov sr;
+};
+
+/* Decode cfg (AX_CFG_SIZE bytes, all ones past the len bytes read: 64,
+ * 256, 4096 or a cut in between) into dev, whose address is set.  *sr gets
+ * the SR-IOV capability, if any.
+ */
+void ax_cfg_decode(struct ax_dev *dev, const uint8_t *cfg, int len,
+		   struct ax_cfg_gaps *gaps, struct ax_cfg_sriov *sr);
+/* Once every function from first on is decoded: place the VFs of pfs,
+ * count the orphans and note the gaps ("dump: ...", live: "config
+ * space: ...").
+ */
+void ax_cfg_finish(struct ax_machine *m, size_t first,
+		   const struct ax_cfg_pf *pfs, size_t n_pfs,
+		   struct ax_cfg_gaps *g, bool live);
 
 /* Intel Sunrise/Union Point and 7th/8th gen mobile PCH root ports whose
  * ACS capability and control are dwords (kernel quirk
@@ -163,54 +222,16 @@ int ax_source_libpci_sysfs(struct ax_machine *m, char *err, size_t errlen);
  * module's generic netlink family (include/uapi/linux/acs_inspect.h).
  */
 
-/* Return codes of the functions below (0 is success). */
-#define AX_NL_ENOMODULE	1	/* family "acs_inspect" not registered */
-#define AX_NL_EPROTO	2	/* module speaks another protocol version */
-#define AX_NL_EPERM	3	/* caller lacks CAP_SYS_ADMIN or is in a netns */
-#define AX_NL_EIO	4	/* anything else: socket, kernel error, parse */
-
 /*
- * Dump every PCI device the kernel knows into m (which should be empty)
- * and link the topology.  Sets source, kernel release, IOMMU state,
+ * Dump every PCI device the kernel knows into m (which should be empty).
+ * Sets source, kernel release, IOMMU state,
  * module_facts and, per device, the kernel's facts (dev_flags, DMA alias
- * mask, IOMMU group, driver, domain type) and the ACS registers with origin
- * AX_ORIG_KERNEL.  A dump torn by hot-plug is retried a few times.
- * Returns 0 or an AX_NL_E* code with one line in err.
+ * mask, IOMMU group, driver, verdicts) and the ACS registers as the
+ * kernel reads them.  A dump torn by hot-plug is retried a few times.
+ * Returns 0, or -1 with one line in err that tells a missing module, a
+ * protocol mismatch and a permission problem apart.
  */
 int ax_source_netlink(struct ax_machine *m, char *err, size_t errlen);
-
-/* The kernel's isolation verdicts for one device (REQ_ACS_FLAGS). */
-struct ax_nl_verdict {
-	bool regs_isolated;	/* registers and type rules */
-	int regs_origin;	/* enum acsi_origin */
-	bool eff_known;		/* the module established the kernel's view */
-	bool eff_isolated;
-	int eff_origin;		/* enum acsi_origin */
-	bool quirk_known;	/* a kprobe saw the quirk table's answer */
-	int quirk_result;	/* -ENOTTY: no quirk; 0/1 a quirk decided */
-};
-
-/* One hop of a device's upstream path (GET_PATH). */
-struct ax_nl_hop {
-	struct ax_addr addr;
-	uint16_t vendor, device;
-	bool is_pcie;
-	enum ax_pcie_type pcie_type;
-	int kernel_group;	/* AX_GROUP_NONE or the group id */
-	struct ax_nl_verdict verdict;
-};
-
-/*
- * The ordered hops from the device at a up to the device on the root bus.
- * Stores at most max hops; *n gets the number the kernel reported.
- * Returns 0 or an AX_NL_E* code (AX_NL_EIO with "no PCI device ..." when
- * the address is unknown) with one line in err.
- */
-int ax_netlink_path(struct ax_addr a, struct ax_nl_hop *hops, int max,
-		    int *n, char *err, size_t errlen);
-
-/* Name of an enum acsi_origin value ("registers", "kernel-flag", ...). */
-const char *ax_nl_origin_name(int origin);
 
 /*
  * src/snapshot.c: acsexplain --save / --from FILE: every fact of a struct
@@ -224,29 +245,23 @@ const char *ax_nl_origin_name(int origin);
 #endif
 
 #define AX_SNAP_FORMAT "acsexplain-snapshot"
-/* Major version of the snapshot layout this build reads and writes.  Any
- * change to the fields (added ones included) bumps it: the reader is strict.
+/* Major version of the snapshot layout this build writes.  Any change to
+ * the fields (added ones included) bumps it: the reader is strict.  It
+ * reads every version up to this one (1: with fields 2 dropped).
  */
-#define AX_SNAP_VERSION 1
+#define AX_SNAP_VERSION 2
 
-enum ax_snap_status {
-	AX_SNAP_OK = 0,
-	AX_SNAP_EINVAL = 1,	/* not JSON, truncated, wrong field or range */
-	AX_SNAP_ENEWER = 2,	/* written by a newer snapshot version */
-	AX_SNAP_EIO = 3,	/* cannot write the file */
-	AX_SNAP_ENOMEM = 4,
-};
-
-/* Write the snapshot of m to path ("-" = stdout).  AX_SNAP_OK or an error
- * with a one-line message in err.
+/* Write the snapshot of m to path ("-" = stdout).  0, or -1 with one line
+ * in err (cannot write, out of memory).
  */
 int ax_snapshot_save(const struct ax_machine *m, const char *path,
 		     char *err, size_t errlen);
 
-/* Fill an initialised, empty m from a snapshot in buf[0..len).  On success
- * the machine is linked (ax_machine_link) and every saved fact restored,
- * including the source it was first read from.  On error m may hold part
- * of the devices; the caller frees it with ax_machine_free().
+/* Fill an initialised, empty m from a snapshot in buf[0..len): every saved
+ * fact, including the source it was first read from and the probe order
+ * (order_known; main links).  0, or -1 with one line in err (not JSON,
+ * truncated, a wrong field or range, a newer version, out of memory); m
+ * may then hold part of the devices, freed with ax_machine_free().
  */
 int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		     char *err, size_t errlen);

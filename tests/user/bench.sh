@@ -1,17 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# bench.sh - time `acsexplain --from DUMP --all` (text and --json) against
-# `lspci -F DUMP -vvv` on the same synthetic dumps, in the same run; and
-# `acsexplain --from SNAPSHOT --all` on a snapshot saved from that dump,
-# which shows the cost of the explanation without libpci's dump parser
-# (both tools spend most of their time in it on a large dump).
+# bench.sh - CPU time and peak memory of `acsexplain --from DUMP --all`
+# (text and --json) against `lspci -F DUMP -vvv` on the same synthetic
+# dumps, in the same run; and `acsexplain --from SNAPSHOT --all` on a
+# snapshot saved from that dump.  CPU time (user + system), not wall
+# time: on a shared machine wall time measures the neighbours.
 #
-#   tests/user/bench.sh [SIZE...]        default sizes: 100 1000 10000
+#   tests/user/bench.sh [SIZE...]        default sizes: 1000 5000 10000
 #
 # Environment: ACSEXPLAIN (tool to time, default user/acsexplain),
 # BENCH_DIR (where the dumps go, default a temporary directory, removed
-# afterwards), RUNS (repetitions per command, default 3; the median counts).
+# afterwards), RUNS (repetitions per command, default 3; the median CPU
+# time counts, and the largest peak RSS).
 #
 # Prints figures only: it never fails because something is slow.  It exits
 # 1 when the tool is missing or one of the timed commands fails, because
@@ -24,7 +25,7 @@ top=$(cd "$here/../.." && pwd)
 tool=${ACSEXPLAIN:-$top/user/acsexplain}
 runs=${RUNS:-3}
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(100 1000 10000)
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000 10000)
 
 die() {
 	echo "bench: $*" >&2
@@ -47,25 +48,24 @@ else
 	trap 'rm -rf "$dir"' EXIT
 fi
 
-# run_once OUTVAR CMD...: wall seconds (from EPOCHREALTIME, microseconds)
-# and peak RSS in KiB (from /usr/bin/time), as "seconds kib".
+# run_once OUTVAR CMD...: CPU seconds (user + system) and peak RSS in
+# KiB, both from /usr/bin/time, as "seconds kib".
 run_once() {
-	local var=$1 _t0 _t1 _rss _rc
+	local var=$1 _rc _u _s _rss
 	shift
-	_t0=$EPOCHREALTIME
-	/usr/bin/time -f "%M" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/stderr"
+	/usr/bin/time -f "%U %S %M" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/stderr"
 	_rc=$?
-	_t1=$EPOCHREALTIME
 	if [ $_rc -ne 0 ]; then
 		echo "bench: '$*' exited $_rc: $(tail -n 1 "$dir/stderr")" >&2
 		return 1
 	fi
-	_rss=$(tail -n 1 "$dir/time.out")
-	printf -v "$var" "%s %s" "$(awk -v a="$_t0" -v b="$_t1" \
-		'BEGIN { printf "%.4f", b - a }')" "$_rss"
+	read -r _u _s _rss < <(tail -n 1 "$dir/time.out")
+	printf -v "$var" "%s %s" "$(awk -v u="$_u" -v s="$_s" \
+		'BEGIN { printf "%.2f", u + s }')" "$_rss"
 }
 
-# measure OUTVAR CMD...: median seconds and peak RSS (KiB) over $runs.
+# measure OUTVAR CMD...: median CPU seconds and largest peak RSS (KiB)
+# over $runs.
 measure() {
 	local var=$1 _i _one _times=() _rss=0
 	shift
@@ -123,7 +123,7 @@ mib() {
 
 ratio() {
 	{ [ "$1" = - ] || [ "$2" = - ]; } && { echo -; return; }
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }'
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'
 }
 
 per_fn() {
@@ -134,24 +134,27 @@ per_fn() {
 echo
 echo "acsexplain: $tool"
 echo "lspci:      $(lspci --version 2>&1)"
-echo "median of $runs runs, wall seconds; RSS = peak resident set (MiB)"
+echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine:    $(uname -m), $(nproc) CPU(s), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "median of $runs runs: CPU seconds (user + system); RSS = peak resident set (MiB)"
 echo
-fmt="%9s %10s %10s %10s %10s %10s %9s %9s %9s %9s\n"
+fmt="%9s %10s %10s %10s %11s %10s %9s %9s %9s %9s\n"
 # shellcheck disable=SC2059
-printf "$fmt" functions acsexplain --json "lspci -vvv" lspci/acsx snapshot \
+printf "$fmt" functions acsexplain --json "lspci -vvv" "json/lspci" snapshot \
 	"RSS acsx" "RSS json" "RSS snap" "RSS lspci"
 for n in "${sizes[@]}"; do
 	# shellcheck disable=SC2059
 	printf "$fmt" "$n" "${t_ax[$n]}" "${t_js[$n]}" "${t_ls[$n]}" \
-		"$(ratio "${t_ls[$n]}" "${t_ax[$n]}")" "${t_sn[$n]}" \
+		"$(ratio "${t_js[$n]}" "${t_ls[$n]}")" "${t_sn[$n]}" \
 		"$(mib "${m_ax[$n]}")" "$(mib "${m_js[$n]}")" \
 		"$(mib "${m_sn[$n]}")" "$(mib "${m_ls[$n]}")"
 done
-echo "(acsexplain, --json: --from DUMP --all; snapshot: --from SNAPSHOT --all,"
-echo " the same facts saved with --save, read without libpci's dump parser)"
+echo "(acsexplain, --json: --from DUMP --all [--json]; snapshot: --from SNAPSHOT"
+echo " --all, the same facts saved with --save; json/lspci: the --json CPU time"
+echo " as a fraction of lspci -vvv's)"
 
 echo
-echo "linearity: microseconds per function (flat = linear cost)"
+echo "linearity: CPU microseconds per function (flat = linear cost)"
 printf "%9s %11s %11s %11s %11s\n" functions acsexplain --json \
 	"lspci -vvv" snapshot
 for n in "${sizes[@]}"; do
@@ -161,9 +164,9 @@ for n in "${sizes[@]}"; do
 done
 prev=
 for n in "${sizes[@]}"; do
-	if [ -n "$prev" ] && [ "${t_ax[$n]}" != - ] && [ "${t_ax[$prev]}" != - ]; then
-		echo "acsexplain $prev -> $n functions: time x$(ratio "${t_ax[$n]}" \
-			"${t_ax[$prev]}") for x$(ratio "$n" "$prev") functions"
+	if [ -n "$prev" ] && [ "${t_js[$n]}" != - ] && [ "${t_js[$prev]}" != - ]; then
+		echo "acsexplain --json $prev -> $n functions: CPU x$(ratio "${t_js[$n]}" \
+			"${t_js[$prev]}"), RSS x$(ratio "${m_js[$n]}" "${m_js[$prev]}") for x$(ratio "$n" "$prev") functions"
 	fi
 	prev=$n
 done

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Write a synthetic machine as an `lspci -xxxx` dump, for the benchmark.
 
-The dump has exactly N functions and is read by libpci's dump method
-(`lspci -F FILE`, `acsexplain --from FILE`).  The topology repeats, per
+The dump has exactly N functions and is read by `lspci -F FILE` (libpci's
+dump method) and `acsexplain --from FILE`.  The topology repeats, per
 root port, four shapes so every grouping rule is exercised at scale:
 
   r % 4 == 0  switch: upstream port + 8 downstream ports (ACS with

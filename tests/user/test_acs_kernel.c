@@ -14,86 +14,35 @@
 #include <string.h>
 
 #include "acs_kernel.h"
-#include "check.h"
 #include "analysis.h"
+#include "check.h"
+#include "fake_machine.h"
 
 #define RP AX_EXP_ROOT_PORT
 #define DSP AX_EXP_DOWNSTREAM
 #define USP AX_EXP_UPSTREAM
 #define EP AX_EXP_ENDPOINT
 
-static struct ax_machine M;
-static struct ax_profile P;
-static struct ax_result R;
-
-static void reset(enum ax_iommu_state iommu)
-{
-	ax_machine_free(&M);
-	ax_machine_init(&M);
-	ax_profile_init(&P);
-	M.iommu = iommu;
-}
-
+/* PCIe functions, single-function, in this test */
 static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d, int type)
 {
-	struct ax_dev *x = ax_machine_add(&M);
-
-	if (ax_addr_parse(addr, &x->addr))
-		abort();
-	x->vendor = v;
-	x->device = d;
-	x->is_pcie = true;
-	x->pcie_type = (enum ax_pcie_type)type;
-	x->acs_known = true;
-	return x;
+	return fm_dev(addr, v, d, type, false);
 }
 
 static struct ax_dev *bridge(const char *addr, uint16_t v, uint16_t d,
 			     int type, int sec, int sub)
 {
-	struct ax_dev *x = dev(addr, v, d, type);
-
-	x->is_bridge = true;
-	x->hdr_type = 1;
-	x->secondary = (uint8_t)sec;
-	x->subordinate = (uint8_t)sub;
-	return x;
-}
-
-static void acs(struct ax_dev *x, uint16_t cap, uint16_t ctrl)
-{
-	x->acs_pos = 0x140;
-	x->acs_cap = cap;
-	x->acs_ctrl = ctrl;
-}
-
-static int idx(const char *addr)
-{
-	struct ax_addr a;
-
-	if (ax_addr_parse(addr, &a))
-		abort();
-	return ax_machine_find(&M, a);
-}
-
-static void link(void)
-{
-	char err[128];
-
-	if (ax_machine_link(&M, err, sizeof(err))) {
-		printf("link: %s\n", err);
-		abort();
-	}
+	return fm_bridge(addr, v, d, type, sec, sub, false);
 }
 
 static uint16_t ctrl(const char *addr)
 {
-	return ax_kernel_acs_ctrl(&M, idx(addr), &P, NULL, 0);
+	return ax_kernel_acs_ctrl(&M, fm_idx(addr), &P, NULL, 0);
 }
 
 static bool sel(const char *addr, const char *list)
 {
-	return ax_kparam_list_match(&M, idx(addr), list, false);
+	return ax_kparam_list_match(&M, fm_idx(addr), list, false);
 }
 
 static void derive(void)
@@ -102,11 +51,6 @@ static void derive(void)
 	ax_acs_policy_describe(&M, &P);
 	if (ax_derive(&M, &P, &R))
 		abort();
-}
-
-static int grp(const char *addr)
-{
-	return R.dev[idx(addr)].group;
 }
 
 /*
@@ -119,7 +63,7 @@ static void selector_machine(void)
 {
 	struct ax_dev *e;
 
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	bridge("0000:00:1c.0", 0x8086, 0xa110, RP, 1, 3);
 	bridge("0000:01:00.0", 0x10b5, 0x8747, USP, 2, 3);
 	bridge("0000:02:01.0", 0x10b5, 0x8747, DSP, 3, 3);
@@ -134,7 +78,7 @@ static void selector_machine(void)
 	bridge("0000:00:01.0", 0x1b36, 0x000c, RP, 4, 4);
 	dev("0000:04:00.0", 0x1b36, 0x0010, EP);
 	bridge("0001:00:1c.0", 0x8086, 0xa110, RP, 1, 1);
-	link();
+	fm_link();
 }
 
 static void test_str_match_ids(void)
@@ -196,9 +140,9 @@ static void test_str_match_paths(void)
 
 static void test_enable_by_iommu_state(void)
 {
-	reset(AX_IOMMU_OFF);
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x5f, 0x0000);
-	link();
+	fm_reset(AX_IOMMU_OFF);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x5f, 0x0000);
+	fm_link();
 	/* pci_std_enable_acs(): SV|RR|CR|UF the device implements */
 	CHECK(ctrl("00:01.0") == 0x001d, "IOMMU off: enabled at boot (%04x)",
 	      ctrl("00:01.0"));
@@ -224,9 +168,9 @@ static void test_enable_by_iommu_state(void)
 	CHECK(ctrl("00:01.0") == 0x0005, "only SV|RR implemented (%04x)",
 	      ctrl("00:01.0"));
 	/* Intel PCH root ports: the enable quirk handles them (returns 0) */
-	reset(AX_IOMMU_OFF);
-	acs(bridge("00:1c.0", 0x8086, 0x8c10, RP, 1, 1), 0x001f, 0x0000);
-	link();
+	fm_reset(AX_IOMMU_OFF);
+	fm_acs(bridge("00:1c.0", 0x8086, 0x8c10, RP, 1, 1), 0x001f, 0x0000);
+	fm_link();
 	CHECK(ctrl("00:1c.0") == 0x0000,
 	      "Lynxpoint PCH port: no pci_std_enable_acs (%04x)",
 	      ctrl("00:1c.0"));
@@ -234,10 +178,10 @@ static void test_enable_by_iommu_state(void)
 
 static void test_disable_acs_redir_by_release(void)
 {
-	reset(AX_IOMMU_OFF);
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x007f, 0x0000);
-	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x007f, 0x000c);
-	link();
+	fm_reset(AX_IOMMU_OFF);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x007f, 0x0000);
+	fm_acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x007f, 0x000c);
+	fm_link();
 	snprintf(P.disable_acs_redir, sizeof(P.disable_acs_redir),
 		 "0000:00:01.0;0000:00:02.0");
 	P.kver = AX_KVER(4, 18);
@@ -268,22 +212,22 @@ static void test_disable_acs_redir_by_release(void)
 	/* groups: 6.12.0 leaves 00:02.0 isolating, 7.0 does not */
 	dev("01:00.0", 0x8086, 0x10d3, EP);
 	dev("02:00.0", 0x8086, 0x10d3, EP);
-	link();
+	fm_link();
 	P.kver = AX_KVER(6, 12);
 	derive();
-	CHECK(grp("00:02.0") != grp("02:00.0"), "6.12.0: 00:02.0 isolates");
-	CHECK(grp("00:01.0") == grp("01:00.0"), "6.12.0: 00:01.0 does not");
+	CHECK(fm_grp("00:02.0") != fm_grp("02:00.0"), "6.12.0: 00:02.0 isolates");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "6.12.0: 00:01.0 does not");
 	P.kver = AX_KVER(7, 0);
 	derive();
-	CHECK(grp("00:02.0") == grp("02:00.0"), "7.0: 00:02.0 does not");
+	CHECK(fm_grp("00:02.0") == fm_grp("02:00.0"), "7.0: 00:02.0 does not");
 }
 
 static void test_config_acs_by_release(void)
 {
-	reset(AX_IOMMU_OFF);
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x007f, 0x0000);
-	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x007f, 0x0000);
-	link();
+	fm_reset(AX_IOMMU_OFF);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x007f, 0x0000);
+	fm_acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x007f, 0x0000);
+	fm_link();
 	/* right-most character is bit 0 (SV); '0' RR of 00:01.0 */
 	snprintf(P.config_acs, sizeof(P.config_acs),
 		 "0xx@0000:00:01.0;1x0x1@0000:00:02.0");
@@ -326,9 +270,9 @@ static void test_config_acs_by_release(void)
 
 static void test_idt_sv(void)
 {
-	reset(AX_IOMMU_OFF);
-	acs(bridge("00:01.0", 0x111d, 0x80b5, DSP, 1, 1), 0x001f, 0x0000);
-	link();
+	fm_reset(AX_IOMMU_OFF);
+	fm_acs(bridge("00:01.0", 0x111d, 0x80b5, DSP, 1, 1), 0x001f, 0x0000);
+	fm_link();
 	P.kver = AX_KVER(6, 12);
 	CHECK(ctrl("00:01.0") == 0x001d, "6.12: SV enabled");
 	P.kver = AX_KVER(7, 0);
@@ -340,28 +284,28 @@ static void test_idt_sv(void)
 /* The case of the issue: a dump taken with the IOMMU off. */
 static void test_groups_from_iommu_off_facts(void)
 {
-	reset(AX_IOMMU_UNKNOWN);
-	acs(bridge("00:01.0", 0x8086, 0x3420, RP, 1, 1), 0x001f, 0x0000);
-	acs(bridge("00:02.0", 0x8086, 0x3420, RP, 2, 2), 0x001f, 0x0000);
+	fm_reset(AX_IOMMU_UNKNOWN);
+	fm_acs(bridge("00:01.0", 0x8086, 0x3420, RP, 1, 1), 0x001f, 0x0000);
+	fm_acs(bridge("00:02.0", 0x8086, 0x3420, RP, 2, 2), 0x001f, 0x0000);
 	dev("01:00.0", 0x1b36, 0x0010, EP);
 	dev("02:00.0", 0x1b36, 0x0010, EP);
-	link();
+	fm_link();
 	derive();
-	CHECK(grp("00:01.0") != grp("01:00.0"),
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"),
 	      "unknown IOMMU: the kernel enables ACS, port isolates");
 	CHECK(strstr(R.acs_policy, "assumed on") != NULL, "says so: %s",
 	      R.acs_policy);
 	CHECK(ax_what_if_iommu(&M, &P, "off") == 0, "iommu=off");
 	derive();
-	CHECK(grp("00:01.0") == grp("01:00.0"), "as read: port merges");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "as read: port merges");
 	CHECK(strstr(R.acs_policy, "firmware left") != NULL, "says so: %s",
 	      R.acs_policy);
 	CHECK(ax_what_if_iommu(&M, &P, "maybe") == -1, "bad value");
 	/* facts with the IOMMU on: as read, and iommu=off cannot undo it */
-	reset(AX_IOMMU_ON);
-	acs(bridge("00:01.0", 0x8086, 0x3420, RP, 1, 1), 0x001f, 0x001d);
+	fm_reset(AX_IOMMU_ON);
+	fm_acs(bridge("00:01.0", 0x8086, 0x3420, RP, 1, 1), 0x001f, 0x001d);
 	dev("01:00.0", 0x1b36, 0x0010, EP);
-	link();
+	fm_link();
 	derive();
 	CHECK(strstr(R.acs_policy, "as read") != NULL, "%s", R.acs_policy);
 	CHECK(ax_what_if_iommu(&M, &P, "off") == 0, "iommu=off");

@@ -12,15 +12,13 @@
 
 #include "analysis.h"
 #include "check.h"
+#include "fake_machine.h"
 #include "linuxhw.h"
 
 #include "quirks.h"
 #include "source.h"
 
 
-static struct ax_machine M;
-static struct ax_profile P;
-static struct ax_result R;
 static struct ax_grouping G;
 static bool have_r, have_g;
 
@@ -34,30 +32,6 @@ static void clear(void)
 	ax_machine_free(&M);
 	ax_machine_init(&M);
 	ax_profile_init(&P);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	}
-	return buf;
 }
 
 /* Derive and group as acsexplain does for a file. */
@@ -93,7 +67,7 @@ static bool load(const char *path, int kver, void (*edit)(char *))
 {
 	char err[256];
 	size_t len = 0;
-	char *buf = slurp(path, &len);
+	char *buf = ax_read_file(path, &len, NULL, 0);
 
 	clear();
 	if (!buf) {
@@ -122,15 +96,6 @@ static bool load(const char *path, int kver, void (*edit)(char *))
 	P.kver = kver;
 	run();
 	return true;
-}
-
-static int idx(const char *addr)
-{
-	struct ax_addr a;
-
-	if (ax_addr_parse(addr, &a))
-		abort();
-	return ax_machine_find(&M, a);
 }
 
 static void dump(const struct ax_assignment *a)
@@ -172,7 +137,7 @@ static const char *cur(void)
 
 static bool assign(const char *addr)
 {
-	int i = idx(addr);
+	int i = fm_idx(addr);
 
 	ax_assignment_free(&A);
 	if (i < 0) {
@@ -189,7 +154,7 @@ static bool assign(const char *addr)
 
 static bool lists(const int *l, int n, const char *addr)
 {
-	int i = idx(addr), k;
+	int i = fm_idx(addr), k;
 
 	for (k = 0; k < n; k++)
 		if (l[k] == i)
@@ -485,45 +450,32 @@ static void reset(void)
 	M.acs_requested_known = true;
 }
 
-static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d,
-			  uint32_t cls, int type, bool mf)
+/* With a class, a name ("dev ADDR") and its driver binding known. */
+static struct ax_dev *named(struct ax_dev *x, const char *addr, uint32_t cls)
 {
-	struct ax_dev *x = ax_machine_add(&M);
-
-	if (ax_addr_parse(addr, &x->addr))
-		abort();
-	x->vendor = v;
-	x->device = d;
 	x->class = cls;
-	x->is_pcie = type >= 0;
-	x->pcie_type = type >= 0 ? (enum ax_pcie_type)type : AX_EXP_ENDPOINT;
-	x->multifunction = mf;
-	x->acs_known = true;
 	x->driver_known = true;
 	snprintf(x->name, sizeof(x->name), "dev %s", addr);
 	return x;
 }
 
+static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d,
+			  uint32_t cls, int type, bool mf)
+{
+	return named(fm_dev(addr, v, d, type, mf), addr, cls);
+}
+
+/* slot < 0: Slot Implemented unknown, else whether it is set */
 static struct ax_dev *port(const char *addr, uint16_t v, uint16_t d, int type,
 			   int sec, int sub, bool mf, int slot)
 {
-	struct ax_dev *x = dev(addr, v, d, 0x060400, type, mf);
+	struct ax_dev *x = named(fm_bridge(addr, v, d, type, sec, sub, mf),
+				 addr, 0x060400);
 
-	x->is_bridge = true;
-	x->hdr_type = 1;
-	x->secondary = (uint8_t)sec;
-	x->subordinate = (uint8_t)sub;
 	x->slot_known = slot >= 0;
 	x->has_slot = slot > 0;
 	snprintf(x->driver, sizeof(x->driver), "pcieport");
 	return x;
-}
-
-static void acs(struct ax_dev *x, uint16_t cap, uint16_t ctrl)
-{
-	x->acs_pos = 0x140;
-	x->acs_cap = cap;
-	x->acs_ctrl = ctrl;
 }
 
 static void link_run(void)
@@ -562,7 +514,7 @@ static void test_c1_vfs(void)
 	link_run();
 	for (f = 0; f < (int)M.n; f++)
 		if (M.devs[f].is_virtfn)
-			M.devs[f].physfn = idx("07:00.0");
+			M.devs[f].physfn = fm_idx("07:00.0");
 	if (have_r)
 		ax_result_free(&R);
 	ax_grouping_free(&G);
@@ -584,7 +536,7 @@ static void test_c6(void)
 {
 	reset();
 	dev("00:00.0", 0x8086, 0x3e30, 0x060000, -1, false);
-	acs(port("00:01.0", 0x8086, 0x1901, RP, 1, 1, false, 1), ACS_ALL, ACS_ALL);
+	fm_acs(port("00:01.0", 0x8086, 0x1901, RP, 1, 1, false, 1), ACS_ALL, ACS_ALL);
 	dev("01:00.0", 0x8086, 0x15ff, 0x020000, EP, true);
 	dev("01:00.1", 0x8086, 0x15ff, 0x020000, EP, true);
 	dev("00:1f.0", 0x8086, 0xa305, 0x060100, -1, true);
@@ -635,13 +587,13 @@ static void build_move_machine(void)
 	reset();
 	dev("00:00.0", 0x1022, 0x14d8, 0x060000, -1, false);
 	/* CPU slot, free, ACS on */
-	acs(port("00:01.1", 0x1022, 0x14db, RP, 1, 1, true, 1), ACS_ALL, ACS_ALL);
+	fm_acs(port("00:01.1", 0x1022, 0x14db, RP, 1, 1, true, 1), ACS_ALL, ACS_ALL);
 	snprintf(M.devs[M.n - 1].board_slot, 32, "PCIEX16_1");
 	/* CPU port without a slot (an M.2 soldered link), ACS on */
-	acs(port("00:01.2", 0x1022, 0x14db, RP, 2, 2, true, 0), ACS_ALL, ACS_ALL);
+	fm_acs(port("00:01.2", 0x1022, 0x14db, RP, 2, 2, true, 0), ACS_ALL, ACS_ALL);
 	dev("02:00.0", 0x144d, 0xa808, 0x010802, EP, false);
 	/* CPU port holding the chipset switch (Slot+ as ASRock Rack sets) */
-	acs(port("00:02.1", 0x1022, 0x14db, RP, 3, 8, true, 1), ACS_ALL, ACS_ALL);
+	fm_acs(port("00:02.1", 0x1022, 0x14db, RP, 3, 8, true, 1), ACS_ALL, ACS_ALL);
 	port("03:00.0", 0x1022, 0x43f4, USP, 4, 8, false, -1);
 	/* chipset downstream ports without ACS, with slots */
 	port("04:00.0", 0x1022, 0x43f5, DSP, 5, 5, false, 1);
@@ -650,12 +602,12 @@ static void build_move_machine(void)
 	dev("05:00.1", 0x10de, 0x10f8, 0x040300, EP, true);
 	dev("06:00.0", 0x8086, 0x1533, 0x020000, EP, false);
 	/* a card with its own switch in a CPU slot with ACS */
-	acs(port("00:03.1", 0x1022, 0x14db, RP, 9, 12, true, 1), ACS_ALL, ACS_ALL);
+	fm_acs(port("00:03.1", 0x1022, 0x14db, RP, 9, 12, true, 1), ACS_ALL, ACS_ALL);
 	port("09:00.0", 0x10b5, 0x8747, USP, 10, 12, false, -1);
 	x = port("0a:08.0", 0x10b5, 0x8747, DSP, 11, 11, false, 1);
-	acs(x, ACS_ALL, ACS_ALL);
+	fm_acs(x, ACS_ALL, ACS_ALL);
 	x = port("0a:10.0", 0x10b5, 0x8747, DSP, 12, 12, false, 1);
-	acs(x, ACS_ALL, ACS_ALL);
+	fm_acs(x, ACS_ALL, ACS_ALL);
 	dev("0b:00.0", 0x10de, 0x1db6, 0x030200, EP, false);
 	link_run();
 }
@@ -673,7 +625,7 @@ static void test_move(void)
 	/* make the chipset's ports share: a switch without ACS under a root
 	 * port without ACS
 	 */
-	M.devs[idx("00:02.1")].acs_pos = 0;
+	M.devs[fm_idx("00:02.1")].acs_pos = 0;
 	ax_result_free(&R);
 	ax_grouping_free(&G);
 	have_r = have_g = false;
@@ -682,21 +634,21 @@ static void test_move(void)
 	WITH("06:00.0");
 	FAULT("00:02.1");
 	rm = remedy(AX_RM_MOVE);
-	CHECK(rm && rm->n_slots == 1 && rm->slots[0] == idx("00:01.1"),
+	CHECK(rm && rm->n_slots == 1 && rm->slots[0] == fm_idx("00:01.1"),
 	      "only the free CPU slot (%d slots)", rm ? rm->n_slots : -1);
 	if (rm)
 		CHECK(strstr(rm->text, "PCIEX16_1") && strstr(rm->text, "CPU root port") &&
 		      strstr(rm->text, "free"), "names the slot as the board does: %s", rm->text);
-	CHECK(!strcmp(ax_port_location(&M, idx("04:00.0")), "chipset"),
-	      "chipset DSP: %s", ax_port_location(&M, idx("04:00.0")));
-	CHECK(!strcmp(ax_port_location(&M, idx("0a:08.0")), "switch behind a CPU root port"),
-	      "card switch: %s", ax_port_location(&M, idx("0a:08.0")));
+	CHECK(!strcmp(ax_port_location(&M, fm_idx("04:00.0")), "chipset"),
+	      "chipset DSP: %s", ax_port_location(&M, fm_idx("04:00.0")));
+	CHECK(!strcmp(ax_port_location(&M, fm_idx("0a:08.0")), "switch behind a CPU root port"),
+	      "card switch: %s", ax_port_location(&M, fm_idx("0a:08.0")));
 	/* the NVMe on the slot-less port shares nothing */
 	VERDICT("02:00.0", AX_V_ALONE);
 	check_invariants();
 	/* slot facts unknown: nothing offered, nothing invented */
-	M.devs[idx("00:01.1")].slot_known = false;
-	M.devs[idx("00:01.1")].has_slot = false;
+	M.devs[fm_idx("00:01.1")].slot_known = false;
+	M.devs[fm_idx("00:01.1")].has_slot = false;
 	ax_grouping_free(&G);	/* its cache holds the old facts */
 	if (ax_grouping_init(&G, &M, &R))
 		abort();
@@ -711,10 +663,10 @@ static void test_move(void)
 static void test_c9_controls_off(void)
 {
 	reset();
-	acs(port("00:01.0", 0x1b36, 0x000c, RP, 1, 4, false, 1), 0x5f, 0x01);
+	fm_acs(port("00:01.0", 0x1b36, 0x000c, RP, 1, 4, false, 1), 0x5f, 0x01);
 	port("01:00.0", 0x10b5, 0x8747, USP, 2, 4, false, -1);
-	acs(port("02:08.0", 0x10b5, 0x8747, DSP, 3, 3, false, 1), 0x5f, 0x01);
-	acs(port("02:10.0", 0x10b5, 0x8747, DSP, 4, 4, false, 1), 0x5f, 0x01);
+	fm_acs(port("02:08.0", 0x10b5, 0x8747, DSP, 3, 3, false, 1), 0x5f, 0x01);
+	fm_acs(port("02:10.0", 0x10b5, 0x8747, DSP, 4, 4, false, 1), 0x5f, 0x01);
 	dev("03:00.0", 0x10de, 0x1db6, 0x030200, EP, true);
 	dev("03:00.1", 0x10de, 0x1db7, 0x040300, EP, true);
 	dev("04:00.0", 0x10de, 0x1db6, 0x030200, EP, false);
@@ -742,7 +694,7 @@ static void test_c11_no_iommu(void)
 {
 	reset();
 	M.iommu = AX_IOMMU_OFF;
-	acs(port("00:01.0", 0x8086, 0x1901, RP, 1, 1, false, 1), ACS_ALL, ACS_ALL);
+	fm_acs(port("00:01.0", 0x8086, 0x1901, RP, 1, 1, false, 1), ACS_ALL, ACS_ALL);
 	dev("01:00.0", 0x10de, 0x1e87, 0x030000, EP, true);
 	dev("01:00.1", 0x10de, 0x10f8, 0x040300, EP, true);
 	link_run();
@@ -869,15 +821,15 @@ static void test_dmi(void)
 	link_run();
 	n = ax_dmi_apply_slots(&M, s, 5);
 	CHECK(n == 3, "three slots matched (%d)", n);
-	CHECK(M.devs[idx("00:01.1")].has_slot &&
-	      !strcmp(M.devs[idx("00:01.1")].board_slot, "PCIEX16_1"), "by the card");
-	CHECK(M.devs[idx("00:02.1")].has_slot &&
-	      !strcmp(M.devs[idx("00:02.1")].board_slot, "PCIEX1_2"), "by the port");
-	CHECK(M.devs[idx("00:03.1")].has_slot && !M.devs[idx("00:03.1")].board_slot[0],
+	CHECK(M.devs[fm_idx("00:01.1")].has_slot &&
+	      !strcmp(M.devs[fm_idx("00:01.1")].board_slot, "PCIEX16_1"), "by the card");
+	CHECK(M.devs[fm_idx("00:02.1")].has_slot &&
+	      !strcmp(M.devs[fm_idx("00:02.1")].board_slot, "PCIEX1_2"), "by the port");
+	CHECK(M.devs[fm_idx("00:03.1")].has_slot && !M.devs[fm_idx("00:03.1")].board_slot[0],
 	      "empty slot by its bus");
 	/* sysfs slots */
-	CHECK(ax_sysfs_slot_apply(&M, "7", "0000:09:00\n") == idx("00:03.1") &&
-	      !strcmp(M.devs[idx("00:03.1")].board_slot, "7"), "sysfs slot");
+	CHECK(ax_sysfs_slot_apply(&M, "7", "0000:09:00\n") == fm_idx("00:03.1") &&
+	      !strcmp(M.devs[fm_idx("00:03.1")].board_slot, "7"), "sysfs slot");
 	CHECK(ax_sysfs_slot_apply(&M, "8", "") == -1, "a slot without address");
 	CHECK(ax_sysfs_slot_apply(&M, "8", "0000:09:00.0") == -1, "malformed");
 

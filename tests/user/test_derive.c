@@ -8,36 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "analysis.h"
+#include "check.h"
+#include "fake_machine.h"
 #include "render.h"
 
-static struct ax_machine M;
-static struct ax_profile P;
-static struct ax_result R;
-
+/* The machines of REFERENCE.md: the IOMMU on, ACS requested. */
 static void reset(void)
 {
-	ax_machine_free(&M);
-	ax_machine_init(&M);
-	ax_profile_init(&P);
-	M.iommu = AX_IOMMU_ON;
+	fm_reset(AX_IOMMU_ON);
 	M.acs_requested = true;
 }
 
+/* Named "dev ADDR", for the reasons that print names. */
 static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d, int type,
 			  bool mf)
 {
-	struct ax_dev *x = ax_machine_add(&M);
+	struct ax_dev *x = fm_dev(addr, v, d, type, mf);
 
-	if (ax_addr_parse(addr, &x->addr))
-		abort();
-	x->vendor = v;
-	x->device = d;
-	x->is_pcie = type >= 0;
-	x->pcie_type = type >= 0 ? (enum ax_pcie_type)type : AX_EXP_ENDPOINT;
-	x->multifunction = mf;
-	x->acs_known = true;
 	snprintf(x->name, sizeof(x->name), "dev %s", addr);
 	return x;
 }
@@ -45,44 +33,16 @@ static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d, int type,
 static struct ax_dev *bridge(const char *addr, uint16_t v, uint16_t d,
 			     int type, int sec, int sub, bool mf)
 {
-	struct ax_dev *x = dev(addr, v, d, type, mf);
+	struct ax_dev *x = fm_bridge(addr, v, d, type, sec, sub, mf);
 
-	x->is_bridge = true;
-	x->hdr_type = 1;
-	x->secondary = (uint8_t)sec;
-	x->subordinate = (uint8_t)sub;
+	snprintf(x->name, sizeof(x->name), "dev %s", addr);
 	return x;
-}
-
-static void acs(struct ax_dev *x, uint16_t cap, uint16_t ctrl)
-{
-	x->acs_pos = 0x140;
-	x->acs_cap = cap;
-	x->acs_ctrl = ctrl;
-}
-
-static int idx(const char *addr)
-{
-	struct ax_addr a;
-
-	ax_addr_parse(addr, &a);
-	return ax_machine_find(&M, a);
-}
-
-static int grp(const char *addr)
-{
-	int i = idx(addr);
-
-	return i < 0 ? -99 : R.dev[i].group;
 }
 
 static void run(void)
 {
-	char err[128];
-
 	ax_result_free(&R);
-	if (ax_machine_link(&M, err, sizeof(err)))
-		abort();
+	fm_link();
 	if (ax_derive(&M, &P, &R))
 		abort();
 }
@@ -90,7 +50,7 @@ static void run(void)
 static bool has_reason(const char *addr, enum ax_reason_code code,
 		       const char *at)
 {
-	int i = idx(addr), k, ai = at ? idx(at) : -1;
+	int i = fm_idx(addr), k, ai = at ? fm_idx(at) : -1;
 
 	if (i < 0)
 		return false;
@@ -101,8 +61,8 @@ static bool has_reason(const char *addr, enum ax_reason_code code,
 	return false;
 }
 
-#define SAME(a, b) CHECK(grp(a) == grp(b), "%s and %s should share a group (%d vs %d)", a, b, grp(a), grp(b))
-#define DIFF(a, b) CHECK(grp(a) != grp(b), "%s and %s should be apart (both %d)", a, b, grp(a))
+#define SAME(a, b) CHECK(fm_grp(a) == fm_grp(b), "%s and %s should share a group (%d vs %d)", a, b, fm_grp(a), fm_grp(b))
+#define DIFF(a, b) CHECK(fm_grp(a) != fm_grp(b), "%s and %s should be apart (both %d)", a, b, fm_grp(a))
 #define REASON(a, code, at) CHECK(has_reason(a, code, at), "%s should have reason %s at %s", a, ax_reason_code_name(code), at ? at : "-")
 
 #define RP AX_EXP_ROOT_PORT
@@ -115,9 +75,9 @@ static void test_root_port_acs(void)
 {
 	reset();
 	dev("00:00.0", 0x8086, 0x29c0, -1, false);
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1, false), 0x1f, 0x1d);
 	dev("01:00.0", 0x8086, 0x10d3, EP, false);
-	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2, false), 0x1f, 0x1d);
 	dev("02:00.0", 0x8086, 0x10d3, EP, true);
 	dev("02:00.1", 0x8086, 0x10d3, EP, true);
 	run();
@@ -157,7 +117,7 @@ static void test_c1_ioh_no_acs(void)
 	REASON("07:00.3", AX_R_SRIOV_VF, "07:00.0");
 	REASON("07:00.0", AX_R_ROOT_PORT_NO_ACS, "00:07.0");
 	REASON("00:07.0", AX_R_ROOT_PORT_NO_ACS, "00:07.0");
-	CHECK(R.dev[idx("07:00.1")].culprit == idx("00:07.0"),
+	CHECK(R.dev[fm_idx("07:00.1")].culprit == fm_idx("00:07.0"),
 	      "culprit of the VF is the root port");
 }
 
@@ -169,7 +129,7 @@ static void test_switch_no_acs(void)
 	int k, n = 0;
 
 	reset();
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 4, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 4, false), 0x1f, 0x1d);
 	bridge("01:00.0", 0x104c, 0x8232, USP, 2, 4, false);
 	bridge("02:00.0", 0x104c, 0x8233, DSP, 3, 3, false);
 	bridge("02:01.0", 0x104c, 0x8233, DSP, 4, 4, false);
@@ -184,16 +144,16 @@ static void test_switch_no_acs(void)
 	REASON("03:00.0", AX_R_DOWNSTREAM_PORT_NO_ACS, "02:00.0");
 	REASON("02:00.0", AX_R_DOWNSTREAM_PORT_NO_ACS, "02:00.0");
 	for (k = 0; k < R.n_audit; k++)
-		if (R.audit[k].via == idx("02:00.0"))
+		if (R.audit[k].via == fm_idx("02:00.0"))
 			n++;
 	CHECK(n >= 1, "audit names the DSP that lets peers talk");
 
 	/* C9: the same switch with ACS but only SrcValid on */
 	reset();
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 4, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 4, false), 0x1f, 0x1d);
 	bridge("01:00.0", 0x10b5, 0x8747, USP, 2, 4, false);
-	acs(bridge("02:08.0", 0x10b5, 0x8747, DSP, 3, 3, false), 0x5f, 0x01);
-	acs(bridge("02:10.0", 0x10b5, 0x8747, DSP, 4, 4, false), 0x5f, 0x5d);
+	fm_acs(bridge("02:08.0", 0x10b5, 0x8747, DSP, 3, 3, false), 0x5f, 0x01);
+	fm_acs(bridge("02:10.0", 0x10b5, 0x8747, DSP, 4, 4, false), 0x5f, 0x5d);
 	dev("03:00.0", 0x10de, 0x1db6, EP, false);
 	dev("04:00.0", 0x10de, 0x1db6, EP, false);
 	run();
@@ -207,7 +167,7 @@ static void test_pcie_to_pci_bridge(void)
 	struct ax_dev *x;
 
 	reset();
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 2, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 2, false), 0x1f, 0x1d);
 	bridge("01:00.0", 0x1b36, 0x000e, AX_EXP_PCI_BRIDGE, 2, 2, false);
 	x = dev("02:01.0", 0x8086, 0x100e, -1, false);
 	x = dev("02:02.0", 0x8086, 0x100e, -1, false);
@@ -308,7 +268,7 @@ static void test_c6_multifunction(void)
 	dev("00:1f.3", 0x8086, 0xa2f0, -1, true);
 	dev("00:1f.4", 0x8086, 0xa2a3, -1, true);
 	dev("00:1f.6", 0x8086, 0x15b8, -1, true);
-	acs(bridge("00:01.0", 0x8086, 0x1901, RP, 1, 1, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:01.0", 0x8086, 0x1901, RP, 1, 1, false), 0x1f, 0x1d);
 	dev("01:00.0", 0x8086, 0x15ff, EP, true);
 	dev("01:00.1", 0x8086, 0x15ff, EP, true);
 	dev("01:00.2", 0x8086, 0x15ff, EP, true);
@@ -334,10 +294,10 @@ static void test_c10_spt(void)
 
 	reset();
 	x = bridge("00:1c.0", 0x8086, 0x9d10, RP, 1, 1, true);
-	acs(x, 0x0f, 0x0f);
+	fm_acs(x, 0x0f, 0x0f);
 	x->acs_dword_layout = true;
 	x = bridge("00:1c.4", 0x8086, 0x9d14, RP, 2, 2, true);
-	acs(x, 0x0f, 0x0f);
+	fm_acs(x, 0x0f, 0x0f);
 	x->acs_dword_layout = true;
 	dev("01:00.0", 0x8086, 0x24fd, EP, false);
 	dev("02:00.0", 0x10ec, 0x525a, EP, false);
@@ -370,12 +330,12 @@ static void test_c7_mf_root_ports(void)
 static void test_dma_alias_func1(void)
 {
 	reset();
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1, false), 0x1f, 0x1d);
 	/* Marvell 88SE9230: function 0 DMA as function 1 */
 	dev("01:00.0", 0x1b4b, 0x9230, EP, true);
 	dev("01:00.1", 0x1b4b, 0x9230, EP, true)->acs_pos = 0;
-	acs(&M.devs[1], 0x1f, 0x1f);
-	acs(&M.devs[2], 0x1f, 0x1f);
+	fm_acs(&M.devs[1], 0x1f, 0x1f);
+	fm_acs(&M.devs[2], 0x1f, 0x1f);
 	run();
 	SAME("01:00.0", "01:00.1");
 	REASON("01:00.1", AX_R_DMA_ALIAS_QUIRK, "01:00.0");
@@ -408,8 +368,8 @@ static void test_no_iommu_and_override(void)
 static void test_disable_acs_redir_and_compare(void)
 {
 	reset();
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1, false), 0x1f, 0x1d);
-	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1, false), 0x1f, 0x1d);
+	fm_acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2, false), 0x1f, 0x1d);
 	dev("01:00.0", 0x8086, 0x10d3, EP, false);
 	dev("02:00.0", 0x8086, 0x10d3, EP, false);
 	M.kernel_groups_known = true;
@@ -462,7 +422,7 @@ static void test_kernel_verdict(void)
 	dev("01:00.0", 0x8086, 0x10d3, EP, false);
 	run();
 	DIFF("00:1c.0", "01:00.0");
-	CHECK(R.dev[idx("00:1c.0")].acs.basis == AX_ACS_BY_KERNEL,
+	CHECK(R.dev[fm_idx("00:1c.0")].acs.basis == AX_ACS_BY_KERNEL,
 	      "basis is the kernel's call");
 	P.hypothetical = true;
 	run();

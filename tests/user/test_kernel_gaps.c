@@ -19,72 +19,22 @@
 
 #include "analysis.h"
 #include "check.h"
+#include "fake_machine.h"
 
 #define RP AX_EXP_ROOT_PORT
 #define USP AX_EXP_UPSTREAM
 #define DSP AX_EXP_DOWNSTREAM
 #define EP AX_EXP_ENDPOINT
 
-static struct ax_machine M;
-static struct ax_profile P;
-static struct ax_result R;
-
-static void reset(enum ax_iommu_state iommu)
-{
-	ax_machine_free(&M);
-	ax_machine_init(&M);
-	ax_profile_init(&P);
-	M.iommu = iommu;
-}
-
-static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d, int type,
-			  bool mf)
-{
-	struct ax_dev *x = ax_machine_add(&M);
-
-	if (ax_addr_parse(addr, &x->addr))
-		abort();
-	x->vendor = v;
-	x->device = d;
-	x->is_pcie = type >= 0;
-	x->pcie_type = type >= 0 ? (enum ax_pcie_type)type : AX_EXP_ENDPOINT;
-	x->multifunction = mf;
-	x->acs_known = true;
-	x->kernel_group = AX_GROUP_UNKNOWN;
-	return x;
-}
-
+/* Switch ports (a PLX PEX 8747) unless said otherwise. */
 static struct ax_dev *bridge(const char *addr, int type, int sec, int sub)
 {
-	struct ax_dev *x = dev(addr, 0x10b5, 0x8747, type, false);
-
-	x->is_bridge = true;
-	x->hdr_type = 1;
-	x->secondary = (uint8_t)sec;
-	x->subordinate = (uint8_t)sub;
-	return x;
-}
-
-static int idx(const char *addr)
-{
-	struct ax_addr a;
-
-	if (ax_addr_parse(addr, &a))
-		abort();
-	return ax_machine_find(&M, a);
+	return fm_bridge(addr, 0x10b5, 0x8747, type, sec, sub, false);
 }
 
 static struct ax_dev *at(const char *addr)
 {
-	return &M.devs[idx(addr)];
-}
-
-static void link(void)
-{
-	char err[128];
-
-	if (ax_machine_link(&M, err, sizeof(err)))
-		abort();
+	return &M.devs[fm_idx(addr)];
 }
 
 static void run(void)
@@ -94,14 +44,9 @@ static void run(void)
 		abort();
 }
 
-static int grp(const char *addr)
-{
-	return R.dev[idx(addr)].group;
-}
-
 static bool has_reason(const char *addr, enum ax_reason_code code)
 {
-	int i = idx(addr), k;
+	int i = fm_idx(addr), k;
 
 	for (k = 0; k < R.dev[i].n_reasons; k++)
 		if (R.dev[i].reasons[k].code == code)
@@ -113,47 +58,47 @@ static void test_functions_above_0(void)
 {
 	struct ax_dev *pf;
 
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	bridge("00:01.0", RP, 1, 1)->acs_pos = 0;
 	/* header type byte without the multifunction bit on function 1 */
-	dev("01:00.0", 0x8086, 0x1521, EP, true);
-	dev("01:00.1", 0x8086, 0x1521, EP, false);
-	link();
+	fm_dev("01:00.0", 0x8086, 0x1521, EP, true);
+	fm_dev("01:00.1", 0x8086, 0x1521, EP, false);
+	fm_link();
 	CHECK(at("01:00.1")->multifunction, "function 1 is multifunction");
 	/* ARI: functions 0..255 across "slots" */
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	bridge("00:01.0", RP, 1, 1);
-	pf = dev("01:00.0", 0x15b3, 0x1017, EP, false);
+	pf = fm_dev("01:00.0", 0x15b3, 0x1017, EP, false);
 	pf->ari = true;
 	pf->has_sriov = true;
-	dev("01:01.0", 0x15b3, 0x1017, EP, false);	/* ARI function 8 */
-	dev("01:00.2", 0x15b3, 0x1018, EP, false)->is_virtfn = true;
+	fm_dev("01:01.0", 0x15b3, 0x1017, EP, false);	/* ARI function 8 */
+	fm_dev("01:00.2", 0x15b3, 0x1018, EP, false)->is_virtfn = true;
 	M.devs[2].physfn = 0;
-	link();
+	fm_link();
 	CHECK(!at("01:00.0")->multifunction, "function 0 keeps its header");
 	CHECK(at("01:01.0")->multifunction, "ARI function 8 is multifunction");
 	CHECK(!at("01:00.2")->multifunction, "a VF stays single");
 	run();
-	CHECK(!R.dev[idx("01:01.0")].acs.isolated,
+	CHECK(!R.dev[fm_idx("01:01.0")].acs.isolated,
 	      "ARI function 8 without ACS does not isolate");
 	/* without ARI, function 0 of slot 1 is a device of its own */
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	bridge("00:01.0", RP, 1, 1);
-	dev("01:00.0", 0x15b3, 0x1017, EP, false);
-	dev("01:01.0", 0x15b3, 0x1017, EP, false);
-	link();
+	fm_dev("01:00.0", 0x15b3, 0x1017, EP, false);
+	fm_dev("01:01.0", 0x15b3, 0x1017, EP, false);
+	fm_link();
 	CHECK(!at("01:01.0")->multifunction, "no ARI: slot 1 function 0");
 }
 
 static void test_port_type_correction(void)
 {
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	bridge("00:01.0", RP, 1, 4);
 	bridge("01:00.0", DSP, 2, 4);	/* claims downstream */
 	bridge("02:00.0", DSP, 3, 3);
 	bridge("02:01.0", DSP, 4, 4);
 	bridge("03:00.0", USP, 5, 5);	/* fine: below a downstream port */
-	link();
+	fm_link();
 	CHECK(at("01:00.0")->pcie_type == USP,
 	      "downstream port below a root port is an upstream port");
 	CHECK(at("02:00.0")->pcie_type == DSP, "its children stay downstream");
@@ -161,20 +106,20 @@ static void test_port_type_correction(void)
 	CHECK(M.n_notes > 0 && strstr(M.notes[0], "01:00.0"), "noted: %s",
 	      M.n_notes ? M.notes[0] : "");
 	/* upstream below upstream: a downstream port */
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	bridge("00:01.0", RP, 1, 3);
 	bridge("01:00.0", USP, 2, 3);
 	bridge("02:00.0", USP, 3, 3);
-	link();
+	fm_link();
 	CHECK(at("02:00.0")->pcie_type == DSP,
 	      "upstream port below an upstream port is a downstream port");
 	/* single-function upstream ports isolate, downstream ports need
 	 * ACS: the correction changes the groups
 	 */
-	dev("03:00.0", 0x8086, 0x10d3, EP, false);
-	link();
+	fm_dev("03:00.0", 0x8086, 0x10d3, EP, false);
+	fm_link();
 	run();
-	CHECK(grp("02:00.0") == grp("03:00.0"),
+	CHECK(fm_grp("02:00.0") == fm_grp("03:00.0"),
 	      "the corrected downstream port without ACS keeps its endpoint");
 }
 
@@ -182,11 +127,11 @@ static void test_alias_through_ungrouped(void)
 {
 	struct ax_dev *x, *y, *z;
 
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	M.kernel_groups_known = true;
-	x = dev("00:03.0", 0x8086, 0x1234, -1, false);
-	y = dev("00:04.0", 0x8086, 0x1235, -1, false);
-	z = dev("00:05.0", 0x8086, 0x1236, -1, false);
+	x = fm_dev("00:03.0", 0x8086, 0x1234, -1, false);
+	y = fm_dev("00:04.0", 0x8086, 0x1235, -1, false);
+	z = fm_dev("00:05.0", 0x8086, 0x1236, -1, false);
 	x->kernel_facts = y->kernel_facts = z->kernel_facts = true;
 	y->has_alias_mask = z->has_alias_mask = true;
 	y->alias_mask[0x18 / 8] |= 1u << (0x18 % 8);	/* Y aliases 03.0 */
@@ -194,9 +139,9 @@ static void test_alias_through_ungrouped(void)
 	x->kernel_group = 1;
 	y->kernel_group = AX_GROUP_NONE;	/* e.g. not behind the IOMMU */
 	z->kernel_group = 1;
-	link();
+	fm_link();
 	run();
-	CHECK(grp("00:05.0") == grp("00:03.0"),
+	CHECK(fm_grp("00:05.0") == fm_grp("00:03.0"),
 	      "Z reaches X's group through Y, which has none");
 	CHECK(R.matches_kernel, "the kernel's groups");
 }
@@ -205,23 +150,23 @@ static void amd_southbridge(bool iommu_fn)
 {
 	struct ax_dev *d;
 
-	reset(AX_IOMMU_UNKNOWN);	/* a dump: no ACPI tables, no driver */
+	fm_reset(AX_IOMMU_UNKNOWN);	/* a dump: no ACPI tables, no driver */
 	if (iommu_fn) {
-		d = dev("00:00.2", 0x1022, 0x1481, EP, true);
+		d = fm_dev("00:00.2", 0x1022, 0x1481, EP, true);
 		d->class = 0x080600;
 	}
-	dev("00:14.0", 0x1002, 0x4385, EP, true);
-	dev("00:14.3", 0x1002, 0x439d, EP, true);
-	link();
+	fm_dev("00:14.0", 0x1002, 0x4385, EP, true);
+	fm_dev("00:14.3", 0x1002, 0x439d, EP, true);
+	fm_link();
 	run();
 }
 
 static void test_amd_sb_ivrs(void)
 {
 	amd_southbridge(false);
-	CHECK(grp("00:14.0") == grp("00:14.3"), "no IVRS evidence: together");
+	CHECK(fm_grp("00:14.0") == fm_grp("00:14.3"), "no IVRS evidence: together");
 	amd_southbridge(true);
-	CHECK(grp("00:14.0") != grp("00:14.3"),
+	CHECK(fm_grp("00:14.0") != fm_grp("00:14.3"),
 	      "AMD IOMMU function present: the quirk isolates");
 	CHECK(has_reason("00:00.2", AX_R_NO_IOMMU),
 	      "the IOMMU's own function gets no group");
@@ -231,11 +176,11 @@ static void test_igfx_off(void)
 {
 	struct ax_dev *g;
 
-	reset(AX_IOMMU_UNKNOWN);
-	g = dev("00:02.0", 0x8086, 0x9a49, -1, false);
+	fm_reset(AX_IOMMU_UNKNOWN);
+	g = fm_dev("00:02.0", 0x8086, 0x9a49, -1, false);
 	g->class = 0x030000;
-	dev("00:14.0", 0x8086, 0xa0ed, -1, false);
-	link();
+	fm_dev("00:14.0", 0x8086, 0xa0ed, -1, false);
+	fm_link();
 	run();
 	CHECK(!has_reason("00:02.0", AX_R_NO_IOMMU), "GPU gets a group");
 	snprintf(M.cmdline, sizeof(M.cmdline),

@@ -14,11 +14,8 @@
 
 #include "analysis.h"
 #include "check.h"
+#include "fake_machine.h"
 #include "kernel_release.h"
-
-static struct ax_machine M;
-static struct ax_profile P;
-static struct ax_result R;
 
 static void map(const char *rel, int want_rc, int kver, int sublevel)
 {
@@ -87,62 +84,24 @@ static void test_release_strings(void)
 	map("", -1, 0, -1);
 }
 
-static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d, int type,
-			  bool mf)
-{
-	struct ax_dev *x = ax_machine_add(&M);
-
-	if (ax_addr_parse(addr, &x->addr))
-		abort();
-	x->vendor = v;
-	x->device = d;
-	x->is_pcie = true;
-	x->pcie_type = (enum ax_pcie_type)type;
-	x->multifunction = mf;
-	x->acs_known = true;
-	return x;
-}
-
 static void root_port(const char *addr, int bus, uint16_t v, uint16_t d,
 		      bool with_acs)
 {
-	struct ax_dev *x = dev(addr, v, d, AX_EXP_ROOT_PORT, false);
+	struct ax_dev *x = fm_bridge(addr, v, d, AX_EXP_ROOT_PORT, bus, bus,
+				     false);
 
-	x->is_bridge = true;
-	x->hdr_type = 1;
-	x->secondary = (uint8_t)bus;
-	x->subordinate = (uint8_t)bus;
-	if (with_acs) {
-		x->acs_pos = 0x140;
-		x->acs_cap = 0x1f;
-		x->acs_ctrl = 0x1d;
-	}
-}
-
-static int grp(const char *addr)
-{
-	struct ax_addr a;
-
-	ax_addr_parse(addr, &a);
-	return R.dev[ax_machine_find(&M, a)].group;
+	if (with_acs)
+		fm_acs(x, 0x1f, 0x1d);
 }
 
 static void derive(const char *rel)
 {
-	char err[128];
-
 	ax_profile_init(&P);
 	ax_release_map(rel, &P);
 	ax_result_free(&R);
-	if (ax_machine_link(&M, err, sizeof(err)) || ax_derive(&M, &P, &R))
+	fm_link();
+	if (ax_derive(&M, &P, &R))
 		abort();
-}
-
-static void fresh(void)
-{
-	ax_machine_free(&M);
-	ax_machine_init(&M);
-	M.iommu = AX_IOMMU_ON;
 }
 
 /* A two-function NIC without ACS below a root port with ACS: the
@@ -150,13 +109,13 @@ static void fresh(void)
  */
 static void nic(uint16_t v, uint16_t d)
 {
-	fresh();
+	fm_reset(AX_IOMMU_ON);
 	root_port("00:01.0", 1, 0x8086, 0x3420, true);
-	dev("01:00.0", v, d, AX_EXP_ENDPOINT, true);
-	dev("01:00.1", v, d, AX_EXP_ENDPOINT, true);
+	fm_dev("01:00.0", v, d, AX_EXP_ENDPOINT, true);
+	fm_dev("01:00.1", v, d, AX_EXP_ENDPOINT, true);
 }
 
-#define SPLIT(rel) (derive(rel), grp("01:00.0") != grp("01:00.1"))
+#define SPLIT(rel) (derive(rel), fm_grp("01:00.0") != fm_grp("01:00.1"))
 
 static void test_backported_acs_quirks(void)
 {
@@ -189,25 +148,25 @@ static void test_backported_acs_quirks(void)
 static void test_backported_root_port_quirks(void)
 {
 	/* Loongson root ports without ACS: 6.16, stable 6.1.142, 6.12.35 */
-	fresh();
+	fm_reset(AX_IOMMU_ON);
 	root_port("00:09.0", 1, 0x0014, 0x7a09, false);
 	root_port("00:0a.0", 2, 0x0014, 0x7a09, false);
-	dev("01:00.0", 0x1b36, 0x0010, AX_EXP_ENDPOINT, false);
-	dev("02:00.0", 0x1b36, 0x0010, AX_EXP_ENDPOINT, false);
+	fm_dev("01:00.0", 0x1b36, 0x0010, AX_EXP_ENDPOINT, false);
+	fm_dev("02:00.0", 0x1b36, 0x0010, AX_EXP_ENDPOINT, false);
 	derive("6.12.118+deb12-amd64");
-	CHECK(grp("00:09.0") != grp("01:00.0"), "Loongson on 6.12.118");
+	CHECK(fm_grp("00:09.0") != fm_grp("01:00.0"), "Loongson on 6.12.118");
 	derive("6.12.34");
-	CHECK(grp("00:09.0") == grp("01:00.0"), "Loongson not in 6.12.34");
+	CHECK(fm_grp("00:09.0") == fm_grp("01:00.0"), "Loongson not in 6.12.34");
 	derive("6.1.0-57-amd64");
-	CHECK(grp("00:09.0") != grp("01:00.0"), "Loongson on 6.1.0-57");
+	CHECK(fm_grp("00:09.0") != fm_grp("01:00.0"), "Loongson on 6.1.0-57");
 	/* QCOM Hamoa: 7.0, stable 6.1.165, 6.12.75 */
-	fresh();
+	fm_reset(AX_IOMMU_ON);
 	root_port("00:00.0", 1, 0x17cb, 0x0111, false);
-	dev("01:00.0", 0x1b36, 0x0010, AX_EXP_ENDPOINT, false);
+	fm_dev("01:00.0", 0x1b36, 0x0010, AX_EXP_ENDPOINT, false);
 	derive("6.12.75");
-	CHECK(grp("00:00.0") != grp("01:00.0"), "Hamoa on 6.12.75");
+	CHECK(fm_grp("00:00.0") != fm_grp("01:00.0"), "Hamoa on 6.12.75");
 	derive("6.12.74");
-	CHECK(grp("00:00.0") == grp("01:00.0"), "Hamoa not in 6.12.74");
+	CHECK(fm_grp("00:00.0") == fm_grp("01:00.0"), "Hamoa not in 6.12.74");
 }
 
 static void test_backported_alias_quirk(void)
@@ -215,19 +174,19 @@ static void test_backported_alias_quirk(void)
 	/* Glenfly Arise 6766:3d41: function 1 DMA as function 0 (6.12,
 	 * stable 6.1.113): the two functions share a group
 	 */
-	fresh();
+	fm_reset(AX_IOMMU_ON);
 	root_port("00:01.0", 1, 0x8086, 0x3420, true);
-	dev("01:00.0", 0x6766, 0x3d40, AX_EXP_ENDPOINT, true);
-	dev("01:00.1", 0x6766, 0x3d41, AX_EXP_ENDPOINT, true);
+	fm_dev("01:00.0", 0x6766, 0x3d40, AX_EXP_ENDPOINT, true);
+	fm_dev("01:00.1", 0x6766, 0x3d41, AX_EXP_ENDPOINT, true);
 	M.devs[1].acs_pos = M.devs[2].acs_pos = 0x100;
 	M.devs[1].acs_cap = M.devs[2].acs_cap = 0x1f;
 	M.devs[1].acs_ctrl = M.devs[2].acs_ctrl = 0x1d;
 	derive("6.1.112");
-	CHECK(grp("01:00.0") != grp("01:00.1"), "no alias in 6.1.112");
+	CHECK(fm_grp("01:00.0") != fm_grp("01:00.1"), "no alias in 6.1.112");
 	derive("6.1.113");
-	CHECK(grp("01:00.0") == grp("01:00.1"), "alias from 6.1.113");
+	CHECK(fm_grp("01:00.0") == fm_grp("01:00.1"), "alias from 6.1.113");
 	derive("6.1.0-57-amd64");
-	CHECK(grp("01:00.0") == grp("01:00.1"), "alias on Debian 6.1.0-57");
+	CHECK(fm_grp("01:00.0") == fm_grp("01:00.1"), "alias on Debian 6.1.0-57");
 }
 
 int main(void)

@@ -14,14 +14,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "fake_machine.h"
 #include "linuxhw.h"
 #include "analysis.h"
 #include "source.h"
 
 
-static struct ax_machine M;
-static struct ax_profile P;
-static struct ax_result R;
 static struct ax_grouping G;
 static struct ax_vfio_plan PL;
 static bool have;
@@ -58,23 +56,15 @@ static void run(void)
 static bool load(const char *path)
 {
 	char err[256];
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	size_t n;
+	char *buf = ax_read_file(path, &n, err, sizeof(err));
 
 	clear();
-	if (!f) {
-		CHECK(0, "cannot read %s", path);
+	if (!buf) {
+		CHECK(0, "%s", err);
 		return false;
 	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-		abort();
-	fclose(f);
-	if (ax_source_text(&M, buf, (size_t)n, err, sizeof(err)) ||
+	if (ax_source_text(&M, buf, n, err, sizeof(err)) ||
 	    ax_machine_link(&M, err, sizeof(err))) {
 		CHECK(0, "%s: %s", path, err);
 		free(buf);
@@ -88,18 +78,9 @@ static bool load(const char *path)
 	return true;
 }
 
-static int idx(const char *addr)
-{
-	struct ax_addr a;
-
-	if (ax_addr_parse(addr, &a))
-		abort();
-	return ax_machine_find(&M, a);
-}
-
 static bool plan(const char *addr)
 {
-	int i = idx(addr);
+	int i = fm_idx(addr);
 
 	ax_vfio_plan_free(&PL);
 	if (i < 0) {
@@ -117,7 +98,7 @@ static bool plan(const char *addr)
 
 static bool binds(const char *addr)
 {
-	int i = idx(addr), k;
+	int i = fm_idx(addr), k;
 
 	for (k = 0; k < PL.n_bind; k++)
 		if (PL.bind[k] == i)
@@ -127,7 +108,7 @@ static bool binds(const char *addr)
 
 static bool keeps(const char *addr)
 {
-	int i = idx(addr), k;
+	int i = fm_idx(addr), k;
 
 	for (k = 0; k < PL.n_keep; k++)
 		if (PL.keep[k] == i)
@@ -409,7 +390,7 @@ static void test_warnings(void)
 	CHECK(!warned("boot_vga") && !warned("console"), "known not the console GPU");
 
 	/* everything on vfio-pci: nothing to run */
-	snprintf(M.devs[idx("03:00.0")].driver, 32, "vfio-pci");
+	snprintf(M.devs[fm_idx("03:00.0")].driver, 32, "vfio-pci");
 	plan("03:00.0");
 	CHECK(!PL.commands[0] && !PL.modprobe_conf[0] && PL.viable == 1 &&
 	      noted("already bound"), "already bound: no commands");

@@ -94,7 +94,6 @@ static void test_iommu_on(void)
 	mk("sys/bus/pci/devices/0000:01:00.1");
 	mk("sys/bus/pci/devices/0000:00:1c.0");
 	mk("groups/7");
-	put("groups/7/type", "DMA\n");
 	lnk("../../../../kernel/iommu_groups/3",
 	    "sys/bus/pci/devices/0000:01:00.0/iommu_group");
 	lnk("../../../../../groups/7",
@@ -126,8 +125,6 @@ static void test_iommu_on(void)
 	CHECK(m.devs[idx(&m, "00:1c.0")].kernel_group == AX_GROUP_NONE,
 	      "no link: no group");
 	CHECK(!strcmp(m.devs[idx(&m, "01:00.0")].driver, "igb"), "driver");
-	CHECK(!strcmp(m.devs[idx(&m, "01:00.1")].domain_type, "DMA"),
-	      "domain type");
 	CHECK(m.devs[idx(&m, "01:00.1")].is_virtfn &&
 	      m.devs[idx(&m, "01:00.1")].physfn == idx(&m, "01:00.0"),
 	      "VF linked to its PF");

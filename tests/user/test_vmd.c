@@ -13,24 +13,13 @@
 
 #include "analysis.h"
 #include "check.h"
+#include "fake_machine.h"
 #include "source.h"
 
-static struct ax_machine M;
-static struct ax_profile P;
-static struct ax_result R;
-
+/* PCIe functions, single-function, in this test */
 static struct ax_dev *dev(const char *addr, uint16_t v, uint16_t d, int type)
 {
-	struct ax_dev *x = ax_machine_add(&M);
-
-	if (ax_addr_parse(addr, &x->addr))
-		abort();
-	x->vendor = v;
-	x->device = d;
-	x->is_pcie = true;
-	x->pcie_type = (enum ax_pcie_type)type;
-	x->acs_known = true;
-	return x;
+	return fm_dev(addr, v, d, type, false);
 }
 
 static void port(const char *addr, int bus)
@@ -44,39 +33,20 @@ static void port(const char *addr, int bus)
 	x->acs_ctrl = 0x1d;
 }
 
-static int idx(const char *addr)
-{
-	struct ax_addr a;
-
-	if (ax_addr_parse(addr, &a))
-		abort();
-	return ax_machine_find(&M, a);
-}
-
-static int grp(const char *addr)
-{
-	return R.dev[idx(addr)].group;
-}
-
 static bool reason_at(const char *addr, const char *at)
 {
-	int i = idx(addr), k;
+	int i = fm_idx(addr), k;
 
 	for (k = 0; k < R.dev[i].n_reasons; k++)
 		if (R.dev[i].reasons[k].code == AX_R_VMD_DOMAIN &&
-		    R.dev[i].reasons[k].at == idx(at))
+		    R.dev[i].reasons[k].at == fm_idx(at))
 			return true;
 	return false;
 }
 
 static void run(void)
 {
-	char err[128];
-
-	if (ax_machine_link(&M, err, sizeof(err))) {
-		printf("link: %s\n", err);
-		abort();
-	}
+	fm_link();
 	ax_profile_init(&P);
 	ax_result_free(&R);
 	if (ax_derive(&M, &P, &R))
@@ -88,20 +58,18 @@ static void run(void)
  */
 static void test_client(void)
 {
-	ax_machine_free(&M);
-	ax_machine_init(&M);
-	M.iommu = AX_IOMMU_ON;
+	fm_reset(AX_IOMMU_ON);
 	dev("0000:00:02.0", 0x8086, 0xa7a0, AX_EXP_RC_END)->class = 0x030000;
 	dev("0000:00:0e.0", 0x8086, 0xa77f, AX_EXP_RC_END)->class = 0x010400;
 	port("10000:e0:06.0", 0xe1);
 	dev("10000:e1:00.0", 0x144d, 0xa80a, AX_EXP_ENDPOINT);
 	dev("10000:e0:17.0", 0x8086, 0x7a62, AX_EXP_RC_END);
 	run();
-	CHECK(grp("10000:e1:00.0") == grp("0000:00:0e.0"),
+	CHECK(fm_grp("10000:e1:00.0") == fm_grp("0000:00:0e.0"),
 	      "NVMe behind VMD in the VMD endpoint's group");
-	CHECK(grp("10000:e0:06.0") == grp("0000:00:0e.0"), "the root port too");
-	CHECK(grp("10000:e0:17.0") == grp("0000:00:0e.0"), "and AHCI");
-	CHECK(grp("0000:00:02.0") != grp("0000:00:0e.0"), "the GPU is not");
+	CHECK(fm_grp("10000:e0:06.0") == fm_grp("0000:00:0e.0"), "the root port too");
+	CHECK(fm_grp("10000:e0:17.0") == fm_grp("0000:00:0e.0"), "and AHCI");
+	CHECK(fm_grp("0000:00:02.0") != fm_grp("0000:00:0e.0"), "the GPU is not");
 	CHECK(reason_at("10000:e1:00.0", "0000:00:0e.0"), "reason vmd_domain");
 }
 
@@ -110,9 +78,7 @@ static void test_client(void)
  */
 static void test_server(void)
 {
-	ax_machine_free(&M);
-	ax_machine_init(&M);
-	M.iommu = AX_IOMMU_ON;
+	fm_reset(AX_IOMMU_ON);
 	dev("0000:64:05.5", 0x8086, 0x201d, AX_EXP_RC_END);
 	dev("0000:b2:05.5", 0x8086, 0x201d, AX_EXP_RC_END);
 	port("10000:00:00.0", 1);
@@ -120,16 +86,16 @@ static void test_server(void)
 	port("10001:00:00.0", 1);
 	dev("10001:01:00.0", 0x8086, 0x0a54, AX_EXP_ENDPOINT);
 	run();
-	CHECK(grp("10000:01:00.0") == grp("0000:64:05.5"),
+	CHECK(fm_grp("10000:01:00.0") == fm_grp("0000:64:05.5"),
 	      "domain 10000 is the first endpoint's");
-	CHECK(grp("10001:01:00.0") == grp("0000:b2:05.5"),
+	CHECK(fm_grp("10001:01:00.0") == fm_grp("0000:b2:05.5"),
 	      "domain 10001 the second's");
-	CHECK(grp("10000:01:00.0") != grp("10001:01:00.0"), "two groups");
+	CHECK(fm_grp("10000:01:00.0") != fm_grp("10001:01:00.0"), "two groups");
 	port("10002:00:00.0", 1);
 	dev("10002:01:00.0", 0x8086, 0x0a54, AX_EXP_ENDPOINT);
 	run();
 	CHECK(R.n_notes > 0 && strstr(R.notes[0], "VMD"), "orphan noted");
-	CHECK(grp("10002:01:00.0") != grp("0000:b2:05.5"),
+	CHECK(fm_grp("10002:01:00.0") != fm_grp("0000:b2:05.5"),
 	      "no endpoint: not joined to another's");
 }
 
@@ -140,13 +106,12 @@ static void test_dump(void)
 	char err[256];
 	struct ax_addr a;
 
-	ax_machine_free(&M);
-	ax_machine_init(&M);
+	fm_reset(AX_IOMMU_UNKNOWN);
 	CHECK(!ax_source_dump(&M, path, err, sizeof(err)), "%s", err);
 	run();
 	CHECK(!ax_addr_parse("10000:e1:00.0", &a) &&
 	      ax_machine_find(&M, a) >= 0, "10000:e1:00.0 read from the dump");
-	CHECK(grp("10000:e1:00.0") == grp("0000:00:0e.0"),
+	CHECK(fm_grp("10000:e1:00.0") == fm_grp("0000:00:0e.0"),
 	      "dump: the NVMe drive shares the VMD endpoint's group");
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * assign.c - the verdict, companions, culprits and remedies for passing
- * a device through with VFIO (see assign.h).  Rules, from the kernel and
+ * a device through with VFIO (see analysis.h).  Rules, from the kernel and
  * from what passthrough users are told (REFERENCE sections 1, 5, 9):
  * - VFIO needs every endpoint of a group with vfio-pci (or no driver);
  *   PCI bridges (0x0604) and host bridges (0x0600) may stay as they are;
@@ -42,13 +42,13 @@ static const char *const remedy_names[] = {
 
 const char *ax_verdict_name(enum ax_verdict v)
 {
-	return (unsigned int)v < sizeof(verdict_names) / sizeof(verdict_names[0]) ?
+	return (unsigned int)v < AX_ARRAY_SIZE(verdict_names) ?
 	       verdict_names[v] : "unknown";
 }
 
 const char *ax_remedy_kind_name(enum ax_remedy_kind k)
 {
-	return (unsigned int)k < sizeof(remedy_names) / sizeof(remedy_names[0]) ?
+	return (unsigned int)k < AX_ARRAY_SIZE(remedy_names) ?
 	       remedy_names[k] : "unknown";
 }
 
@@ -100,12 +100,18 @@ struct ax_advice_cache {
 	bool ports_done;
 	signed char *port_ok;
 	int *occupant;
+	int *ports;		/* where port_ok is not 0, in index order */
+	int n_ports;
 	/* derived groups under what-if profiles */
 	bool ovr_done;
-	int *ovr_group;
+	int *ovr_group, *ovr_by;
 	int n_kv;
 	int kv[MAX_KV_CACHE];
 	int *kv_group[MAX_KV_CACHE];
+	/* each of those groupings' devices in group order (by_group()) */
+	int *kv_by[MAX_KV_CACHE];
+	/* per device: FAULT_* of the reasons that name it as the place */
+	uint8_t *fault_bits;
 	bool oom;
 };
 
@@ -163,9 +169,15 @@ void ax_grouping_free(struct ax_grouping *g)
 		free(c->by_key);
 		free(c->port_ok);
 		free(c->occupant);
+		free(c->ports);
 		free(c->ovr_group);
+		free(c->ovr_by);
+		free(c->fault_bits);
 		for (k = 0; k < c->n_kv; k++)
+		{
 			free(c->kv_group[k]);
+			free(c->kv_by[k]);
+		}
 		free(c);
 	}
 	free(g->of);
@@ -220,6 +232,9 @@ void ax_assignment_free(struct ax_assignment *a)
 	free(a->assign_with);	/* one block holds all four lists */
 	a->assign_with = a->own = a->companions = a->at_fault = NULL;
 	a->n_assign_with = a->n_own = a->n_companions = a->n_at_fault = 0;
+	free(a->remedies);
+	a->remedies = NULL;
+	a->n_remedies = 0;
 }
 
 static bool is_port(const struct ax_dev *d)
@@ -263,6 +278,22 @@ static bool fault_code(enum ax_reason_code c)
 	default:
 		return false;
 	}
+}
+
+/* A reason that names a culprit to act on.  An endpoint function without
+ * ACS only widens the group of its own device: the bridge function of the
+ * same device that pulls in others is named instead (AMD chipset 02:00.2
+ * rather than its USB and SATA functions).
+ */
+static bool culprit_reason(const struct ax_machine *m,
+			   const struct ax_reason *rr)
+{
+	if (!fault_code(rr->code) || rr->at < 0 || rr->at >= (int)m->n)
+		return false;
+	return m->devs[rr->at].is_bridge ||
+	       (rr->code != AX_R_MULTIFUNCTION_NO_ACS &&
+		rr->code != AX_R_ACS_UNKNOWN &&
+		rr->code != AX_R_ACS_CONTROLS_OFF);
 }
 
 /* The derivation for idx rests on ACS registers nobody could read. */
@@ -445,19 +476,43 @@ static int path_isolates(const struct ax_machine *m,
 	return 1;
 }
 
+/* A remedy could not be allocated: ax_assign() fails (single-threaded
+ * tool, as key_of).
+ */
+static bool remedy_oom;
+
+/* The next remedy, cleared, not yet counted; NULL when there is no room
+ * or no memory.
+ */
+static struct ax_remedy *remedy_slot(struct ax_assignment *a)
+{
+	struct ax_remedy *r;
+
+	if (a->n_remedies >= AX_MAX_REMEDIES)
+		return NULL;
+	r = realloc(a->remedies, ((size_t)a->n_remedies + 1) * sizeof(*r));
+	if (!r) {
+		remedy_oom = true;
+		return NULL;
+	}
+	a->remedies = r;
+	r += a->n_remedies;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
 static void add_remedy(struct ax_assignment *a, enum ax_remedy_kind k,
 		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void add_remedy(struct ax_assignment *a, enum ax_remedy_kind k,
 		       const char *fmt, ...)
 {
-	struct ax_remedy *rm;
+	struct ax_remedy *rm = remedy_slot(a);
 	va_list ap;
 
-	if (a->n_remedies >= AX_MAX_REMEDIES)
+	if (!rm)
 		return;
-	rm = &a->remedies[a->n_remedies++];
-	memset(rm, 0, sizeof(*rm));
+	a->n_remedies++;
 	rm->kind = k;
 	va_start(ap, fmt);
 	vsnprintf(rm->text, sizeof(rm->text), fmt, ap);
@@ -476,8 +531,9 @@ static int port_candidates(const struct ax_machine *m,
 	c->ports_done = true;
 	c->port_ok = calloc(m->n + 1, 1);
 	c->occupant = malloc((m->n + 1) * sizeof(int));
+	c->ports = malloc((m->n + 1) * sizeof(int));
 	has_switch = calloc(m->n + 1, sizeof(bool));
-	if (!c->port_ok || !c->occupant || !has_switch) {
+	if (!c->port_ok || !c->occupant || !c->ports || !has_switch) {
 		free(has_switch);
 		c->oom = true;
 		return -1;
@@ -502,6 +558,8 @@ static int port_candidates(const struct ax_machine *m,
 			continue;
 		c->port_ok[i] = (signed char)(path_isolates(m, r, i) > 0 ? 1 :
 				 path_isolates(m, r, i) < 0 ? -1 : 0);
+		if (c->port_ok[i])
+			c->ports[c->n_ports++] = i;
 	}
 	free(has_switch);
 	return 0;
@@ -513,7 +571,7 @@ static int remedy_move(const struct ax_machine *m, const struct ax_result *r,
 {
 	const struct ax_dev *d = &m->devs[idx];
 	struct ax_advice_cache *c = g->cache;
-	int sp = slot_port_of(m, idx), i, n = 0, n_unknown = 0;
+	int sp = slot_port_of(m, idx), i, k, n = 0, n_unknown = 0;
 	char buf[AX_ADDR_STRLEN], buf2[AX_ADDR_STRLEN], list[560];
 	size_t o = 0;
 	struct ax_remedy *rm;
@@ -525,18 +583,18 @@ static int remedy_move(const struct ax_machine *m, const struct ax_result *r,
 	if (port_candidates(m, r, c))
 		return -1;
 	list[0] = '\0';
-	if (a->n_remedies >= AX_MAX_REMEDIES)
+	rm = remedy_slot(a);
+	if (!rm)
 		return 0;
-	rm = &a->remedies[a->n_remedies];
-	memset(rm, 0, sizeof(*rm));
 	rm->kind = AX_RM_MOVE;
-	for (i = 0; i < (int)m->n; i++) {
-		const struct ax_dev *p = &m->devs[i];
+	/* the candidate ports only: every device for every shared device
+	 * was quadratic
+	 */
+	for (k = 0; k < c->n_ports; k++) {
+		const struct ax_dev *p = &m->devs[i = c->ports[k]];
 		const char *loc;
 		int occupant = c->occupant[i];
 
-		if (!c->port_ok[i])
-			continue;
 		if (is_ancestor(m, i, idx) || is_ancestor(m, sp, i) ||
 		    i == sp)
 			continue;	/* own path, or the device's own card */
@@ -661,7 +719,7 @@ enum ax_override_support ax_override_support(const char *release,
 		*distro = "";
 	if (!release || !release[0])
 		return AX_OVR_UNKNOWN;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+	for (i = 0; i < AX_ARRAY_SIZE(t); i++)
 		if (has_word(release, t[i].pat)) {
 			if (distro)
 				*distro = t[i].who;
@@ -723,6 +781,57 @@ static enum ax_verdict verdict_in(const struct ax_machine *m, const int *grp,
 	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
 }
 
+/* The devices in order of their group in grp (NULL: NULL), for
+ * verdict_by(); NULL on no memory.
+ */
+static int *by_group(const struct ax_machine *m, const int *grp)
+{
+	int *by = grp ? malloc((m->n + 1) * sizeof(int)) : NULL;
+	size_t i;
+
+	if (!by)
+		return NULL;
+	for (i = 0; i < m->n; i++)
+		by[i] = (int)i;
+	key_of = grp;
+	qsort(by, m->n, sizeof(int), cmp_by_key);
+	key_of = NULL;
+	return by;
+}
+
+/* verdict_in() through the group order of by_group(): the members of
+ * idx's group only (the whole machine per device was quadratic).
+ */
+static enum ax_verdict verdict_by(const struct ax_machine *m, const int *grp,
+				  const int *by, int idx)
+{
+	const struct ax_dev *d = &m->devs[idx];
+	int lo = 0, hi = (int)m->n;
+	bool other = false, own = false;
+
+	if (grp[idx] < 0)
+		return AX_V_NO_GROUPS;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (grp[by[mid]] < grp[idx])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < (int)m->n && grp[by[lo]] == grp[idx]; lo++) {
+		const struct ax_dev *t = &m->devs[by[lo]];
+
+		if (by[lo] == idx || ax_is_bridge_class(t))
+			continue;
+		if (ax_same_device(t, d))
+			own = true;
+		else
+			other = true;
+	}
+	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
+}
+
 /* The groups under profile p2, as a new array.  The derivation writes
  * the groups into the machine: it works on a copy.
  */
@@ -756,30 +865,38 @@ static int override_what_if(const struct ax_machine *m,
 		p2.hypothetical = true;
 		c->ovr_done = true;
 		c->ovr_group = what_if_groups(m, &p2);
+		c->ovr_by = by_group(m, c->ovr_group);
 	}
-	if (!c->ovr_group)
+	if (!c->ovr_group || !c->ovr_by)
 		return -1;
-	return (int)verdict_in(m, c->ovr_group, idx);
+	return (int)verdict_by(m, c->ovr_group, c->ovr_by, idx);
 }
 
 /* The groups of kernel release kv, derived once. */
+/* The groups under release kv's rules, and (*by) their devices in group
+ * order; NULL on no memory.
+ */
 static const int *kv_groups(const struct ax_machine *m,
 			    const struct ax_profile *p,
-			    struct ax_advice_cache *c, int kv)
+			    struct ax_advice_cache *c, int kv, const int **by)
 {
 	struct ax_profile p2 = *p;
 	int k;
 
 	for (k = 0; k < c->n_kv; k++)
-		if (c->kv[k] == kv)
-			return c->kv_group[k];
+		if (c->kv[k] == kv) {
+			*by = c->kv_by[k];
+			return *by ? c->kv_group[k] : NULL;
+		}
 	if (c->n_kv >= MAX_KV_CACHE)
 		return NULL;
 	p2.hypothetical = true;
 	p2.kver = kv;
 	c->kv[c->n_kv] = kv;
 	c->kv_group[c->n_kv] = what_if_groups(m, &p2);
-	return c->kv_group[c->n_kv++];
+	c->kv_by[c->n_kv] = by_group(m, c->kv_group[c->n_kv]);
+	*by = c->kv_by[c->n_kv++];
+	return *by ? c->kv_group[c->n_kv - 1] : NULL;
 }
 
 /* The first kernel release after p's in which idx is no longer shared
@@ -789,25 +906,25 @@ static int kernel_what_if(const struct ax_machine *m,
 			  const struct ax_profile *p,
 			  const struct ax_grouping *g, int idx)
 {
-	const int *grp;
+	const int *grp, *by;
 	int kv;
 
 	if (!p->kver || p->kver >= axq_db_newest)
 		return 0;
-	grp = kv_groups(m, p, g->cache, axq_db_newest);
+	grp = kv_groups(m, p, g->cache, axq_db_newest, &by);
 	if (!grp)
 		return -1;
-	if (verdict_in(m, grp, idx) == AX_V_SHARED)
+	if (verdict_by(m, grp, by, idx) == AX_V_SHARED)
 		return 0;
 	for (kv = p->kver + 1; kv <= axq_db_newest; kv++) {
 		if (kv % 1000 > 20) {	/* 3.19 -> 4.0, 4.20 -> 5.0 ... */
 			kv = (kv / 1000 + 1) * 1000 - 1;
 			continue;
 		}
-		grp = kv_groups(m, p, g->cache, kv);
+		grp = kv_groups(m, p, g->cache, kv, &by);
 		if (!grp)
 			return -1;
-		if (verdict_in(m, grp, idx) != AX_V_SHARED)
+		if (verdict_by(m, grp, by, idx) != AX_V_SHARED)
 			return kv;
 	}
 	return axq_db_newest;
@@ -958,26 +1075,47 @@ static void find_at_fault(const struct ax_machine *m,
 		for (q = 0; q < r->dev[t].n_reasons; q++) {
 			const struct ax_reason *rr = &r->dev[t].reasons[q];
 
-			if (!fault_code(rr->code) || rr->at < 0 ||
-			    rr->at >= (int)m->n)
-				continue;
-			if (ax_same_device(&m->devs[rr->at], &m->devs[idx]))
-				continue;
-			/* an endpoint function without ACS only widens the
-			 * group of its own device: the bridge function of
-			 * the same device that pulls in others is named
-			 * instead (AMD chipset 02:00.2 rather than its USB
-			 * and SATA functions)
-			 */
-			if ((rr->code == AX_R_MULTIFUNCTION_NO_ACS ||
-			     rr->code == AX_R_ACS_UNKNOWN ||
-			     rr->code == AX_R_ACS_CONTROLS_OFF) &&
-			    !m->devs[rr->at].is_bridge)
+			if (!culprit_reason(m, rr) ||
+			    ax_same_device(&m->devs[rr->at], &m->devs[idx]))
 				continue;
 			if (!ax_in_list(a->at_fault, a->n_at_fault, rr->at))
 				a->at_fault[a->n_at_fault++] = rr->at;
 		}
 	}
+}
+
+#define FAULT_CONTROLS_OFF 1
+#define FAULT_REDIR_DISABLED 2
+
+/* Once per machine: which devices some reason names as the place where
+ * ACS is switched off, or its redirection disabled (looked up per shared
+ * device: a loop over every reason there was quadratic).  NULL on no
+ * memory.
+ */
+static const uint8_t *fault_bits(const struct ax_machine *m,
+				 const struct ax_result *r,
+				 struct ax_advice_cache *c)
+{
+	size_t k;
+	int q;
+
+	if (c->fault_bits)
+		return c->fault_bits;
+	c->fault_bits = calloc(m->n + 1, 1);
+	if (!c->fault_bits)
+		return NULL;
+	for (k = 0; k < m->n; k++)
+		for (q = 0; q < r->dev[k].n_reasons; q++) {
+			const struct ax_reason *rr = &r->dev[k].reasons[q];
+
+			if (rr->at < 0 || rr->at >= (int)m->n)
+				continue;
+			if (rr->code == AX_R_ACS_CONTROLS_OFF)
+				c->fault_bits[rr->at] |= FAULT_CONTROLS_OFF;
+			if (rr->code == AX_R_ACS_REDIR_DISABLED)
+				c->fault_bits[rr->at] |= FAULT_REDIR_DISABLED;
+		}
+	return c->fault_bits;
 }
 
 static int remedies_shared(const struct ax_machine *m,
@@ -986,7 +1124,8 @@ static int remedies_shared(const struct ax_machine *m,
 			   const struct ax_grouping *g, int idx,
 			   struct ax_assignment *a, bool facts_unknown)
 {
-	int k, q, rel;
+	const uint8_t *bits;
+	int k, rel;
 	const char *cb = NULL;
 	char buf[AX_ADDR_STRLEN], l[200], quirk[200] = "";
 	bool controls_off = false, redir = false;
@@ -1011,20 +1150,12 @@ static int remedies_shared(const struct ax_machine *m,
 			   m->kernel_release[0] ? m->kernel_release :
 			   "release not in the facts");
 	/* ACS present but switched off at a port at fault */
-	for (k = 0; k < (int)m->n; k++) {
-		int t;
-
-		for (q = 0; q < r->dev[k].n_reasons; q++) {
-			const struct ax_reason *rr = &r->dev[k].reasons[q];
-
-			t = rr->at;
-			if (t < 0 || !ax_in_list(a->at_fault, a->n_at_fault, t))
-				continue;
-			if (rr->code == AX_R_ACS_CONTROLS_OFF)
-				controls_off = true;
-			if (rr->code == AX_R_ACS_REDIR_DISABLED)
-				redir = true;
-		}
+	bits = fault_bits(m, r, g->cache);
+	if (!bits)
+		return -1;
+	for (k = 0; k < a->n_at_fault; k++) {
+		controls_off |= bits[a->at_fault[k]] & FAULT_CONTROLS_OFF;
+		redir |= bits[a->at_fault[k]] & FAULT_REDIR_DISABLED;
 	}
 	if (controls_off) {
 		add_remedy(a, AX_RM_BIOS,
@@ -1041,9 +1172,9 @@ static int remedies_shared(const struct ax_machine *m,
 	return 0;
 }
 
-int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
-	      const struct ax_result *r, const struct ax_grouping *g, int idx,
-	      struct ax_assignment *a)
+static int assign_one(const struct ax_machine *m, const struct ax_profile *p,
+		      const struct ax_result *r, const struct ax_grouping *g,
+		      int idx, struct ax_assignment *a)
 {
 	const struct ax_dev *d = &m->devs[idx];
 	int *blk, *members, n_members = 0, j, nu, lo, hi, nm = 0, k;
@@ -1222,6 +1353,21 @@ int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
 	return 0;
 }
 
+int ax_assign(const struct ax_machine *m, const struct ax_profile *p,
+	      const struct ax_result *r, const struct ax_grouping *g, int idx,
+	      struct ax_assignment *a)
+{
+	int ret;
+
+	remedy_oom = false;
+	ret = assign_one(m, p, r, g, idx, a);
+	if (!ret && remedy_oom) {
+		ax_assignment_free(a);
+		ret = -1;
+	}
+	return ret;
+}
+
 int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
 		   const struct ax_grouping *g, int key, int *n_faults)
 {
@@ -1238,13 +1384,7 @@ int ax_group_fault(const struct ax_machine *m, const struct ax_result *r,
 			const struct ax_reason *rr = &r->dev[j].reasons[q];
 			int depth = 0, h;
 
-			if (!fault_code(rr->code) || rr->at < 0 ||
-			    rr->at >= (int)m->n || seen[rr->at])
-				continue;
-			if ((rr->code == AX_R_MULTIFUNCTION_NO_ACS ||
-			     rr->code == AX_R_ACS_UNKNOWN ||
-			     rr->code == AX_R_ACS_CONTROLS_OFF) &&
-			    !m->devs[rr->at].is_bridge)
+			if (!culprit_reason(m, rr) || seen[rr->at])
 				continue;
 			seen[rr->at] = true;
 			n++;

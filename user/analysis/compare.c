@@ -123,7 +123,7 @@ void ax_find_mismatch_cause(const struct ax_machine *m,
 	static const char *const ovr[] = {
 		"downstream", "multifunction", "downstream,multifunction",
 	};
-	size_t k, n_ovr = sizeof(ovr) / sizeof(ovr[0]);
+	size_t k, n_ovr = AX_ARRAY_SIZE(ovr);
 
 	if (!res->compared || res->matches_kernel)
 		return;

@@ -33,6 +33,10 @@ struct ax_derivation {
 	uint8_t (*alias)[32];	/* effective DMA alias masks */
 	uint32_t *flags;	/* effective dev_flags */
 	int *byorder;		/* device indices in probe order */
+	/* device indices by bus, in probe order on each bus: devices on
+	 * i's bus are bybus[bus_lo[i] .. bus_hi[i])
+	 */
+	int *bybus, *bus_lo, *bus_hi;
 	int *real;		/* pci_real_dma_dev(): VMD endpoint, or itself */
 	struct join *join;
 	int ngroups;

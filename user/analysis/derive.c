@@ -270,8 +270,11 @@ static int alias_group(struct ax_derivation *c, int pdev, uint8_t *devfns, int *
 		*via = pdev;
 		return c->grp[pdev];
 	}
-	for (k = 0; k < (int)c->m->n; k++) {
-		int t = c->byorder[k];
+	/* for_each_pci_dev() in probe order, of which only d's bus can
+	 * alias d
+	 */
+	for (k = c->bus_lo[pdev]; k < c->bus_hi[pdev]; k++) {
+		int t = c->bybus[k];
 
 		/* for_each_pci_dev(): devices without a group too */
 		if (t == pdev || !ax_same_bus(&c->m->devs[t], d))
@@ -297,8 +300,8 @@ static int function_alias_group(struct ax_derivation *c, int pdev, uint8_t *devf
 
 	if (!d->multifunction || c->r->dev[pdev].acs.isolated)
 		return -1;
-	for (k = 0; k < (int)c->m->n; k++) {
-		int t = c->byorder[k];
+	for (k = c->bus_lo[pdev]; k < c->bus_hi[pdev]; k++) {
+		int t = c->bybus[k];
 		const struct ax_dev *td = &c->m->devs[t];
 
 		if (t == pdev || !ax_same_bus(td, d) ||
@@ -367,6 +370,57 @@ static int cmp_order(const void *a, const void *b, void *arg)
 	return m->devs[x].order - m->devs[y].order;
 }
 
+/* Buses, and probe order (rank) on each: for index_buses(). */
+struct bus_key {
+	const struct ax_machine *m;
+	const int *rank;
+};
+
+static int cmp_bus_order(const void *a, const void *b, void *arg)
+{
+	const struct bus_key *k = arg;
+	int x = *(const int *)a, y = *(const int *)b;
+	const struct ax_addr *ax = &k->m->devs[x].addr, *ay = &k->m->devs[y].addr;
+
+	if (ax->domain != ay->domain)
+		return ax->domain < ay->domain ? -1 : 1;
+	if (ax->bus != ay->bus)
+		return ax->bus < ay->bus ? -1 : 1;
+	return k->rank[x] - k->rank[y];
+}
+
+/* bybus, bus_lo, bus_hi from byorder; 0, or -1 out of memory. */
+static int index_buses(struct ax_derivation *c)
+{
+	size_t n = c->m->n, k, s;
+	int *rank = malloc((n + 1) * sizeof(int));
+	struct bus_key key = { c->m, rank };
+
+	c->bybus = malloc((n + 1) * sizeof(int));
+	c->bus_lo = malloc((n + 1) * sizeof(int));
+	c->bus_hi = malloc((n + 1) * sizeof(int));
+	if (!rank || !c->bybus || !c->bus_lo || !c->bus_hi) {
+		free(rank);
+		return -1;
+	}
+	for (k = 0; k < n; k++) {
+		rank[c->byorder[k]] = (int)k;
+		c->bybus[k] = c->byorder[k];
+	}
+	qsort_r(c->bybus, n, sizeof(int), cmp_bus_order, &key);
+	for (s = 0; s < n; s = k) {
+		const struct ax_dev *d = &c->m->devs[c->bybus[s]];
+
+		for (k = s; k < n && ax_same_bus(&c->m->devs[c->bybus[k]], d);
+		     k++)
+			c->bus_lo[c->bybus[k]] = (int)s;
+		while (s < k)
+			c->bus_hi[c->bybus[s++]] = (int)k;
+	}
+	free(rank);
+	return 0;
+}
+
 static void free_ctx(struct ax_derivation *c)
 {
 	free(c->grp);
@@ -374,6 +428,9 @@ static void free_ctx(struct ax_derivation *c)
 	free(c->alias);
 	free(c->flags);
 	free(c->byorder);
+	free(c->bybus);
+	free(c->bus_lo);
+	free(c->bus_hi);
 	free(c->join);
 	free(c->real);
 }
@@ -401,18 +458,24 @@ static int make_groups(struct ax_derivation *c)
 	res->groups = calloc((size_t)c->ngroups + 1, sizeof(*res->groups));
 	if (!res->groups)
 		return -1;
+	/* count, then fill: one allocation per group, not per member */
+	for (i = 0; i < n; i++)
+		if (c->grp[i] >= 0)
+			res->groups[c->grp[i]].n++;
+	for (i = 0; i < c->ngroups; i++) {
+		res->groups[i].members =
+			malloc(((size_t)res->groups[i].n + 1) * sizeof(int));
+		if (!res->groups[i].members)
+			return -1;
+		res->groups[i].n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		struct ax_group *g;
-		int *nm;
 
 		res->dev[i].group = c->grp[i] >= 0 ? c->grp[i] : AX_GROUP_NONE;
 		if (c->grp[i] < 0)
 			continue;
 		g = &res->groups[c->grp[i]];
-		nm = realloc(g->members, (g->n + 1) * sizeof(int));
-		if (!nm)
-			return -1;
-		g->members = nm;
 		g->members[g->n++] = i;
 	}
 	for (i = 0; i < c->ngroups; i++)
@@ -470,6 +533,8 @@ int ax_derive(const struct ax_machine *m, const struct ax_profile *p,
 	for (i = 0; i < (int)n; i++)
 		ax_acs_enabled(m, i, p, &res->dev[i].acs);
 	qsort_r(c.byorder, n, sizeof(int), cmp_order, (void *)m);
+	if (index_buses(&c))
+		goto nomem;
 
 	for (k = 0; k < (int)n; k++) {
 		i = c.byorder[k];

@@ -170,12 +170,12 @@ int ax_release_map(const char *rel, struct ax_profile *p)
 		const char *fl = strchr(tail + 1, '-') + 1;
 
 		if (in_list(fl, debian_flavours,
-			    sizeof(debian_flavours) / sizeof(*debian_flavours),
+			    AX_ARRAY_SIZE(debian_flavours),
 			    true))
 			return debian_abi(p, rel, (int)maj, (int)min, (int)n1);
 		set(p, (int)maj, (int)min, 0, false);
 		if (in_list(fl, ubuntu_flavours,
-			    sizeof(ubuntu_flavours) / sizeof(*ubuntu_flavours),
+			    AX_ARRAY_SIZE(ubuntu_flavours),
 			    false))
 			snprintf(p->release_rules, sizeof(p->release_rules),
 				 "%s: Ubuntu ABI %u of %u.%u; Ubuntu's name does not say which upstream stable update it carries: rules of mainline %u.%u, so quirks Ubuntu took from stable updates are not counted",

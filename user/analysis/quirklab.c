@@ -66,7 +66,7 @@ const struct ax_ql_callback ax_ql_callbacks[] = {
 };
 
 const int ax_ql_n_callbacks =
-	(int)(sizeof(ax_ql_callbacks) / sizeof(ax_ql_callbacks[0]));
+	(int)(AX_ARRAY_SIZE(ax_ql_callbacks));
 
 const struct ax_ql_callback *ax_ql_callback_find(const char *name)
 {

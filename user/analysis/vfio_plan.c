@@ -38,7 +38,7 @@ const char *ax_driver_module(const char *driver)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+	for (i = 0; i < AX_ARRAY_SIZE(map); i++)
 		if (!strcmp(driver, map[i][0]))
 			return map[i][1];
 	return driver;

@@ -27,7 +27,7 @@ bool ax_is_vmd_endpoint(const struct ax_dev *d)
 
 	if (d->vendor != 0x8086 || d->addr.domain >= AX_VMD_FIRST_DOMAIN)
 		return false;
-	for (k = 0; k < sizeof(vmd_ids) / sizeof(vmd_ids[0]); k++)
+	for (k = 0; k < AX_ARRAY_SIZE(vmd_ids); k++)
 		if (d->device == vmd_ids[k])
 			return true;
 	return false;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * advice_text.c - the advice in words (advice_text.h).  Names are
+ * advice_text.c - the advice in words (render.h).  Names are
  * printed whole and wrapped, never cut; every device line carries
  * [vendor:device] and the driver, as lspci -nnk would.
  */

@@ -399,7 +399,7 @@ static void names(uint16_t vendor, uint16_t device, char *vn, size_t vlen,
 	/* "Intel Corporation" -> "Intel", "Red Hat, Inc." -> "Red Hat":
 	 * the form subjects use
 	 */
-	for (k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
+	for (k = 0; k < AX_ARRAY_SIZE(suffixes); k++) {
 		sp = strstr(vn, suffixes[k]);
 		if (sp && sp != vn)
 			*sp = '\0';
@@ -631,7 +631,7 @@ const char *ax_qpatch_default_tree(const char *explicit_tree)
 		return explicit_tree;
 	if (env && *env)
 		return env;
-	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+	for (i = 0; i < AX_ARRAY_SIZE(defaults); i++)
 		if (!access(defaults[i], R_OK))
 			return defaults[i];
 	return NULL;

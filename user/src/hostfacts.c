@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * hostfacts.c - live facts for the advice (hostfacts.h).  Every path is
+ * hostfacts.c - live facts for the advice (source.h).  Every path is
  * read below root, so tests run it on a fake tree; sysfs links are
  * relative, which realpath() resolves inside that tree.
  */

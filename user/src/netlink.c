@@ -93,28 +93,9 @@ static struct nla_policy ax_nl_policy[ACSI_A_MAX + 1] = {
 	[ACSI_A_EFF_ISOLATED] = { .type = NLA_U8 },
 	[ACSI_A_EFF_ORIGIN] = { .type = NLA_U8 },
 	[ACSI_A_QUIRK_RESULT] = { .type = NLA_U32 },
-	[ACSI_A_HOP_COUNT] = { .type = NLA_U32 },
-	[ACSI_A_HOP] = { .type = NLA_NESTED },
 	[ACSI_A_ACS_UNREADABLE] = { .type = NLA_U8 },
 	[ACSI_A_KPROBE_PATH] = { .type = NLA_U8 },
 };
-
-const char *ax_nl_origin_name(int origin)
-{
-	switch (origin) {
-	case ACSI_ORIGIN_REGISTERS:
-		return "registers";
-	case ACSI_ORIGIN_KERNEL_FLAG:
-		return "kernel-flag";
-	case ACSI_ORIGIN_TYPE_RULE:
-		return "type-rule";
-	case ACSI_ORIGIN_GROUPS:
-		return "inferred-from-groups";
-	case ACSI_ORIGIN_KPROBE:
-		return "kprobe-observed";
-	}
-	return "none";
-}
 
 /* Keep the kernel's errno and extended-ack message of an error reply. */
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
@@ -141,7 +122,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/* Map a libnl or kernel failure to an AX_NL_E* code and one line. */
+/* A libnl or kernel failure as one line in err; returns -1. */
 static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
 		size_t errlen)
 {
@@ -151,7 +132,7 @@ static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
 		snprintf(err, errlen,
 			 "acs_inspect: %s: permission denied (needs CAP_SYS_ADMIN in the initial user and network namespaces)",
 			 what);
-		return AX_NL_EPERM;
+		return -1;
 	}
 	if (c->kmsg[0])
 		snprintf(err, errlen, "acs_inspect: %s: %s (%s)", what, c->kmsg,
@@ -162,7 +143,7 @@ static int fail(struct nl_ctx *c, int nlerr, const char *what, char *err,
 	else
 		snprintf(err, errlen, "acs_inspect: %s: %s", what,
 			 nl_geterror(nlerr));
-	return AX_NL_EIO;
+	return -1;
 }
 
 static void ctx_close(struct nl_ctx *c)
@@ -180,14 +161,14 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
 		snprintf(err, errlen, "acs_inspect: out of memory");
-		return AX_NL_EIO;
+		return -1;
 	}
 	ret = genl_connect(c->sk);
 	if (ret < 0) {
 		snprintf(err, errlen, "acs_inspect: generic netlink socket: %s",
 			 nl_geterror(ret));
 		ctx_close(c);
-		return AX_NL_EIO;
+		return -1;
 	}
 	/* Best effort: older kernels just send no message text. */
 	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_EXT_ACK,
@@ -202,7 +183,7 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "acs_inspect: module loaded but its family is not visible: not in the initial network namespace");
 		ctx_close(c);
-		return AX_NL_EPERM;
+		return -1;
 	}
 	if (c->family < 0) {
 		char hint[256];
@@ -218,8 +199,7 @@ static int ctx_open(struct nl_ctx *c, char *err, size_t errlen)
 				 nl_geterror(c->family));
 		}
 		ctx_close(c);
-		return c->family == -NLE_OBJ_NOTFOUND ? AX_NL_ENOMODULE :
-							 AX_NL_EIO;
+		return -1;
 	}
 	return 0;
 }
@@ -239,13 +219,12 @@ static int on_intr(struct nl_msg *msg, void *arg)
 }
 
 /*
- * Send a request (with the device address if a) and feed every reply to
- * fn until the ACK (do) or NLMSG_DONE (dump).  *intr is set when the
+ * Send a request and feed every reply to fn until the ACK (do) or
+ * NLMSG_DONE (dump).  *intr is set when the
  * kernel flagged the dump as torn (NLM_F_DUMP_INTR).
  */
 static int request(struct nl_ctx *c, uint8_t cmd, int flags,
-		   const struct ax_addr *a, nl_recvmsg_msg_cb_t fn, void *arg,
-		   bool *intr)
+		   nl_recvmsg_msg_cb_t fn, void *arg, bool *intr)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	bool done = false, torn = false;
@@ -254,10 +233,7 @@ static int request(struct nl_ctx *c, uint8_t cmd, int flags,
 	if (!msg)
 		return -NLE_NOMEM;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0, flags,
-			 cmd, ACSI_GENL_VERSION) ||
-	    (a && (nla_put_u32(msg, ACSI_A_DOMAIN, a->domain) ||
-		   nla_put_u8(msg, ACSI_A_BUS, a->bus) ||
-		   nla_put_u8(msg, ACSI_A_DEVFN, a->devfn)))) {
+			 cmd, ACSI_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return -NLE_NOMEM;
 	}
@@ -303,8 +279,6 @@ static int on_info(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	ia->got = true;
 	ia->proto = nla_get_u32(tb[ACSI_A_PROTO_VERSION]);
-	if (!m)
-		return NL_OK;
 	if (tb[ACSI_A_KERNEL_RELEASE])
 		snprintf(m->kernel_release, sizeof(m->kernel_release), "%s",
 			 nla_get_string(tb[ACSI_A_KERNEL_RELEASE]));
@@ -325,18 +299,18 @@ static int check_info(struct nl_ctx *c, struct ax_machine *m, char *err,
 	struct info_arg ia = { .m = m };
 	int ret;
 
-	ret = request(c, ACSI_CMD_GET_INFO, 0, NULL, on_info, &ia, NULL);
+	ret = request(c, ACSI_CMD_GET_INFO, 0, on_info, &ia, NULL);
 	if (ret < 0)
 		return fail(c, ret, "GET_INFO", err, errlen);
 	if (!ia.got) {
 		snprintf(err, errlen, "acs_inspect: GET_INFO: no reply");
-		return AX_NL_EIO;
+		return -1;
 	}
 	if (ia.proto != ACSI_GENL_VERSION) {
 		snprintf(err, errlen,
 			 "acs_inspect: the loaded module speaks protocol %u, this acsexplain protocol %u: load the acs_inspect.ko built with it",
 			 ia.proto, ACSI_GENL_VERSION);
-		return AX_NL_EPROTO;
+		return -1;
 	}
 	return 0;
 }
@@ -355,21 +329,6 @@ static struct ax_addr unpack_addr(uint64_t v)
 static bool get_bool(struct nlattr **tb, int attr)
 {
 	return tb[attr] && nla_get_u8(tb[attr]);
-}
-
-static void fill_verdict(struct nlattr **tb, struct ax_nl_verdict *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->regs_isolated = get_bool(tb, ACSI_A_REGS_ISOLATED);
-	v->regs_origin = tb[ACSI_A_REGS_ORIGIN] ?
-			 nla_get_u8(tb[ACSI_A_REGS_ORIGIN]) : 0;
-	v->eff_known = tb[ACSI_A_EFF_ISOLATED] != NULL;
-	v->eff_isolated = get_bool(tb, ACSI_A_EFF_ISOLATED);
-	v->eff_origin = tb[ACSI_A_EFF_ORIGIN] ?
-			nla_get_u8(tb[ACSI_A_EFF_ORIGIN]) : 0;
-	v->quirk_known = tb[ACSI_A_QUIRK_RESULT] != NULL;
-	v->quirk_result = v->quirk_known ?
-			  (int)nla_get_u32(tb[ACSI_A_QUIRK_RESULT]) : 0;
 }
 
 /* Fill one device from its attributes; false if the address is missing. */
@@ -406,15 +365,12 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 		d->pcie_type = (enum ax_pcie_type)nla_get_u8(tb[ACSI_A_PCIE_TYPE]);
 
 	d->acs_known = tb[ACSI_A_ACS_POS] != NULL;
-	d->acs_origin = d->acs_known ? AX_ORIG_KERNEL : AX_ORIG_UNKNOWN;
 	if (d->acs_known)
 		d->acs_pos = nla_get_u16(tb[ACSI_A_ACS_POS]);
 	if (tb[ACSI_A_ACS_CAP])
 		d->acs_cap = nla_get_u16(tb[ACSI_A_ACS_CAP]);
 	if (tb[ACSI_A_ACS_CTRL])
 		d->acs_ctrl = nla_get_u16(tb[ACSI_A_ACS_CTRL]);
-	if (tb[ACSI_A_ACS_EGRESS_BITS])
-		d->acs_egress_bits = nla_get_u8(tb[ACSI_A_ACS_EGRESS_BITS]);
 	d->acs_dword_layout = get_bool(tb, ACSI_A_ACS_DWORD_LAYOUT);
 
 	d->is_virtfn = get_bool(tb, ACSI_A_IS_VIRTFN);
@@ -423,7 +379,6 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 		*pf = unpack_addr(nla_get_u64(tb[ACSI_A_PF_ADDR]));
 	d->has_sriov = get_bool(tb, ACSI_A_HAS_SRIOV);
 	d->ari = get_bool(tb, ACSI_A_ARI);
-	d->ats_enabled = get_bool(tb, ACSI_A_ATS_ENABLED);
 	d->untrusted = get_bool(tb, ACSI_A_UNTRUSTED);
 	d->external_facing = get_bool(tb, ACSI_A_EXTERNAL_FACING);
 
@@ -452,29 +407,6 @@ static bool fill_dev(struct nlattr **tb, struct ax_dev *d, bool *has_pf,
 		snprintf(d->driver, sizeof(d->driver), "%s",
 			 nla_get_string(tb[ACSI_A_DRIVER]));
 	return true;
-}
-
-/*
- * The module does not send the domain type (it cannot read it safely);
- * sysfs reads the group's default domain type under the group's lock.
- */
-static void read_domain_type(struct ax_dev *d)
-{
-	char path[64];
-	FILE *f;
-
-	if (d->kernel_group < 0)
-		return;
-	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type",
-		 d->kernel_group);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(d->domain_type, sizeof(d->domain_type), f))
-		d->domain_type[strcspn(d->domain_type, "\n")] = '\0';
-	else
-		d->domain_type[0] = '\0';
-	fclose(f);
 }
 
 struct dump_arg {
@@ -529,7 +461,6 @@ static int on_device(struct nl_msg *msg, void *arg)
 		da->bad = true;
 		return NL_OK;
 	}
-	read_domain_type(d);
 	return NL_OK;
 }
 
@@ -546,7 +477,7 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		da.oom = false;
 		da.bad = false;
 		da.unreadable = 0;
-		ret = request(c, ACSI_CMD_GET_DEVICE, NLM_F_DUMP, NULL,
+		ret = request(c, ACSI_CMD_GET_DEVICE, NLM_F_DUMP,
 			      on_device, &da, &torn);
 		/* Hot-plug tore the dump: ask again for a consistent one. */
 		if (ret < 0 || !torn)
@@ -556,7 +487,7 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 		snprintf(err, errlen,
 			 "acs_inspect: devices kept changing during %d dumps",
 			 AX_NL_DUMP_TRIES);
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	if (ret < 0) {
@@ -565,20 +496,20 @@ static int dump_devices(struct nl_ctx *c, struct ax_machine *m, char *err,
 	}
 	if (da.oom) {
 		snprintf(err, errlen, "acs_inspect: out of memory");
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	if (da.bad) {
 		snprintf(err, errlen,
 			 "acs_inspect: malformed device message from the module");
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	/* VFs name their PF by address: make that an index */
 	if (ax_machine_physfn_by_addr(m, base, da.pfs + base,
 				      da.has_pf + base)) {
 		snprintf(err, errlen, "acs_inspect: out of memory");
-		ret = AX_NL_EIO;
+		ret = -1;
 		goto out;
 	}
 	if (da.unreadable)
@@ -623,86 +554,4 @@ int ax_source_netlink(struct ax_machine *m, char *err, size_t errlen)
 		ax_machine_note(m,
 				"acs_inspect cannot tell whether the IOMMU core requested ACS at boot");
 	return 0;
-}
-
-struct path_arg {
-	struct ax_nl_hop *hops;
-	int max;
-	int n;
-	bool got;
-	bool bad;
-};
-
-static int on_path(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[ACSI_A_MAX + 1], *hop;
-	struct path_arg *pa = arg;
-	int rem;
-
-	if (parse(msg, tb) < 0 || !tb[ACSI_A_HOP_COUNT]) {
-		pa->bad = true;
-		return NL_SKIP;
-	}
-	pa->got = true;
-	pa->n = 0;
-	nlmsg_for_each_attr(hop, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
-		struct nlattr *ht[ACSI_A_MAX + 1];
-		struct ax_nl_hop *h;
-		struct ax_dev d;
-		struct ax_addr pf;
-		bool has_pf;
-
-		if (nla_type(hop) != ACSI_A_HOP)
-			continue;
-		if (nla_parse_nested(ht, ACSI_A_MAX, hop, ax_nl_policy) < 0) {
-			pa->bad = true;
-			continue;
-		}
-		memset(&d, 0, sizeof(d));
-		if (!fill_dev(ht, &d, &has_pf, &pf)) {
-			pa->bad = true;
-			continue;
-		}
-		if (pa->n < pa->max) {
-			h = &pa->hops[pa->n];
-			h->addr = d.addr;
-			h->vendor = d.vendor;
-			h->device = d.device;
-			h->is_pcie = d.is_pcie;
-			h->pcie_type = d.pcie_type;
-			h->kernel_group = d.kernel_group;
-			fill_verdict(ht, &h->verdict);
-		}
-		pa->n++;
-	}
-	if ((uint32_t)pa->n != nla_get_u32(tb[ACSI_A_HOP_COUNT]))
-		pa->bad = true;
-	return NL_OK;
-}
-
-int ax_netlink_path(struct ax_addr a, struct ax_nl_hop *hops, int max,
-		    int *n, char *err, size_t errlen)
-{
-	struct path_arg pa = { .hops = hops, .max = max };
-	struct nl_ctx c;
-	int ret;
-
-	ret = ctx_open(&c, err, errlen);
-	if (ret)
-		return ret;
-	ret = check_info(&c, NULL, err, errlen);
-	if (!ret) {
-		ret = request(&c, ACSI_CMD_GET_PATH, 0, &a, on_path, &pa, NULL);
-		if (ret < 0) {
-			ret = fail(&c, ret, "GET_PATH", err, errlen);
-		} else if (!pa.got || pa.bad) {
-			snprintf(err, errlen,
-				 "acs_inspect: GET_PATH: malformed reply");
-			ret = AX_NL_EIO;
-		}
-	}
-	ctx_close(&c);
-	if (!ret)
-		*n = pa.n;
-	return ret;
 }

@@ -15,273 +15,194 @@
 
 #include <json-c/json.h>
 
+#include "jsonw.h"
 #include "source.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const origin_names[] = {
-	[AX_ORIG_UNKNOWN] = "unknown",
-	[AX_ORIG_KERNEL] = "kernel",
-	[AX_ORIG_CONFIG] = "config",
-	[AX_ORIG_SYSFS] = "sysfs",
-	[AX_ORIG_TEXT] = "text",
-	[AX_ORIG_QUIRKDB] = "quirkdb",
-};
-
-static const char *name_of(const char *const *names, size_t n, unsigned int v)
-{
-	return v < n && names[v] ? names[v] : "unknown";
-}
 
 /* ---- writing ---------------------------------------------------------- */
 
-/* json-c only fails these on ENOMEM; the first failure is remembered and
- * checked once at the end instead of after every field.  put() takes a
- * NULL value as such a failure: nulls are written with put_null().
- */
-struct writer {
-	bool oom;
+struct save_ctx {
+	struct jw *w;
+	const struct ax_machine *m;
 };
 
-static void put(struct writer *w, json_object *o, const char *key,
-		json_object *v)
+/* One device, built when jw_write() gets to it. */
+static json_object *dev_to_json(void *ctx, int idx)
 {
-	if (!v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		w->oom = true;
-	}
-}
-
-static void put_null(struct writer *w, json_object *o, const char *key)
-{
-	if (json_object_object_add(o, key, NULL))
-		w->oom = true;
-}
-
-static void put_str(struct writer *w, json_object *o, const char *key,
-		    const char *s)
-{
-	put(w, o, key, json_object_new_string(s));
-}
-
-static void put_name(struct writer *w, json_object *o, const char *key,
-		     const char *const *names, size_t n, unsigned int v)
-{
-	put_str(w, o, key, name_of(names, n, v));
-}
-
-static void put_hex(struct writer *w, json_object *o, const char *key,
-		    unsigned int v, int digits)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%0*x", digits, v);
-	put(w, o, key, json_object_new_string(buf));
-}
-
-static json_object *dev_to_json(struct writer *w, const struct ax_machine *m,
-				const struct ax_dev *d)
-{
-	json_object *o = json_object_new_object();
+	struct jw *w = ((struct save_ctx *)ctx)->w;
+	const struct ax_machine *m = ((struct save_ctx *)ctx)->m;
+	const struct ax_dev *d = &m->devs[idx];
+	json_object *o = jw_obj(w);
 	json_object *acs, *kern;
 	char addr[AX_ADDR_STRLEN], mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
-	if (!o) {
-		w->oom = true;
+	if (!o)
 		return NULL;
-	}
-	put(w, o, "address", json_object_new_string(ax_addr_str(d->addr, addr)));
-	put_hex(w, o, "vendor", d->vendor, 4);
-	put_hex(w, o, "device", d->device, 4);
-	put_hex(w, o, "subvendor", d->subvendor, 4);
-	put_hex(w, o, "subdevice", d->subdevice, 4);
-	put_hex(w, o, "class", d->class, 6);
-	put(w, o, "revision", json_object_new_int(d->revision));
-	put(w, o, "header_type", json_object_new_int(d->hdr_type));
-	put(w, o, "multifunction", json_object_new_boolean(d->multifunction));
-	put(w, o, "is_bridge", json_object_new_boolean(d->is_bridge));
-	put(w, o, "secondary", json_object_new_int(d->secondary));
-	put(w, o, "subordinate", json_object_new_int(d->subordinate));
-	put(w, o, "is_pcie", json_object_new_boolean(d->is_pcie));
-	put(w, o, "pcie_type", json_object_new_int(d->pcie_type));
+	jw_put(w, o, "address", jw_str(w, ax_addr_str(d->addr, addr)));
+	jw_put(w, o, "vendor", jw_hex(w, d->vendor, 4));
+	jw_put(w, o, "device", jw_hex(w, d->device, 4));
+	jw_put(w, o, "subvendor", jw_hex(w, d->subvendor, 4));
+	jw_put(w, o, "subdevice", jw_hex(w, d->subdevice, 4));
+	jw_put(w, o, "class", jw_hex(w, d->class, 6));
+	jw_put(w, o, "revision", jw_int(w, d->revision));
+	jw_put(w, o, "header_type", jw_int(w, d->hdr_type));
+	jw_put(w, o, "multifunction", jw_bool(w, d->multifunction));
+	jw_put(w, o, "is_bridge", jw_bool(w, d->is_bridge));
+	jw_put(w, o, "secondary", jw_int(w, d->secondary));
+	jw_put(w, o, "subordinate", jw_int(w, d->subordinate));
+	jw_put(w, o, "is_pcie", jw_bool(w, d->is_pcie));
+	jw_put(w, o, "pcie_type", jw_int(w, d->pcie_type));
 
-	acs = json_object_new_object();
+	acs = jw_obj(w);
 	if (acs) {
-		put(w, acs, "known", json_object_new_boolean(d->acs_known));
-		put(w, acs, "offset", json_object_new_int(d->acs_pos));
-		put(w, acs, "cap", json_object_new_int(d->acs_cap));
-		put(w, acs, "ctrl", json_object_new_int(d->acs_ctrl));
-		put(w, acs, "dword_layout",
-		    json_object_new_boolean(d->acs_dword_layout));
-		put(w, acs, "egress_bits", json_object_new_int(d->acs_egress_bits));
-		put_name(w, acs, "origin", origin_names,
-			 ARRAY_SIZE(origin_names), d->acs_origin);
+		jw_put(w, acs, "known", jw_bool(w, d->acs_known));
+		jw_put(w, acs, "offset", jw_int(w, d->acs_pos));
+		jw_put(w, acs, "cap", jw_int(w, d->acs_cap));
+		jw_put(w, acs, "ctrl", jw_int(w, d->acs_ctrl));
+		jw_put(w, acs, "dword_layout",
+		    jw_bool(w, d->acs_dword_layout));
 	}
-	put(w, o, "acs", acs);
+	jw_put(w, o, "acs", acs);
 
-	put(w, o, "is_virtfn", json_object_new_boolean(d->is_virtfn));
+	jw_put(w, o, "is_virtfn", jw_bool(w, d->is_virtfn));
 	if (d->physfn >= 0 && (size_t)d->physfn < m->n)
-		put_str(w, o, "physfn",
-			ax_addr_str(m->devs[d->physfn].addr, addr));
+		jw_put(w, o, "physfn",
+		       jw_str(w, ax_addr_str(m->devs[d->physfn].addr, addr)));
 	else
-		put_null(w, o, "physfn");
-	put(w, o, "has_sriov", json_object_new_boolean(d->has_sriov));
-	put(w, o, "ari", json_object_new_boolean(d->ari));
-	put(w, o, "ats_enabled", json_object_new_boolean(d->ats_enabled));
-	put(w, o, "untrusted", json_object_new_boolean(d->untrusted));
-	put(w, o, "external_facing",
-	    json_object_new_boolean(d->external_facing));
+		jw_put(w, o, "physfn", NULL);
+	jw_put(w, o, "has_sriov", jw_bool(w, d->has_sriov));
+	jw_put(w, o, "ari", jw_bool(w, d->ari));
+	jw_put(w, o, "untrusted", jw_bool(w, d->untrusted));
+	jw_put(w, o, "external_facing",
+	    jw_bool(w, d->external_facing));
 
-	kern = json_object_new_object();
+	kern = jw_obj(w);
 	if (kern) {
-		put(w, kern, "facts", json_object_new_boolean(d->kernel_facts));
-		put(w, kern, "dev_flags", json_object_new_int64(d->dev_flags));
-		put(w, kern, "has_alias_mask",
-		    json_object_new_boolean(d->has_alias_mask));
+		jw_put(w, kern, "facts", jw_bool(w, d->kernel_facts));
+		jw_put(w, kern, "dev_flags", jw_int(w, d->dev_flags));
+		jw_put(w, kern, "has_alias_mask",
+		    jw_bool(w, d->has_alias_mask));
 		for (i = 0; i < sizeof(d->alias_mask); i++)
 			snprintf(mask + 2 * i, 3, "%02x", d->alias_mask[i]);
-		put(w, kern, "alias_mask", json_object_new_string(mask));
-		put(w, kern, "verdict_known",
-		    json_object_new_boolean(d->kernel_verdict_known));
-		put(w, kern, "verdict_isolated",
-		    json_object_new_boolean(d->kernel_isolated));
-		put(w, kern, "verdict_origin",
-		    json_object_new_int(d->kernel_verdict_origin));
-		put(w, kern, "quirk_result_known",
-		    json_object_new_boolean(d->quirk_result_known));
-		put(w, kern, "quirk_result",
-		    json_object_new_int(d->quirk_result));
+		jw_put(w, kern, "alias_mask", jw_str(w, mask));
+		jw_put(w, kern, "verdict_known",
+		    jw_bool(w, d->kernel_verdict_known));
+		jw_put(w, kern, "verdict_isolated",
+		    jw_bool(w, d->kernel_isolated));
+		jw_put(w, kern, "verdict_origin",
+		    jw_int(w, d->kernel_verdict_origin));
+		jw_put(w, kern, "quirk_result_known",
+		    jw_bool(w, d->quirk_result_known));
+		jw_put(w, kern, "quirk_result",
+		    jw_int(w, d->quirk_result));
 	}
-	put(w, o, "kernel", kern);
+	jw_put(w, o, "kernel", kern);
 
 	if (d->kernel_group >= 0)
-		put(w, o, "kernel_group", json_object_new_int(d->kernel_group));
+		jw_put(w, o, "kernel_group", jw_int(w, d->kernel_group));
 	else if (d->kernel_group == AX_GROUP_NONE)
-		put(w, o, "kernel_group", json_object_new_string("none"));
+		jw_put(w, o, "kernel_group", jw_str(w, "none"));
 	else
-		put_null(w, o, "kernel_group");
-	put(w, o, "driver", json_object_new_string(d->driver));
-	put(w, o, "driver_known", json_object_new_boolean(d->driver_known));
-	put(w, o, "domain_type", json_object_new_string(d->domain_type));
-	put(w, o, "name", json_object_new_string(d->name));
-	put(w, o, "slot_name", json_object_new_string(d->slot_name));
-	put(w, o, "order", json_object_new_int(d->order));
-	put(w, o, "slot_known", json_object_new_boolean(d->slot_known));
-	put(w, o, "has_slot", json_object_new_boolean(d->has_slot));
-	put(w, o, "board_slot", json_object_new_string(d->board_slot));
-	put(w, o, "modules", json_object_new_string(d->modules));
-	put(w, o, "boot_vga_known", json_object_new_boolean(d->boot_vga_known));
-	put(w, o, "boot_vga", json_object_new_boolean(d->boot_vga));
-	put(w, o, "host_use", json_object_new_string(d->host_use));
+		jw_put(w, o, "kernel_group", NULL);
+	jw_put(w, o, "driver", jw_str(w, d->driver));
+	jw_put(w, o, "driver_known", jw_bool(w, d->driver_known));
+	jw_put(w, o, "name", jw_str(w, d->name));
+	jw_put(w, o, "slot_name", jw_str(w, d->slot_name));
+	jw_put(w, o, "order", jw_int(w, d->order));
+	jw_put(w, o, "slot_known", jw_bool(w, d->slot_known));
+	jw_put(w, o, "has_slot", jw_bool(w, d->has_slot));
+	jw_put(w, o, "board_slot", jw_str(w, d->board_slot));
+	jw_put(w, o, "modules", jw_str(w, d->modules));
+	jw_put(w, o, "boot_vga_known", jw_bool(w, d->boot_vga_known));
+	jw_put(w, o, "boot_vga", jw_bool(w, d->boot_vga));
+	jw_put(w, o, "host_use", jw_str(w, d->host_use));
+	if (w->oom) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
-static json_object *machine_to_json(struct writer *w, const struct ax_machine *m)
+static json_object *machine_to_json(struct jw *w, const struct ax_machine *m)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = jw_obj(w);
 	json_object *notes;
 	int i;
 
-	if (!o) {
-		w->oom = true;
+	if (!o)
 		return NULL;
-	}
-	put_name(w, o, "source", ax_source_names, AX_N_SOURCE_NAMES,
-		 m->source);
-	put(w, o, "source_name", json_object_new_string(m->source_name));
-	put(w, o, "kernel_release", json_object_new_string(m->kernel_release));
-	put(w, o, "cmdline", json_object_new_string(m->cmdline));
-	put_name(w, o, "iommu", ax_iommu_names, AX_N_IOMMU_NAMES,
-		 m->iommu);
-	put(w, o, "iommu_driver", json_object_new_string(m->iommu_driver));
-	put(w, o, "acs_requested", json_object_new_boolean(m->acs_requested));
-	put(w, o, "acs_requested_known",
-	    json_object_new_boolean(m->acs_requested_known));
-	put(w, o, "kernel_groups_known",
-	    json_object_new_boolean(m->kernel_groups_known));
-	put(w, o, "module_facts", json_object_new_boolean(m->module_facts));
-	put(w, o, "host_facts_known",
-	    json_object_new_boolean(m->host_facts_known));
-	put(w, o, "boot_loader", json_object_new_string(m->boot_loader));
-	notes = json_object_new_array();
-	for (i = 0; notes && i < m->n_notes && i < (int)ARRAY_SIZE(m->notes); i++) {
-		json_object *s = json_object_new_string(m->notes[i]);
-
-		if (!s || json_object_array_add(notes, s)) {
-			json_object_put(s);
-			w->oom = true;
-		}
-	}
-	put(w, o, "notes", notes);
+	jw_put(w, o, "source", jw_str(w, ax_source_kind_name(m->source)));
+	jw_put(w, o, "source_name", jw_str(w, m->source_name));
+	jw_put(w, o, "kernel_release", jw_str(w, m->kernel_release));
+	jw_put(w, o, "cmdline", jw_str(w, m->cmdline));
+	jw_put(w, o, "iommu", jw_str(w, ax_iommu_name(m->iommu)));
+	jw_put(w, o, "iommu_driver", jw_str(w, m->iommu_driver));
+	jw_put(w, o, "acs_requested", jw_bool(w, m->acs_requested));
+	jw_put(w, o, "acs_requested_known",
+	    jw_bool(w, m->acs_requested_known));
+	jw_put(w, o, "kernel_groups_known",
+	    jw_bool(w, m->kernel_groups_known));
+	jw_put(w, o, "module_facts", jw_bool(w, m->module_facts));
+	jw_put(w, o, "host_facts_known",
+	    jw_bool(w, m->host_facts_known));
+	jw_put(w, o, "boot_loader", jw_str(w, m->boot_loader));
+	notes = jw_arr(w, 0);
+	for (i = 0; notes && i < m->n_notes && i < (int)AX_ARRAY_SIZE(m->notes); i++)
+		jw_push(w, notes, jw_str(w, m->notes[i]));
+	jw_put(w, o, "notes", notes);
 	return o;
 }
 
 int ax_snapshot_save(const struct ax_machine *m, const char *path,
 		     char *err, size_t errlen)
 {
-	struct writer w = { .oom = false };
-	json_object *root = json_object_new_object();
-	json_object *devs = json_object_new_array_ext(m->n ? (int)m->n : 1);
-	const char *text;
+	struct jw w = { .oom = false };
+	struct save_ctx ctx = { &w, m };
+	json_object *root = jw_obj(&w);
+	json_object *devs = jw_arr(&w, m->n);
 	FILE *f;
 	size_t i;
 	bool bad;
-	int ret = AX_SNAP_OK;
 
-	if (!root || !devs) {
-		json_object_put(devs);
-		w.oom = true;
-		goto out;
-	}
-	put(&w, root, "format", json_object_new_string(AX_SNAP_FORMAT));
-	put(&w, root, "version", json_object_new_int(AX_SNAP_VERSION));
-	put(&w, root, "tool_version", json_object_new_string(ACSEXPLAIN_VERSION));
-	put(&w, root, "machine", machine_to_json(&w, m));
-	for (i = 0; i < m->n && !w.oom; i++) {
-		json_object *d = dev_to_json(&w, m, &m->devs[i]);
-
-		if (!d || json_object_array_add(devs, d)) {
-			json_object_put(d);
-			w.oom = true;
-		}
-	}
-	put(&w, root, "devices", devs);
-	if (w.oom)
-		goto out;
-
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text) {
-		w.oom = true;
-		goto out;
+	jw_put(&w, root, "format", jw_str(&w, AX_SNAP_FORMAT));
+	jw_put(&w, root, "version", jw_int(&w, AX_SNAP_VERSION));
+	jw_put(&w, root, "tool_version", jw_str(&w, ACSEXPLAIN_VERSION));
+	jw_put(&w, root, "machine", machine_to_json(&w, m));
+	/* each device is built when written: 10,000 never live at once */
+	for (i = 0; devs && i < m->n && !w.oom; i++)
+		jw_push(&w, devs, jw_later(&w, dev_to_json, &ctx, (int)i));
+	jw_put(&w, root, "devices", devs);
+	if (w.oom) {
+		jw_free(&w, root);
+		goto nomem;
 	}
 	f = strcmp(path, "-") ? fopen(path, "w") : stdout;
 	if (!f) {
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
-		ret = AX_SNAP_EIO;
-		goto out;
+		jw_free(&w, root);
+		return -1;
 	}
-	fputs(text, f);
-	fputc('\n', f);
+	bad = jw_write(&w, f, root, JSON_C_TO_STRING_PRETTY |
+		       JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
+	if (bad && errno == ENOMEM) {
+		if (f != stdout)
+			fclose(f);
+		goto nomem;
+	}
 	/* A full disk shows up only at flush or close. */
-	bad = fflush(f) != 0 || ferror(f);
+	bad |= ferror(f) != 0;
 	if (f != stdout && fclose(f))
 		bad = true;
 	if (bad) {
 		snprintf(err, errlen, "cannot write snapshot %s: %s", path,
 			 strerror(errno));
-		ret = AX_SNAP_EIO;
+		return -1;
 	}
-out:
-	if (w.oom) {
-		snprintf(err, errlen, "cannot write snapshot %s: out of memory",
-			 path);
-		ret = AX_SNAP_ENOMEM;
-	}
-	json_object_put(root);
-	return ret;
+	return 0;
+nomem:
+	snprintf(err, errlen, "cannot write snapshot %s: out of memory", path);
+	return -1;
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -291,6 +212,7 @@ struct reader {
 	size_t errlen;
 	char where[48];		/* "devices[12].acs" */
 	bool failed;
+	int version;		/* of the snapshot being read */
 };
 
 static __attribute__((format(printf, 2, 3)))
@@ -309,23 +231,31 @@ void fail(struct reader *r, const char *fmt, ...)
 		 r->where[0] ? ": " : "", msg);
 }
 
-/* Refuse fields this version does not define: a misspelt or foreign field
- * would otherwise be silently ignored and its fact lost.
- */
-static void only_keys(struct reader *r, json_object *o,
-		      const char *const *keys, size_t n)
+static bool key_in(const char *key, const char *const *keys, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+/* Refuse fields this version does not define: a misspelt or foreign field
+ * would otherwise be silently ignored and its fact lost.  v1_keys are the
+ * fields only version 1 had.
+ */
+static void only_keys(struct reader *r, json_object *o,
+		      const char *const *keys, size_t n,
+		      const char *const *v1_keys, size_t n_v1)
+{
 	json_object_object_foreach(o, key, val) {
 		(void)val;
-		for (i = 0; i < n; i++)
-			if (!strcmp(key, keys[i]))
-				break;
-		if (i == n) {
-			fail(r, "unknown field \"%s\"", key);
-			return;
-		}
+		if (key_in(key, keys, n) ||
+		    (r->version == 1 && key_in(key, v1_keys, n_v1)))
+			continue;
+		fail(r, "unknown field \"%s\"", key);
+		return;
 	}
 }
 
@@ -433,17 +363,9 @@ static int get_enum(struct reader *r, json_object *o, const char *key,
 /* Canonical "dddd:bb:dd.f" only: a snapshot is written by us. */
 static bool parse_addr(const char *s, struct ax_addr *a)
 {
-	unsigned int dom, bus, dev, fn;
 	char back[AX_ADDR_STRLEN];
-	int end = 0;
 
-	if (sscanf(s, "%8x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &end) != 4 ||
-	    s[end] || dev > 0x1f || fn > 7)
-		return false;
-	a->domain = dom;
-	a->bus = (uint8_t)bus;
-	a->devfn = AX_DEVFN(dev, fn);
-	return !strcasecmp(ax_addr_str(*a, back), s);
+	return !ax_addr_parse(s, a) && !strcasecmp(ax_addr_str(*a, back), s);
 }
 
 static void get_addr(struct reader *r, json_object *o, const char *key,
@@ -471,7 +393,7 @@ static void machine_from_json(struct reader *r, json_object *o,
 	size_t i, n;
 
 	snprintf(r->where, sizeof(r->where), "machine");
-	only_keys(r, o, machine_keys, ARRAY_SIZE(machine_keys));
+	only_keys(r, o, machine_keys, AX_ARRAY_SIZE(machine_keys), NULL, 0);
 	m->source = get_enum(r, o, "source", ax_source_names,
 			     AX_N_SOURCE_NAMES, 0);
 	get_str(r, o, "source_name", m->source_name, sizeof(m->source_name));
@@ -486,7 +408,8 @@ static void machine_from_json(struct reader *r, json_object *o,
 	m->kernel_groups_known = get_bool(r, o, "kernel_groups_known");
 	m->module_facts = get_bool(r, o, "module_facts");
 	/* added within version 1 (0.2): absent in older snapshots */
-	if (json_object_object_get_ex(o, "host_facts_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "host_facts_known", NULL)) {
 		m->host_facts_known = get_bool(r, o, "host_facts_known");
 		get_str(r, o, "boot_loader", m->boot_loader,
 			sizeof(m->boot_loader));
@@ -495,8 +418,8 @@ static void machine_from_json(struct reader *r, json_object *o,
 	if (!notes)
 		return;
 	n = json_object_array_length(notes);
-	if (n > ARRAY_SIZE(m->notes)) {
-		fail(r, "more than %zu notes", ARRAY_SIZE(m->notes));
+	if (n > AX_ARRAY_SIZE(m->notes)) {
+		fail(r, "more than %zu notes", AX_ARRAY_SIZE(m->notes));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -519,16 +442,24 @@ static const char *const dev_keys[] = {
 	"address", "vendor", "device", "subvendor", "subdevice", "class",
 	"revision", "header_type", "multifunction", "is_bridge", "secondary",
 	"subordinate", "is_pcie", "pcie_type", "acs", "is_virtfn", "physfn",
-	"has_sriov", "ari", "ats_enabled", "untrusted", "external_facing",
-	"kernel", "kernel_group", "driver", "driver_known", "domain_type",
+	"has_sriov", "ari", "untrusted", "external_facing",
+	"kernel", "kernel_group", "driver", "driver_known",
 	"name", "slot_name", "order",
 	"slot_known", "has_slot", "board_slot", "modules", "boot_vga_known",
 	"boot_vga", "host_use",
 };
 
 static const char *const acs_keys[] = {
-	"known", "offset", "cap", "ctrl", "dword_layout", "egress_bits",
-	"origin",
+	"known", "offset", "cap", "ctrl", "dword_layout",
+};
+
+/* Version 1 also had facts nothing read (removed in version 2): still
+ * checked as version 1 defined them, then dropped.
+ */
+static const char *const dev_keys_v1[] = { "ats_enabled", "domain_type" };
+static const char *const acs_keys_v1[] = { "egress_bits", "origin" };
+static const char *const origin_names_v1[] = {
+	"unknown", "kernel", "config", "sysfs", "text", "quirkdb",
 };
 
 static const char *const kern_keys[] = {
@@ -539,7 +470,8 @@ static const char *const kern_keys[] = {
 
 static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 {
-	only_keys(r, o, acs_keys, ARRAY_SIZE(acs_keys));
+	only_keys(r, o, acs_keys, AX_ARRAY_SIZE(acs_keys), acs_keys_v1,
+		  AX_ARRAY_SIZE(acs_keys_v1));
 	d->acs_known = get_bool(r, o, "known");
 	/* extended capabilities live in 0x100..0xffc */
 	d->acs_pos = (uint16_t)get_int(r, o, "offset", 0, 0xffc);
@@ -548,9 +480,11 @@ static void acs_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	d->acs_cap = (uint16_t)get_int(r, o, "cap", 0, 0xffff);
 	d->acs_ctrl = (uint16_t)get_int(r, o, "ctrl", 0, 0xffff);
 	d->acs_dword_layout = get_bool(r, o, "dword_layout");
-	d->acs_egress_bits = (uint8_t)get_int(r, o, "egress_bits", 0, 0xff);
-	d->acs_origin = get_enum(r, o, "origin", origin_names,
-				 ARRAY_SIZE(origin_names), 0);
+	if (r->version == 1) {
+		get_int(r, o, "egress_bits", 0, 0xff);
+		get_enum(r, o, "origin", origin_names_v1,
+			 AX_ARRAY_SIZE(origin_names_v1), 0);
+	}
 }
 
 static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
@@ -558,12 +492,13 @@ static void kern_from_json(struct reader *r, json_object *o, struct ax_dev *d)
 	char mask[2 * sizeof(d->alias_mask) + 1];
 	size_t i;
 
-	only_keys(r, o, kern_keys, ARRAY_SIZE(kern_keys));
+	only_keys(r, o, kern_keys, AX_ARRAY_SIZE(kern_keys), NULL, 0);
 	d->kernel_facts = get_bool(r, o, "facts");
 	d->dev_flags = (uint32_t)get_int(r, o, "dev_flags", 0, UINT32_MAX);
 	d->has_alias_mask = get_bool(r, o, "has_alias_mask");
 	/* added within version 1: absent in older snapshots */
-	if (json_object_object_get_ex(o, "verdict_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "verdict_known", NULL)) {
 		d->kernel_verdict_known = get_bool(r, o, "verdict_known");
 		d->kernel_isolated = get_bool(r, o, "verdict_isolated");
 		d->kernel_verdict_origin =
@@ -598,7 +533,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 		fail(r, "must be an object");
 		return;
 	}
-	only_keys(r, o, dev_keys, ARRAY_SIZE(dev_keys));
+	only_keys(r, o, dev_keys, AX_ARRAY_SIZE(dev_keys), dev_keys_v1,
+		  AX_ARRAY_SIZE(dev_keys_v1));
 	get_addr(r, o, "address", &d->addr);
 	d->vendor = (uint16_t)get_hex(r, o, "vendor", 4);
 	d->device = (uint16_t)get_hex(r, o, "device", 4);
@@ -622,7 +558,8 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	get_field(r, o, "physfn", json_type_string, true);
 	d->has_sriov = get_bool(r, o, "has_sriov");
 	d->ari = get_bool(r, o, "ari");
-	d->ats_enabled = get_bool(r, o, "ats_enabled");
+	if (r->version == 1)
+		get_bool(r, o, "ats_enabled");
 	d->untrusted = get_bool(r, o, "untrusted");
 	d->external_facing = get_bool(r, o, "external_facing");
 	v = get_field(r, o, "kernel", json_type_object, false);
@@ -641,12 +578,17 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	}
 	get_str(r, o, "driver", d->driver, sizeof(d->driver));
 	d->driver_known = get_bool(r, o, "driver_known");
-	get_str(r, o, "domain_type", d->domain_type, sizeof(d->domain_type));
+	if (r->version == 1) {
+		char domain_type[16];
+
+		get_str(r, o, "domain_type", domain_type, sizeof(domain_type));
+	}
 	get_str(r, o, "name", d->name, sizeof(d->name));
 	get_str(r, o, "slot_name", d->slot_name, sizeof(d->slot_name));
 	d->order = (int)get_int(r, o, "order", 0, n ? (int64_t)n - 1 : 0);
 	/* added within version 1 (0.2): absent in older snapshots */
-	if (json_object_object_get_ex(o, "slot_known", NULL)) {
+	if (r->version > 1 ||
+	    json_object_object_get_ex(o, "slot_known", NULL)) {
 		d->slot_known = get_bool(r, o, "slot_known");
 		d->has_slot = get_bool(r, o, "has_slot");
 		get_str(r, o, "board_slot", d->board_slot,
@@ -769,11 +711,11 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	char fmt[32], tool[64], why[160];
 	int64_t version;
 	size_t i, n;
-	int ret = AX_SNAP_EINVAL;
+	int ret = -1;
 
 	root = parse_json(buf, len, err, errlen);
 	if (!root)
-		return AX_SNAP_EINVAL;
+		return -1;
 	if (!json_object_is_type(root, json_type_object)) {
 		fail(&r, "top level is not a JSON object");
 		goto out;
@@ -789,10 +731,11 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 		snprintf(err, errlen,
 			 "snapshot version %lld is newer than this acsexplain supports (%d)",
 			 (long long)version, AX_SNAP_VERSION);
-		ret = AX_SNAP_ENEWER;
+		ret = -1;
 		goto out;
 	}
-	only_keys(&r, root, top_keys, ARRAY_SIZE(top_keys));
+	r.version = (int)version;
+	only_keys(&r, root, top_keys, AX_ARRAY_SIZE(top_keys), NULL, 0);
 	get_str(&r, root, "tool_version", tool, sizeof(tool));
 	v = get_field(&r, root, "machine", json_type_object, false);
 	if (v)
@@ -807,7 +750,7 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 
 		if (!d) {
 			snprintf(err, errlen, "invalid snapshot: out of memory");
-			ret = AX_SNAP_ENOMEM;
+			ret = -1;
 			goto out;
 		}
 		snprintf(r.where, sizeof(r.where), "devices[%zu]", i);
@@ -824,13 +767,13 @@ int ax_snapshot_load(struct ax_machine *m, const char *buf, size_t len,
 	restore_links(&r, devs, m);
 	m->order_known = true;
 	if (!r.failed)
-		ret = AX_SNAP_OK;
+		ret = 0;
 out:
 	json_object_put(root);
 	/* names and values quoted from the file may hold control bytes: an
 	 * error stays one printable line
 	 */
-	if (ret != AX_SNAP_OK)
+	if (ret)
 		for (i = 0; err[i]; i++)
 			if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
 				err[i] = '?';

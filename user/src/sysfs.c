@@ -145,9 +145,6 @@ int ax_sysfs_enrich(struct ax_machine *m, const char *sysroot)
 		snprintf(path, sizeof(path), "%s/driver", base);
 		ax_link_base(path, d->driver, sizeof(d->driver));
 		d->driver_known = true;
-		snprintf(path, sizeof(path), "%s/iommu_group/type", base);
-		if (read_line(path, val, sizeof(val)) == 0)
-			scopy(d->domain_type, sizeof(d->domain_type), val);
 		snprintf(path, sizeof(path), "%s/physfn", base);
 		ax_link_base(path, val, sizeof(val));
 		if (val[0]) {

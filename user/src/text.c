@@ -12,14 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <pci/pci.h>
 
 #include "source.h"
 
 /* Capability whose detail lines follow. */
-enum tcap { TC_NONE, TC_ACS, TC_SRIOV, TC_ATS };
+enum tcap { TC_NONE, TC_ACS, TC_SRIOV };
 
 /* What the text said about one device beyond struct ax_dev. */
 struct tdev {
@@ -150,7 +149,6 @@ static int get_dev(struct tparse *p, struct ax_addr a)
 	if (!d)
 		return -1;
 	d->addr = a;
-	d->acs_origin = AX_ORIG_TEXT;
 	return (int)(p->m->n - 1);
 }
 
@@ -228,7 +226,7 @@ static uint16_t parse_acs_bits(const char *s)
 	size_t i, n;
 	const char *q;
 
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+	for (i = 0; i < AX_ARRAY_SIZE(bits); i++) {
 		n = strlen(bits[i].name);
 		for (q = strstr(s, bits[i].name); q; q = strstr(q + 1,
 								 bits[i].name))
@@ -260,7 +258,7 @@ static void parse_express(struct ax_dev *d, const char *s)
 	size_t i;
 
 	d->is_pcie = true;
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	for (i = 0; i < AX_ARRAY_SIZE(types); i++)
 		if (strstr(s, types[i].text)) {
 			d->pcie_type = types[i].type;
 			break;
@@ -302,8 +300,6 @@ static void parse_cap(struct tparse *p, struct ax_dev *d, struct tdev *t,
 		t->in_cap = TC_SRIOV;
 	} else if (!strncmp(name, "Alternative Routing-ID", 22)) {
 		d->ari = true;
-	} else if (!strncmp(name, "Address Translation Service", 27)) {
-		t->in_cap = TC_ATS;
 	} else if (!strncmp(name, "Subsystem:", 10)) {
 		unsigned int v, dv;
 
@@ -475,8 +471,6 @@ static void parse_dev_line(struct tparse *p, char *s)
 		t->vf_stride = b;
 		t->vf_device = (uint16_t)c;
 		t->sriov_params = true;
-	} else if (t->in_cap == TC_ATS && !strncmp(s, "ATSCtl:", 7)) {
-		d->ats_enabled = strstr(s, "Enable+") != NULL;
 	}
 }
 
@@ -566,7 +560,7 @@ static char **split_lines(const char *buf, size_t len, int *n_junk,
 		free(carry);
 		carry = NULL;
 		s = i + 1;
-		for (k = 0; k < sizeof(junk) / sizeof(junk[0]); k++) {
+		for (k = 0; k < AX_ARRAY_SIZE(junk); k++) {
 			char *q = strstr(line, junk[k]);
 
 			if (q && (size_t)(q - line) < cut)
@@ -898,7 +892,6 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 			d->hdr_type = 2;
 			d->is_bridge = true;
 		}
-		d->acs_origin = AX_ORIG_TEXT;
 		if (!t->status_seen && !t->flags_seen && !t->caps_listed &&
 		    !t->denied)
 			n_hdrless++;
@@ -919,7 +912,6 @@ static void finish_text(struct tparse *p, bool config_from_dump)
 			} else {
 				d->acs_known = true;
 			}
-			d->acs_egress_bits = 0;	/* lspci does not print it */
 		} else if (!d->is_pcie && (t->cap_minus || t->caps_listed ||
 					   t->flags_seen)) {
 			d->acs_known = true;	/* conventional: no ACS */
@@ -1025,31 +1017,24 @@ static int parse_lines(struct tparse *p, const char *buf, size_t len,
 }
 
 /*
- * The report carries hex dumps: config facts come from libpci reading
- * them (written out without the text, which libpci would trip on when
- * library messages cut a hex line); the text adds kernel-side facts.
+ * The report carries hex dumps: config facts come from them (the hex
+ * lines and device lines only: the text around them, and library
+ * messages that cut a hex line, are not dump lines); the text adds
+ * kernel-side facts.
  */
 static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 			  char **lines, char *err, size_t errlen)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct ax_machine *t = tp->m;
-	size_t first = m->n, i;
-	char path[4096];
-	int fd, ret;
-	FILE *f;
+	size_t first = m->n, i, n = 0;
+	char **dump;
+	int ret;
 
-	/* $TMPDIR, as mkstemp(3) users should: /tmp may be elsewhere */
-	snprintf(path, sizeof(path), "%s/acsexplain-dump-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	fd = mkstemp(path);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		snprintf(err, errlen, "temporary file: %s", strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(path);
-		}
+	for (i = 0; lines[i]; i++)
+		;
+	dump = malloc((i + 1) * sizeof(*dump));
+	if (!dump) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (i = 0; lines[i]; i++) {
@@ -1058,23 +1043,13 @@ static int text_with_dump(struct ax_machine *m, struct tparse *tp,
 
 		if (is_hex_line(trim(s)) ||
 		    (s[0] != ' ' && s[0] != '\t' && parse_addr(s, &a)))
-			fprintf(f, "%s\n", trim(s));
+			dump[n++] = trim(s);
 	}
-	fclose(f);
-	ret = ax_source_dump(m, path, err, errlen);
-	unlink(path);
-	if (ret) {
-		/* the message names our scratch file: say which input */
-		char *p = strstr(err, path);
-
-		if (p) {
-			size_t n = strlen(path);
-
-			memmove(p + 9, p + n, strlen(p + n) + 1);
-			memcpy(p, "hex lines", 9);
-		}
+	dump[n] = NULL;
+	ret = ax_dump_lines(m, "hex lines", dump, err, errlen);
+	free(dump);
+	if (ret)
 		return ret;
-	}
 	for (i = first; i < m->n; i++) {
 		int k = ax_find_from(t, 0, m->devs[i].addr);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_dump.c - libFuzzer harness for lspci -x/-xxx/-xxxx dumps: libpci
- * reads a file, so the input goes to a file under /dev/shm first.
+ * fuzz_dump.c - libFuzzer harness for lspci -x/-xxx/-xxxx dumps: the reader
+ * streams a file (src/hexdump.c), so the input goes to a file under /dev/shm.
  */
 #include <stdint.h>
 #include <stdio.h>
