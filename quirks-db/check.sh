@@ -144,6 +144,19 @@ if [ $# -gt 0 ]; then
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$tmp/regen.out"; then
 		fail "regen.py --check exited $rc"
 	fi
+	# Per kernel, for make check's summary: "quirks-db[7.2]: N passed,
+	# N failed (linux-source-7.2.tar.xz, 7.2.13)".
+	awk 'match($0, /^(PASS|FAIL) [^ ]+ \([0-9]+\.[0-9]+[^)]*\):/) {
+		split(substr($0, 6, RLENGTH - 7), w, " ")
+		rel = substr(w[2], 2)
+		split(rel, v, ".")
+		k = v[1] "." v[2]
+		if (!(k in p)) { order[n++] = k; what[k] = w[1] ", " rel }
+		p[k] += ($1 == "PASS"); f[k] += ($1 == "FAIL")
+	}
+	END { for (i = 0; i < n; i++) { k = order[i]
+		printf "quirks-db[%s]: %d passed, %d failed (%s)\n", k, p[k], f[k], what[k] } }' \
+		"$tmp/regen.out"
 else
 	echo "SKIP regen.py --check: no kernel source tree"
 fi

@@ -46,13 +46,20 @@ if [ -z "$releases" ]; then
 fi
 
 status=0
+# "kmod[6.1]: 1 passed, 0 failed (RELEASE)" per kernel, for make check's
+# summary of what ran on which kernel.
+verdict() { # verdict REL 0|1
+	short=$(echo "$1" | cut -d. -f1,2)
+	echo "kmod[$short]: $((1 - $2)) passed, $2 failed ($1, W=1)"
+	[ "$2" -eq 0 ] || status=1
+}
 for rel in $releases; do
 	kdir=/lib/modules/$rel/build
 	[ -f "$kdir/Makefile" ] || kdir=/usr/src/linux-headers-$rel
 	[ "$rel" != "$mainline_rel" ] || kdir=$mainline_kdir
 	if [ ! -f "$kdir/Makefile" ]; then
 		echo "build-kmod-all: $rel: no kernel headers" >&2
-		status=1
+		verdict "$rel" 1
 		continue
 	fi
 
@@ -71,14 +78,14 @@ for rel in $releases; do
 	if ! make -j"$jobs" -C "$kdir" M="$src" W=1 modules >"$log" 2>&1; then
 		cat "$log" >&2
 		echo "build-kmod-all: $rel: build failed" >&2
-		status=1
+		verdict "$rel" 1
 		continue
 	fi
 	# BTF is skipped without vmlinux: that note is not a code warning.
 	if grep -i 'warning' "$log" | grep -v 'Skipping BTF generation' >/dev/null; then
 		cat "$log" >&2
 		echo "build-kmod-all: $rel: warnings (W=1) - failing" >&2
-		status=1
+		verdict "$rel" 1
 		continue
 	fi
 	# copy then rename: a test bed reading it never sees half a file
@@ -89,10 +96,11 @@ for rel in $releases; do
 	"$rel "*) ;;
 	*)
 		echo "build-kmod-all: $rel: vermagic '$vermagic' does not match" >&2
-		status=1
+		verdict "$rel" 1
 		continue
 		;;
 	esac
 	echo "build-kmod-all: $rel: build/kmod/$rel/acs_inspect.ko ($vermagic)"
+	verdict "$rel" 0
 done
 exit $status

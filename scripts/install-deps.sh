@@ -10,7 +10,7 @@ set -eu
 
 PKGS="build-essential pkg-config python3 python3-yaml python3-jsonschema kmod cpio xz-utils
  rsync bc flex bison libelf-dev libssl-dev dwarves git
- libnl-genl-3-dev libnl-3-dev libpci-dev libjson-c-dev pciutils
+ libnl-genl-3-dev libnl-3-dev libpci-dev libjson-c-dev nettle-dev pciutils
  qemu-system-x86 busybox-static clang-14 libclang-rt-14-dev libvirt-clients
  linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
  dkms dh-dkms debhelper lintian bash-completion"

@@ -62,6 +62,11 @@ struct ax_acs_verdict {
 	enum ax_acs_basis basis;
 	int quirk;		/* index in axq_acs_table, or -1 */
 	uint16_t missing;	/* required flags implemented but off */
+	/* the kernel's answer "isolated" was seen for a function added after
+	 * boot without the multifunction header bit (compare.c): by its
+	 * registers it does not isolate
+	 */
+	bool late_single;
 	char why[200];
 };
 
@@ -148,7 +153,16 @@ struct ax_result {
 	bool compared;		/* kernel groups known and the IOMMU on */
 	bool matches_kernel;	/* predicted partition == kernel's */
 	int n_mismatch;
-	char mismatch_cause[240];	/* what explains it, "" if unknown */
+	char mismatch_cause[400];	/* what explains it, "" if unknown */
+	/* which cause: the override and the late single functions make the
+	 * kernel's groups promise isolation the hardware does not give
+	 */
+	enum {
+		AX_CAUSE_NONE,
+		AX_CAUSE_OVERRIDE,	/* pcie_acs_override= */
+		AX_CAUSE_LATE_SINGLE,	/* ax_late_single_functions() */
+		AX_CAUSE_BACKPORT,	/* newer quirks in a distribution kernel */
+	} mismatch_kind;
 	/* what the derivation could not model (machine notes aside) */
 	char notes[AX_MAX_NOTES][160];
 	int n_notes;
@@ -181,6 +195,20 @@ void ax_compare_kernel(const struct ax_machine *m, struct ax_result *res);
  */
 void ax_find_mismatch_cause(const struct ax_machine *m,
 			    const struct ax_profile *p, struct ax_result *res);
+/* compare.c: functions above 0 that the kernel groups apart from every
+ * other function of their slot while the prediction does not, and whose
+ * own header type lacks the multifunction bit (or was not read): what a
+ * function added after boot looks like, grouped by the IOMMU core before
+ * pci_scan_slot() set its dev->multifunction.  Fills out (at most max)
+ * and returns how many there are, when treating them as single-function
+ * devices reproduces the kernel's groups exactly; else 0 (-1: no memory).
+ */
+int ax_late_single_functions(const struct ax_machine *m,
+			     const struct ax_profile *p,
+			     const struct ax_result *res, int *out, int max);
+/* audit.c: one more entry of the isolation audit. */
+void ax_audit_add(struct ax_result *r, int from, int to, int via,
+		  bool simulated, const char *text);
 /* pci_acs_enabled(dev, REQ_ACS_FLAGS) with its basis. */
 void ax_acs_enabled(const struct ax_machine *m, int idx,
 		    const struct ax_profile *p, struct ax_acs_verdict *v);

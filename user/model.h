@@ -93,6 +93,12 @@ struct ax_dev {
 	uint8_t revision;
 	uint8_t hdr_type;	/* header layout, low 7 bits */
 	bool multifunction;	/* header bit 7, or the kernel's flag */
+	/* Bit 7 of the function's own header type byte (config space 0x0e)
+	 * as read, which the kernel's flag overrides for functions above 0
+	 * only after registering them (probe_fixups.c, compare.c).
+	 */
+	bool hdr_mf_known;
+	bool hdr_mf;
 	bool is_bridge;		/* type 1 header (or CardBus) */
 	uint8_t secondary, subordinate;	/* bridges: bus range below */
 

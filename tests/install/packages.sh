@@ -25,17 +25,8 @@ vm=1
 # One topology is enough here: the bed's full runs are the vm part's.
 VM_TOPOLOGY=${VM_TOPOLOGY:-sriov-nvme}
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); [ -n "${V:-}" ] && echo "ok   $*"; return 0; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; return 0; }
-check() { # check NAME COMMAND...: passes when COMMAND succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
-eq() { # eq NAME GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
-}
+# shellcheck source=tests/install/lib.sh
+. tests/install/lib.sh
 finish() {
 	echo "packages: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
@@ -117,21 +108,10 @@ else
 fi
 echo "packages: installed in $(($(date +%s) - t0)) s"
 eq "install: acsexplain --version" "$(/usr/sbin/acsexplain --version 2>&1 | awk '{print $2}')" "$version"
-rels=
-for d in /lib/modules/6.1.0-*-amd64 /lib/modules/6.12.*+deb12-amd64; do
-	[ -f "$d/build/Makefile" ] && rels="$rels ${d##*/}"
-done
-eq "install: Debian's 6.1 and 6.12 kernels have headers" "$(echo $rels | wc -w)" 2
+rels=$(debian_kernels)
+eq "install: Debian's 6.1 and 6.12 kernels have headers" "$(echo "$rels" | grep -cE '^6\.(1|12)\.')" 2
 for rel in $rels; do
-	path=$(modinfo -k "$rel" -n acs_inspect 2>/dev/null)
-	case $path in
-	/lib/modules/"$rel"/updates/dkms/acs_inspect.ko*) ok "install $rel: DKMS module $path" ;;
-	*) bad "install $rel: modprobe finds '$path', not the DKMS module" ;;
-	esac
-	eq "install $rel: module version" "$(modinfo -k "$rel" -F version acs_inspect 2>/dev/null)" "$version"
-	eq "install $rel: modprobe --dry-run" "$(modprobe -n -v -S "$rel" acs_inspect 2>&1)" "insmod $path "
-	# what acsexplain reads to decide between "modprobe acs_inspect" and how to install
-	check "install $rel: modules.dep lists it" grep -q "^updates/dkms/acs_inspect\.ko[.a-z]*:" "/lib/modules/$rel/modules.dep"
+	dkms_module_checks install "$rel" "$version"
 done
 
 # make dkms-install / dkms-remove leave the package's module alone

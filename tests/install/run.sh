@@ -21,17 +21,8 @@ cd "$top" || exit 2
 dkms=1
 [ "${1:-}" = --no-dkms ] && dkms=0
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); [ -n "${V:-}" ] && echo "ok   $*"; return 0; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; return 0; }
-check() { # check NAME COMMAND...: passes when COMMAND succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
-eq() { # eq NAME GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
-}
+# shellcheck source=tests/install/lib.sh
+. tests/install/lib.sh
 
 tmp=$(mktemp -d /tmp/acsx-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -138,12 +129,6 @@ else
 fi
 
 # --- dkms ------------------------------------------------------------------
-# The releases of Debian's two kernels (the bed's): 6.1 and 6.12.
-debian_kernels() {
-	for d in /lib/modules/6.1.0-*-amd64 /lib/modules/6.12.*+deb12-amd64; do
-		[ -f "$d/build/Makefile" ] && echo "${d##*/}"
-	done
-}
 if [ "$dkms" = 1 ]; then
 	if [ "$(id -u)" != 0 ] || ! command -v dkms >/dev/null; then
 		bad "dkms: needs root and dkms (apt-get install dkms)"
@@ -153,16 +138,7 @@ if [ "$dkms" = 1 ]; then
 		if make -s dkms-install >"$tmp/dkms.log" 2>&1; then ok "dkms: make dkms-install"; else
 			bad "dkms: make dkms-install failed"; tail -n 30 "$tmp/dkms.log"; fi
 		for rel in $rels; do
-			path=$(modinfo -k "$rel" -n acs_inspect 2>/dev/null)
-			case $path in
-			/lib/modules/"$rel"/updates/dkms/acs_inspect.ko*) ok "dkms $rel: modprobe finds $path" ;;
-			*) bad "dkms $rel: modprobe finds '$path', not the DKMS module" ;;
-			esac
-			eq "dkms $rel: version" "$(modinfo -k "$rel" -F version acs_inspect 2>/dev/null)" "$version"
-			eq "dkms $rel: vermagic" "$(modinfo -k "$rel" -F vermagic acs_inspect 2>/dev/null | cut -d' ' -f1)" "$rel"
-			eq "dkms $rel: modprobe --dry-run" "$(modprobe -n -v -S "$rel" acs_inspect 2>&1)" "insmod $path "
-			# what acsexplain reads to decide between "modprobe acs_inspect" and how to install
-			check "dkms $rel: modules.dep lists it" grep -q "^updates/dkms/acs_inspect\.ko[.a-z]*:" "/lib/modules/$rel/modules.dep"
+			dkms_module_checks dkms "$rel" "$version"
 		done
 		make -s dkms-remove >"$tmp/dkms-rm.log" 2>&1 || bad "dkms: make dkms-remove failed"
 		for rel in $rels; do

@@ -68,6 +68,29 @@ agree --from "$F/vm/switch-noacs-6.12/snapshot-module.json" -- --validate-quirk 
 agree --from "$F/vm/rp-noacs-6.12/snapshot-module.json" -- --validate-quirk 1b36:000c \
 	--patch "$W/agree.patch" --linux-src "$F/quirklab/linux-7.2"
 agree --from "$C5" -- --validate-quirk 10de:1e87 --kernel 5.10
+# part 5 on the capture edited as kernels report it: with the quirk (yes),
+# split by a rescan without it (no), the quirk answering without a split
+# (differs)
+python3 - "$VM/snapshot-module.json" "$W" <<'PY'
+import json, sys
+for name, split, quirk in (("yes", 1, 1), ("late", 1, 0), ("differs", 0, 1)):
+    d = json.load(open(sys.argv[1]))
+    for x in d["devices"]:
+        if x["device"] == "10d3":
+            x["kernel"].update(verdict_known=True, verdict_origin=5,
+                               verdict_isolated=bool(quirk) or (
+                                   bool(split) and x["address"].endswith(".1")),
+                               quirk_result_known=True,
+                               quirk_result=1 if quirk else -25)
+            x["header_multifunction"] = x["address"].endswith(".0")
+            if split and x["address"].endswith(".1"):
+                x["kernel_group"] = 9
+    json.dump(d, open("%s/%s.json" % (sys.argv[2], name), "w"))
+PY
+for k in yes late differs; do
+	agree --from "$W/$k.json" -- --validate-quirk 8086:10d3 --audit
+done
+agree --from "$W/late.json" -- --all --audit
 
 # --plan --json carries the plan: the GPU's four functions to bind, the
 # root port kept, the Proxmox line for the whole device

@@ -19,8 +19,8 @@ make -s -C user SAN=1 >/dev/null || { echo "user: sanitizer build failed"; exit 
 CFLAGS="-std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iuser -Iinclude
  -DACSEXPLAIN_VERSION=\"$(cat VERSION)\"
  -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
- $(pkg-config --cflags libnl-genl-3.0 libpci json-c)"
-LIBS="build/user-san/libacsexplain.a $(pkg-config --libs libnl-genl-3.0 libpci json-c)"
+ $(pkg-config --cflags libnl-genl-3.0 libpci json-c nettle)"
+LIBS="build/user-san/libacsexplain.a $(pkg-config --libs libnl-genl-3.0 libpci json-c nettle)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ACSX_TOOL="$top/build/user-san/acsexplain"

@@ -340,14 +340,14 @@ static void test_groups_from_iommu_off_facts(void)
  */
 static void platform_machine(enum ax_firmware fw, const char *release)
 {
-	reset(AX_IOMMU_OFF);
+	fm_reset(AX_IOMMU_OFF);
 	M.firmware = fw;
 	snprintf(M.firmware_basis, sizeof(M.firmware_basis), "test");
-	acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x005f, 0x0000);
+	fm_acs(bridge("00:01.0", 0x1b36, 0x000c, RP, 1, 1), 0x005f, 0x0000);
 	dev("01:00.0", 0x1b36, 0x0010, EP);
-	acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x005f, 0x0000);
+	fm_acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 2, 2), 0x005f, 0x0000);
 	dev("02:00.0", 0x1b36, 0x0010, EP);
-	link();
+	fm_link();
 	ax_release_map(release, &P);
 	derive();
 }
@@ -357,47 +357,47 @@ static void test_acs_request_timing(void)
 	platform_machine(AX_FW_DT, "6.12.118");
 	CHECK(ctrl("00:01.0") == 0x0000, "DT 6.12: as read (%04x)",
 	      ctrl("00:01.0"));
-	CHECK(grp("00:01.0") == grp("01:00.0"), "DT 6.12: port merges");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "DT 6.12: port merges");
 	CHECK(strstr(R.acs_policy, "device-tree") &&
 	      strstr(R.acs_policy, "as read"), "says so: %s", R.acs_policy);
 	/* asking for the IOMMU on changes nothing on such a platform */
 	CHECK(ax_what_if_iommu(&M, &P, "on") == 0, "iommu=on");
 	derive();
-	CHECK(grp("00:01.0") == grp("01:00.0"), "DT 6.12, iommu=on: as read");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "DT 6.12, iommu=on: as read");
 	platform_machine(AX_FW_DT, "6.1.0-57-arm64");
-	CHECK(grp("00:01.0") == grp("01:00.0"), "DT Debian 6.1: as read");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "DT Debian 6.1: as read");
 	platform_machine(AX_FW_DT, "7.2.13");
 	CHECK(ctrl("00:01.0") == 0x001d, "DT 7.2: enabled (%04x)",
 	      ctrl("00:01.0"));
-	CHECK(grp("00:01.0") != grp("01:00.0"), "DT 7.2: port isolates");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "DT 7.2: port isolates");
 	CHECK(strstr(R.acs_policy, "device-tree"), "%s", R.acs_policy);
 	platform_machine(AX_FW_ACPI, "6.12.118");
-	CHECK(grp("00:01.0") != grp("01:00.0"), "ACPI 6.12: isolates");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "ACPI 6.12: isolates");
 	CHECK(strstr(R.acs_policy, "ACPI platform"), "%s", R.acs_policy);
 	platform_machine(AX_FW_UNKNOWN, "6.12.118");
-	CHECK(grp("00:01.0") != grp("01:00.0"), "unknown: ACPI assumed");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "unknown: ACPI assumed");
 	CHECK(strstr(R.acs_policy, "assumed an ACPI platform"), "%s",
 	      R.acs_policy);
 	/* the stable window */
 	platform_machine(AX_FW_ACPI, "6.12.80");
-	CHECK(grp("00:01.0") == grp("01:00.0"), "6.12.80: as read");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "6.12.80: as read");
 	CHECK(strstr(R.acs_policy, "6.12.83"), "%s", R.acs_policy);
 	platform_machine(AX_FW_UNKNOWN, "6.12.75");
-	CHECK(grp("00:01.0") == grp("01:00.0"), "6.12.75: as read");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "6.12.75: as read");
 	platform_machine(AX_FW_ACPI, "6.12.74");
-	CHECK(grp("00:01.0") != grp("01:00.0"), "6.12.74: enabled");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "6.12.74: enabled");
 	platform_machine(AX_FW_ACPI, "6.12.83");
-	CHECK(grp("00:01.0") != grp("01:00.0"), "6.12.83: reverted");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "6.12.83: reverted");
 	platform_machine(AX_FW_ACPI, "6.1.168");
-	CHECK(grp("00:01.0") == grp("01:00.0"), "6.1.168: as read");
+	CHECK(fm_grp("00:01.0") == fm_grp("01:00.0"), "6.1.168: as read");
 	platform_machine(AX_FW_ACPI, "6.1.169");
-	CHECK(grp("00:01.0") != grp("01:00.0"), "6.1.169: reverted");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "6.1.169: reverted");
 	/* Debian never shipped the window: 6.12.85-1 is 6.12.85 */
 	platform_machine(AX_FW_ACPI, "6.12.85+deb13-amd64");
-	CHECK(grp("00:01.0") != grp("01:00.0"), "Debian 6.12.85: enabled");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "Debian 6.12.85: enabled");
 	/* on DT the backport did its job */
 	platform_machine(AX_FW_DT, "6.12.80");
-	CHECK(grp("00:01.0") != grp("01:00.0"), "DT 6.12.80: enabled");
+	CHECK(fm_grp("00:01.0") != fm_grp("01:00.0"), "DT 6.12.80: enabled");
 	/* live facts with the IOMMU on in the window: say the controls lie */
 	platform_machine(AX_FW_ACPI, "6.12.80");
 	M.iommu = AX_IOMMU_ON;

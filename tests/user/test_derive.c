@@ -12,6 +12,7 @@
 #include "check.h"
 #include "fake_machine.h"
 #include "render.h"
+#include "uapi/linux/acs_inspect.h"
 
 /* The machines of REFERENCE.md: the IOMMU on, ACS requested. */
 static void reset(void)
@@ -393,6 +394,123 @@ static void test_disable_acs_redir_and_compare(void)
 	SAME("00:02.0", "02:00.0");
 }
 
+/*
+ * A function added after boot without the multifunction bit in its own
+ * header type.  By hand from the kernel (probe.c, iommu.c; 6.1, 6.12 and
+ * 7.2 alike): pci_scan_slot() -> pci_scan_single_device() ->
+ * pci_device_add() -> device_add() -> iommu_probe_device() groups the
+ * function while dev->multifunction is still its header bit; only then
+ * does pci_scan_slot() set "if (fn > 0) dev->multifunction = 1".  At boot
+ * the IOMMU probes after the whole scan.  So: function 2 removed and
+ * rescanned comes back in a group of its own (pci_acs_enabled(): single
+ * function, isolated), while 0 and 1 keep the group of the boot.
+ */
+static void late_machine(int g0, int g1, int g2, bool bit12, bool bit_known)
+{
+	int i;
+
+	reset();
+	M.kernel_groups_known = true;
+	fm_acs(bridge("00:02.0", 0x1b36, 0x000c, RP, 1, 1, false), 0x1f, 0x1d);
+	dev("01:00.0", 0x8086, 0x10d3, EP, true);
+	dev("01:00.1", 0x8086, 0x10d3, EP, true);
+	dev("01:00.2", 0x8086, 0x10d3, EP, true);
+	M.devs[0].kernel_group = 1;
+	M.devs[1].kernel_group = g0;
+	M.devs[2].kernel_group = g1;
+	M.devs[3].kernel_group = g2;
+	for (i = 1; i < 4; i++) {
+		M.devs[i].hdr_mf_known = bit_known;
+		M.devs[i].hdr_mf = i == 1 || bit12;
+	}
+}
+
+static int audit_from(const char *addr)
+{
+	int i = fm_idx(addr), k, n = 0;
+
+	for (k = 0; k < R.n_audit; k++)
+		n += R.audit[k].from == i;
+	return n;
+}
+
+static void test_late_single_function(void)
+{
+	int late[4];
+
+	/* the boot: one group, as predicted */
+	late_machine(2, 2, 2, false, true);
+	run();
+	ax_find_mismatch_cause(&M, &P, &R);
+	CHECK(R.matches_kernel && R.mismatch_kind == AX_CAUSE_NONE,
+	      "boot groups match");
+	/* function 2 rescanned */
+	late_machine(2, 2, 3, false, true);
+	run();
+	ax_find_mismatch_cause(&M, &P, &R);
+	CHECK(R.mismatch_kind == AX_CAUSE_LATE_SINGLE,
+	      "01:00.2 rescanned: late single function, not '%s'",
+	      R.mismatch_cause);
+	CHECK(ax_late_single_functions(&M, &P, &R, late, 4) == 1 &&
+	      late[0] == fm_idx("01:00.2"), "only 01:00.2 is late");
+	CHECK(strstr(R.mismatch_cause, "0000:01:00.2 was added after boot") != NULL,
+	      "cause names 01:00.2: %s", R.mismatch_cause);
+	CHECK(audit_from("01:00.2") == 2, "audit: 01:00.2 reaches its 2 slot mates (%d)",
+	      audit_from("01:00.2"));
+	/* functions 1 and 2 rescanned (or the whole slot: function 0 comes
+	 * back first, with no mate to join)
+	 */
+	late_machine(2, 3, 4, false, true);
+	run();
+	ax_find_mismatch_cause(&M, &P, &R);
+	CHECK(R.mismatch_kind == AX_CAUSE_LATE_SINGLE &&
+	      strstr(R.mismatch_cause, "0000:01:00.1 and 0000:01:00.2 were added"),
+	      "both late: %s", R.mismatch_cause);
+	/* the header bit not read (an older snapshot): still the candidate */
+	late_machine(2, 3, 4, false, false);
+	run();
+	ax_find_mismatch_cause(&M, &P, &R);
+	CHECK(R.mismatch_kind == AX_CAUSE_LATE_SINGLE, "bit unknown: late");
+	/* every function has the bit (Intel X53 style): a rescan keeps them
+	 * together, so the split is not this; the override explains it
+	 */
+	late_machine(2, 3, 4, true, true);
+	run();
+	ax_find_mismatch_cause(&M, &P, &R);
+	CHECK(R.mismatch_kind == AX_CAUSE_OVERRIDE &&
+	      strstr(R.mismatch_cause, "pcie_acs_override=multifunction"),
+	      "bit set: the override, not '%s'", R.mismatch_cause);
+	/* acs_inspect's kprobe saw the kernel answer for the rescanned
+	 * function 2: "isolated", no quirk (single function then); the
+	 * groups follow it, and it is flagged as not the hardware's
+	 */
+	late_machine(2, 2, 3, false, true);
+	M.devs[3].kernel_verdict_known = true;
+	M.devs[3].kernel_verdict_origin = ACSI_ORIGIN_KPROBE;
+	M.devs[3].kernel_isolated = true;
+	M.devs[3].quirk_result_known = true;
+	M.devs[3].quirk_result = -25;
+	run();
+	CHECK(R.matches_kernel && R.dev[3].acs.isolated &&
+	      R.dev[3].acs.late_single, "kprobe-seen late function");
+	CHECK(audit_from("01:00.2") == 2, "audit from the kprobe case (%d)",
+	      audit_from("01:00.2"));
+	/* the same answer for function 2 with the header bit set: the
+	 * kernel's answer stands as it is
+	 */
+	M.devs[3].hdr_mf = true;
+	run();
+	CHECK(R.dev[3].acs.isolated && !R.dev[3].acs.late_single,
+	      "bit set: the kernel's answer as it is");
+	/* function 0 alone in its group while 1 and 2 share: no rescan
+	 * explains it (function 0 would join them)
+	 */
+	late_machine(2, 3, 3, false, true);
+	run();
+	ax_find_mismatch_cause(&M, &P, &R);
+	CHECK(R.mismatch_kind != AX_CAUSE_LATE_SINGLE, "0 apart: not late");
+}
+
 static void test_amd_sb(void)
 {
 	reset();
@@ -480,6 +598,7 @@ int main(void)
 	test_no_iommu_and_override();
 	test_disable_acs_redir_and_compare();
 	test_amd_sb();
+	test_late_single_function();
 	test_kernel_verdict();
 	ax_result_free(&R);
 	ax_machine_free(&M);

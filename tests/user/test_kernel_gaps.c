@@ -207,23 +207,23 @@ static void ivrs_machine(bool module, uint16_t vendor, uint16_t device)
 {
 	struct ax_dev *a, *b;
 
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	snprintf(M.iommu_driver, sizeof(M.iommu_driver), "amd");
 	M.module_facts = module;
 	M.kernel_groups_known = true;
-	a = dev("00:05.0", 0x1022, 0x15d0, AX_EXP_RC_END, false);
-	b = dev("00:06.0", vendor, device, AX_EXP_RC_END, false);
+	a = fm_dev("00:05.0", 0x1022, 0x15d0, AX_EXP_RC_END, false);
+	b = fm_dev("00:06.0", vendor, device, AX_EXP_RC_END, false);
 	a->kernel_facts = b->kernel_facts = module;
 	a->has_alias_mask = b->has_alias_mask = module;
 	if (module)
 		b->alias_mask[0x28 / 8] |= 1u << (0x28 % 8);
 	a->kernel_group = b->kernel_group = 4;
-	link();
+	fm_link();
 }
 
 static int reason_at(const char *addr, enum ax_reason_code code)
 {
-	int i = idx(addr), k;
+	int i = fm_idx(addr), k;
 
 	for (k = 0; k < R.dev[i].n_reasons; k++)
 		if (R.dev[i].reasons[k].code == code)
@@ -260,9 +260,9 @@ static void test_ivrs_alias(void)
 	      "load: %s", err);
 	free(buf);
 	run();
-	CHECK(grp("00:05.0") == grp("00:06.0"),
+	CHECK(fm_grp("00:05.0") == fm_grp("00:06.0"),
 	      "the IVRS alias puts them in one group");
-	CHECK(reason_at("00:06.0", AX_R_DMA_ALIAS_FIRMWARE) == idx("00:06.0"),
+	CHECK(reason_at("00:06.0", AX_R_DMA_ALIAS_FIRMWARE) == fm_idx("00:06.0"),
 	      "named as the firmware's alias, at the device holding it");
 	CHECK(R.matches_kernel, "the kernel's groups");
 	/* the same machine from a dump: no way to know */
@@ -270,19 +270,19 @@ static void test_ivrs_alias(void)
 	M.kernel_groups_known = false;
 	M.iommu = AX_IOMMU_UNKNOWN;
 	run();
-	CHECK(grp("00:05.0") != grp("00:06.0"), "without the module: apart");
+	CHECK(fm_grp("00:05.0") != fm_grp("00:06.0"), "without the module: apart");
 	/* an alias a quirk sets stays a quirk (Marvell 88SE9123 function 1) */
-	reset(AX_IOMMU_ON);
+	fm_reset(AX_IOMMU_ON);
 	M.module_facts = true;
-	dev("00:05.0", 0x1b4b, 0x9123, AX_EXP_RC_END, true)->kernel_facts = true;
-	dev("00:05.1", 0x1b4b, 0x9123, AX_EXP_RC_END, true)->kernel_facts = true;
+	fm_dev("00:05.0", 0x1b4b, 0x9123, AX_EXP_RC_END, true)->kernel_facts = true;
+	fm_dev("00:05.1", 0x1b4b, 0x9123, AX_EXP_RC_END, true)->kernel_facts = true;
 	at("00:05.0")->has_alias_mask = true;
 	at("00:05.0")->alias_mask[0x29 / 8] |= 1u << (0x29 % 8);
 	at("00:05.0")->acs_pos = 0;
-	link();
+	fm_link();
 	P.kver = AX_KVER(6, 12);
 	run();
-	CHECK(grp("00:05.0") == grp("00:05.1"), "Marvell: one group");
+	CHECK(fm_grp("00:05.0") == fm_grp("00:05.1"), "Marvell: one group");
 	CHECK(reason_at("00:05.0", AX_R_DMA_ALIAS_FIRMWARE) == -2 &&
 	      reason_at("00:05.1", AX_R_DMA_ALIAS_FIRMWARE) == -2,
 	      "a quirk's alias is not the firmware's");

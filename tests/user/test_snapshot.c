@@ -139,6 +139,8 @@ static void build_machine(struct ax_machine *m)
 	d->revision = 0xf1;
 	d->hdr_type = 1;
 	d->multifunction = true;
+	d->hdr_mf_known = true;
+	d->hdr_mf = true;
 	d->is_bridge = true;
 	d->secondary = 1;
 	d->subordinate = 4;
@@ -231,6 +233,7 @@ static void compare_dev(const struct ax_dev *a, const struct ax_dev *b,
 	CHECK(!ax_addr_cmp(a->addr, b->addr), "%s: address differs", where);
 	EQ(vendor); EQ(device); EQ(subvendor); EQ(subdevice); EQ(class);
 	EQ(revision); EQ(hdr_type); EQ(multifunction); EQ(is_bridge);
+	EQ(hdr_mf_known); EQ(hdr_mf);
 	EQ(secondary); EQ(subordinate); EQ(is_pcie); EQ(pcie_type);
 	EQ(acs_known); EQ(acs_pos); EQ(acs_cap); EQ(acs_ctrl);
 	EQ(acs_dword_layout);
@@ -648,8 +651,8 @@ static void test_model_unchanged(void)
 {
 	if (sizeof(void *) != 8)
 		return;
-	CHECK(sizeof(struct ax_dev) == 544,
-	      "struct ax_dev is %zu bytes, snapshot.c knows 544: save the new field",
+	CHECK(sizeof(struct ax_dev) == 548,
+	      "struct ax_dev is %zu bytes, snapshot.c knows 548: save the new field",
 	      sizeof(struct ax_dev));
 	CHECK(sizeof(struct ax_machine) == 3856,
 	      "struct ax_machine is %zu bytes, snapshot.c knows 3856: save the new field",
@@ -1171,11 +1174,11 @@ static void build_result(struct ax_machine *m, struct fake *f)
 	f->dev[usp].n_reasons = 2;
 	f->dev[usp].culprit = rp;
 	f->dev[rp].acs = (struct ax_acs_verdict){ false, AX_ACS_BY_REGISTERS, -1,
-		AX_ACS_SV | AX_ACS_RR, "controls off" };
+		AX_ACS_SV | AX_ACS_RR, false, "controls off" };
 	f->dev[dsp].acs = (struct ax_acs_verdict){ true, AX_ACS_BY_REGISTERS, -1,
-		0, "SV RR CR UF on" };
+		0, false, "SV RR CR UF on" };
 	f->dev[conv].acs = (struct ax_acs_verdict){ false, AX_ACS_BY_UNKNOWN, -1,
-		0, "" };
+		0, false, "" };
 	f->res.groups = f->groups;
 	f->res.n_groups = 4;
 	f->res.dev = f->dev;

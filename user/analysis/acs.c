@@ -306,6 +306,30 @@ void ax_acs_enabled(const struct ax_machine *m, int idx,
 	if (d->kernel_verdict_known &&
 	    d->kernel_verdict_origin == ACSI_ORIGIN_KPROBE &&
 	    !p->hypothetical) {
+		/* "isolated" without a quirk for a function above 0 whose
+		 * header lacks the multifunction bit: the kprobe saw it added
+		 * after boot, before pci_scan_slot() marked it multifunction
+		 * (compare.c); the same call now answers from its registers
+		 */
+		if (d->kernel_isolated && d->quirk_result_known &&
+		    d->quirk_result < 0 && AX_FUNC(d->addr.devfn) &&
+		    !d->is_virtfn && d->multifunction &&
+		    !(d->hdr_mf_known && d->hdr_mf)) {
+			struct ax_profile now = *p;
+
+			now.hypothetical = true;
+			ax_acs_enabled(m, idx, &now, v);
+			if (!v->isolated) {
+				v->isolated = true;
+				v->basis = AX_ACS_BY_KERNEL;
+				v->late_single = true;
+				snprintf(v->why, sizeof(v->why), "%s",
+					 "the kernel answered isolated (seen by acs_inspect) only because the function was added after boot without the multifunction header bit: its registers do not isolate it");
+				return;
+			}
+			memset(v, 0, sizeof(*v));
+			v->quirk = -1;
+		}
 		v->isolated = d->kernel_isolated;
 		v->basis = AX_ACS_BY_KERNEL;
 		snprintf(v->why, sizeof(v->why),

@@ -1276,7 +1276,8 @@ static int assign_one(const struct ax_machine *m, const struct ax_profile *p,
 			 nu);
 		return 0;
 	}
-	if (g->kernel && (strstr(r->mismatch_cause, "override") ||
+	if (g->kernel && (r->mismatch_kind == AX_CAUSE_OVERRIDE ||
+			  r->mismatch_kind == AX_CAUSE_LATE_SINGLE ||
 			  strstr(m->cmdline, "pcie_acs_override="))) {
 		/* the kernel's groups are the override's: say what the
 		 * hardware gives
@@ -1295,6 +1296,8 @@ static int assign_one(const struct ax_machine *m, const struct ax_profile *p,
 		l = strlen(a->why);
 		if (hw != a->verdict)
 			snprintf(a->why + l, sizeof(a->why) - l,
+				 r->mismatch_kind == AX_CAUSE_LATE_SINGLE ?
+				 " If the kernel grouped a function added after boot as a single-function device (see the comparison's cause), that isolation is not real; by the hardware it would be %s." :
 				 " Only through the ACS override: that isolation is simulated; by the hardware it would be %s.",
 				 ax_verdict_name(hw));
 	}

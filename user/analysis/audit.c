@@ -11,8 +11,8 @@
 #include "acs_kernel.h"
 #include "derivation.h"
 
-static void add_audit(struct ax_result *r, int from, int to, int via,
-		      bool simulated, const char *text)
+void ax_audit_add(struct ax_result *r, int from, int to, int via,
+		  bool simulated, const char *text)
 {
 	struct ax_audit *na = realloc(r->audit, (r->n_audit + 1) * sizeof(*na));
 
@@ -56,7 +56,7 @@ void ax_build_audit(struct ax_derivation *c)
 					 "devices below %s can reach devices below its peer %s without the IOMMU (%s lacks ACS redirect), yet the kernel put them in different groups",
 					 ax_dev_str(m, i, a1), ax_dev_str(m, t, a2),
 					 ax_dev_str(m, i, a3));
-				add_audit(r, i, t, i, false, text);
+				ax_audit_add(r, i, t, i, false, text);
 			}
 		}
 		/* Asymmetric ACS inside a multifunction device. */
@@ -73,7 +73,26 @@ void ax_build_audit(struct ax_derivation *c)
 				snprintf(text, sizeof(text),
 					 "%s has no isolating ACS and may reach %s of the same device internally, yet they are in different groups",
 					 ax_dev_str(m, i, a1), ax_dev_str(m, t, a2));
-				add_audit(r, i, t, i, false, text);
+				ax_audit_add(r, i, t, i, false, text);
+			}
+		}
+		/* A function grouped as a single one when it was added after
+		 * boot (acs.c): the kernel's "isolated" is not the hardware's.
+		 */
+		if (c->r->dev[i].acs.late_single) {
+			for (t = 0; t < (int)m->n; t++) {
+				const struct ax_dev *p = &m->devs[t];
+
+				if (t == i || !c->probed[t] ||
+				    !ax_same_bus(p, d) ||
+				    AX_SLOT(p->addr.devfn) !=
+				    AX_SLOT(d->addr.devfn) ||
+				    c->grp[t] == c->grp[i])
+					continue;
+				snprintf(text, sizeof(text),
+					 "%s has no isolating ACS and may reach %s of the same device internally; the kernel grouped it apart only because it was added after boot without the multifunction header bit",
+					 ax_dev_str(m, i, a1), ax_dev_str(m, t, a2));
+				ax_audit_add(r, i, t, i, false, text);
 			}
 		}
 		/* ACS that the kernel enabled and someone switched off. */
@@ -87,13 +106,13 @@ void ax_build_audit(struct ax_derivation *c)
 			snprintf(text, sizeof(text),
 				 "%s implements ACS but controls are off (cap %04x ctrl %04x): switched off by firmware or after boot; devices below it are not isolated from their peers",
 				 ax_dev_str(m, i, a1), d->acs_cap, d->acs_ctrl);
-			add_audit(r, i, -1, i, false, text);
+			ax_audit_add(r, i, -1, i, false, text);
 		}
 		if (c->r->dev[i].acs.basis == AX_ACS_BY_OVERRIDE) {
 			snprintf(text, sizeof(text),
 				 "%s is treated as isolating only by a simulated override: no hardware isolation",
 				 ax_dev_str(m, i, a1));
-			add_audit(r, i, -1, i, true, text);
+			ax_audit_add(r, i, -1, i, true, text);
 		}
 	}
 }

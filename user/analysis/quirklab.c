@@ -523,10 +523,12 @@ static int partition_differs(const struct ax_machine *m, const int *g,
 	return n;
 }
 
-static int part5(const struct ax_machine *m, struct ax_ql *q)
+static int part5(const struct ax_machine *m, const struct ax_profile *pb,
+		 struct ax_ql *q)
 {
 	int *gb = group_of(m, &q->before), *ga = group_of(m, &q->after);
-	int k, seen = 0, quirk_yes = 0, iso = 0, nb, na;
+	int k, seen = 0, quirk_yes = 0, iso = 0, nb, na, late[16], n_late;
+	char l[120], a[AX_ADDR_STRLEN];
 
 	if (!gb || !ga) {
 		free(gb);
@@ -561,17 +563,35 @@ static int part5(const struct ax_machine *m, struct ax_ql *q)
 	nb = partition_differs(m, gb, NULL, 0, NULL);
 	na = partition_differs(m, ga, q->differs, AX_QL_MAX_FUNCS,
 			       &q->n_differs);
+	/* functions added after boot without the multifunction header bit
+	 * split the same way without any quirk (compare.c)
+	 */
+	n_late = ax_late_single_functions(m, pb, &q->before, late, 16);
+	l[0] = '\0';
+	for (k = 0; k < n_late; k++)
+		snprintf(l + strlen(l), sizeof(l) - strlen(l), "%s%s",
+			 k ? ", " : "", ax_addr_str(m->devs[late[k]].addr, a));
 	if (!na && nb && (!seen || (quirk_yes == seen && iso == seen))) {
 		q->carried = AX_QL_CARRIED_YES;
-		snprintf(q->carried_why, sizeof(q->carried_why),
-			 "the kernel's groups are the predicted groups with the quirk%s",
-			 seen ? ", and its quirk table answered \"isolated\" for every function it was seen deciding" :
-			 " (its verdicts were not seen: reload the functions to see them)");
+		if (!seen && n_late > 0)
+			snprintf(q->carried_why, sizeof(q->carried_why),
+				 "the kernel's groups are the predicted groups with the quirk (its verdicts were not seen); unless %s was added after boot: without the multifunction bit in its header it would be grouped apart without any quirk. To tell, remove and rescan it with acs_inspect loaded with kprobes=1: the quirk answers \"isolated\" for it",
+				 l);
+		else
+			snprintf(q->carried_why, sizeof(q->carried_why),
+				 "the kernel's groups are the predicted groups with the quirk%s",
+				 seen ? ", and its quirk table answered \"isolated\" for every function it was seen deciding" :
+				 " (its verdicts were not seen: reload the functions to see them)");
 	} else if (!nb && !quirk_yes) {
 		q->carried = AX_QL_CARRIED_NO;
 		q->n_differs = 0;
 		snprintf(q->carried_why, sizeof(q->carried_why),
 			 "%s", "the running kernel groups the devices as without the quirk: it does not carry it");
+	} else if (!na && n_late > 0) {
+		q->carried = AX_QL_CARRIED_NO;
+		snprintf(q->carried_why, sizeof(q->carried_why),
+			 "the kernel's groups are those predicted with the quirk, but its quirk table isolated only %d of the %d function(s) seen deciding: %s came back after boot without the multifunction bit in its header, and the IOMMU core grouped it as a single function before pci_scan_slot() marked it multifunction; the kernel does not carry the quirk",
+			 quirk_yes, seen, l);
 	} else if (!na) {
 		q->carried = AX_QL_CARRIED_DIFFERS;
 		snprintf(q->carried_why, sizeof(q->carried_why),
@@ -637,7 +657,7 @@ int ax_ql_run(const struct ax_machine *m, const struct ax_profile *p,
 	if (q->status == AX_QL_FITS &&
 	    (part3_changes(m, q) || part3_assignable(m, q)))
 		return -1;
-	return part5(m, q);
+	return part5(m, &pb, q);
 }
 
 void ax_ql_free(struct ax_ql *q)

@@ -133,7 +133,7 @@ struct ax_ql {
 
 	/* 5. does the running kernel carry it? */
 	enum ax_ql_carried carried;
-	char carried_why[300];
+	char carried_why[512];
 	int differs[AX_QL_MAX_FUNCS];	/* devices not grouped as predicted */
 	int n_differs;
 };

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nettle/sha1.h>
 #include <pci/pci.h>
 
 #include "exitcodes.h"
@@ -35,6 +36,7 @@ struct text {
 	char *buf;
 	char **line;		/* NUL-terminated lines, no '\n' */
 	int n;
+	size_t len;		/* bytes read; each '\n' in buf is now '\0' */
 };
 
 struct tree {
@@ -89,6 +91,7 @@ static int text_read(const char *path, struct text *t, char *err,
 		return AX_EXIT_INTERNAL;
 	}
 	t->buf[len] = '\0';
+	t->len = len;
 	for (r = 0; r < len; r++)
 		n += t->buf[r] == '\n';
 	t->line = calloc((size_t)n + 2, sizeof(char *));
@@ -530,6 +533,62 @@ static const char *acs_words(const struct ax_dev *d)
 	return "without an ACS capability";
 }
 
+static void sha1_text(struct sha1_ctx *c, const struct text *t, size_t from,
+		      size_t to)
+{
+	/* buf has '\0' where the file has '\n' */
+	while (from < to) {
+		size_t n = strnlen(t->buf + from, to - from);
+
+		sha1_update(c, n, (const uint8_t *)t->buf + from);
+		from += n;
+		if (from < to) {
+			sha1_update(c, 1, (const uint8_t *)"\n");
+			from++;
+		}
+	}
+}
+
+/*
+ * The git blob names of quirks.c before and after the insertion (what
+ * `git hash-object` prints: SHA-1 of "blob LEN\0" and the content), for
+ * the "index" line git format-patch writes and git am -3 uses to find the
+ * preimage.  Abbreviated to the kernel's 12 digits (core.abbrev = 12 in
+ * Documentation/process/submitting-patches.rst).
+ */
+static void blob_names(const struct text *t, int ins,
+		       const char *const *add, int n_add,
+		       char *old_hex, char *new_hex, size_t hexlen)
+{
+	uint8_t md[SHA1_DIGEST_SIZE];
+	struct sha1_ctx c;
+	char hdr[40];
+	size_t split, added = 0;
+	int i, k, pass;
+
+	/* the insertion point: the start of the line after ins */
+	split = ins + 1 < t->n ? (size_t)(t->line[ins + 1] - t->buf) : t->len;
+	for (i = 0; i < n_add; i++)
+		added += strlen(add[i]) + 1;
+	for (pass = 0; pass < 2; pass++) {
+		char *hex = pass ? new_hex : old_hex;
+
+		sha1_init(&c);
+		k = snprintf(hdr, sizeof(hdr), "blob %zu",
+			     t->len + (pass ? added : 0));
+		sha1_update(&c, (size_t)k + 1, (const uint8_t *)hdr);
+		sha1_text(&c, t, 0, split);
+		for (i = 0; pass && i < n_add; i++) {
+			sha1_update(&c, strlen(add[i]), (const uint8_t *)add[i]);
+			sha1_update(&c, 1, (const uint8_t *)"\n");
+		}
+		sha1_text(&c, t, split, t->len);
+		sha1_digest(&c, sizeof(md), md);
+		for (k = 0; k < 6 && (size_t)k * 2 + 2 < hexlen; k++)
+			snprintf(hex + k * 2, 3, "%02x", md[k]);
+	}
+}
+
 static int write_mail(FILE *f, const struct ax_machine *m,
 		      const struct ax_ql *q, const struct tree *t,
 		      int ins, const char *const *add, int n_add,
@@ -540,6 +599,7 @@ static int write_mail(FILE *f, const struct ax_machine *m,
 	const char *who_name = getenv("GIT_AUTHOR_NAME");
 	const char *who_mail = getenv("GIT_AUTHOR_EMAIL");
 	char who[256], date[64], flags[64], changes[1500], fn[200] = "";
+	char old_blob[16] = "", new_blob[16] = "";
 	time_t now = time(NULL);
 	int start, nb, na, i;
 	bool mf = ax_ql_callback_find("pci_quirk_mf_endpoint_acs") == q->cb;
@@ -606,8 +666,10 @@ static int write_mail(FILE *f, const struct ax_machine *m,
 			break;
 		}
 	}
-	fprintf(f, "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n", QUIRKS_C,
-		QUIRKS_C, QUIRKS_C, QUIRKS_C);
+	blob_names(&t->quirks, ins, add, n_add, old_blob, new_blob,
+		   sizeof(old_blob));
+	fprintf(f, "diff --git a/%s b/%s\nindex %s..%s 100644\n--- a/%s\n+++ b/%s\n",
+		QUIRKS_C, QUIRKS_C, old_blob, new_blob, QUIRKS_C, QUIRKS_C);
 	fprintf(f, "@@ -%d,%d +%d,%d @@%s\n", start + 1, nb + na, start + 1,
 		nb + na + n_add, fn);
 	for (i = start; i <= ins; i++)

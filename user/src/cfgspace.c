@@ -158,6 +158,8 @@ void ax_cfg_decode(struct ax_dev *dev, const uint8_t *cfg, int len,
 	 * set for functions 1-7 (pci_scan_slot())
 	 */
 	dev->multifunction = (ht & 0x80) || AX_FUNC(dev->addr.devfn);
+	dev->hdr_mf_known = true;
+	dev->hdr_mf = (ht & 0x80) != 0;
 	dev->is_bridge = dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ||
 			 dev->hdr_type == PCI_HEADER_TYPE_CARDBUS;
 	if (dev->is_bridge) {

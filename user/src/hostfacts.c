@@ -316,6 +316,21 @@ static void firmware_facts(struct ax_machine *m, const char *root)
 	}
 }
 
+/* Bit 7 of the header type byte (0x0e) from a sysfs config file. */
+static void header_bit(struct ax_dev *d, const char *path)
+{
+	unsigned char cfg[16];
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return;
+	if (fread(cfg, 1, sizeof(cfg), f) == sizeof(cfg)) {
+		d->hdr_mf_known = true;
+		d->hdr_mf = (cfg[0x0e] & 0x80) != 0;
+	}
+	fclose(f);
+}
+
 int ax_host_facts(struct ax_machine *m, const char *root)
 {
 	char path[PATH_MAX], val[64];
@@ -339,6 +354,13 @@ int ax_host_facts(struct ax_machine *m, const char *root)
 		if (!d->modules[0]) {
 			snprintf(path, sizeof(path), "%s/driver/module", base);
 			ax_link_base(path, d->modules, sizeof(d->modules));
+		}
+		if (!d->hdr_mf_known) {
+			/* the module sends the kernel's flag, not the header
+			 * byte; the first 64 bytes of config are world-readable
+			 */
+			snprintf(path, sizeof(path), "%s/config", base);
+			header_bit(d, path);
 		}
 	}
 	firmware_facts(m, root);

@@ -47,6 +47,9 @@ static json_object *dev_to_json(void *ctx, int idx)
 	jw_put(w, o, "revision", jw_int(w, d->revision));
 	jw_put(w, o, "header_type", jw_int(w, d->hdr_type));
 	jw_put(w, o, "multifunction", jw_bool(w, d->multifunction));
+	/* null: the header byte was not read */
+	jw_put(w, o, "header_multifunction",
+	       d->hdr_mf_known ? jw_bool(w, d->hdr_mf) : NULL);
 	jw_put(w, o, "is_bridge", jw_bool(w, d->is_bridge));
 	jw_put(w, o, "secondary", jw_int(w, d->secondary));
 	jw_put(w, o, "subordinate", jw_int(w, d->subordinate));
@@ -456,7 +459,7 @@ static const char *const dev_keys[] = {
 	"kernel", "kernel_group", "driver", "driver_known",
 	"name", "slot_name", "order",
 	"slot_known", "has_slot", "board_slot", "modules", "boot_vga_known",
-	"boot_vga", "host_use",
+	"boot_vga", "host_use", "header_multifunction",
 };
 
 static const char *const acs_keys[] = {
@@ -554,6 +557,14 @@ static void dev_from_json(struct reader *r, json_object *o, struct ax_dev *d,
 	d->revision = (uint8_t)get_int(r, o, "revision", 0, 0xff);
 	d->hdr_type = (uint8_t)get_int(r, o, "header_type", 0, 0x7f);
 	d->multifunction = get_bool(r, o, "multifunction");
+	/* optional: null or absent when the header byte was not read */
+	v = json_object_object_get_ex(o, "header_multifunction", NULL) ?
+	    get_field(r, o, "header_multifunction", json_type_boolean, true) :
+	    NULL;
+	if (v) {
+		d->hdr_mf_known = true;
+		d->hdr_mf = json_object_get_boolean(v);
+	}
 	d->is_bridge = get_bool(r, o, "is_bridge");
 	d->secondary = (uint8_t)get_int(r, o, "secondary", 0, 0xff);
 	d->subordinate = (uint8_t)get_int(r, o, "subordinate", 0, 0xff);

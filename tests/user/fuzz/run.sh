@@ -39,7 +39,7 @@ if [ -z "$CC" ]; then
 	exit 2
 fi
 
-PKGS="libnl-genl-3.0 libpci json-c"
+PKGS="libnl-genl-3.0 libpci json-c nettle"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CFLAGS="-O1 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 -DACSEXPLAIN_VERSION=\"$(cat "$TOP/VERSION")\" -I$TOP/include -I$TOP/user \
