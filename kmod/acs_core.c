@@ -350,9 +350,24 @@ int acsi_path_walk(struct pci_dev *pdev, struct pci_dev **hops, int max)
 	return n;
 }
 
+/*
+ * Each acsi_fill_*() below has an acsi_*_size() beside it that counts
+ * every attribute the fill can put, present or not: replies are allocated
+ * at that size once, and running out of room is a bug.  An attribute added
+ * to a fill goes into its size too (tests/kunit acs_msg_*_size check it).
+ */
 static int acsi_put_bool(struct sk_buff *skb, int attr, bool val)
 {
 	return nla_put_u8(skb, attr, val ? 1 : 0);
+}
+
+static size_t acsi_ids_size(void)
+{
+	return nla_total_size(sizeof(u32)) +	/* DOMAIN */
+	       2 * nla_total_size(sizeof(u8)) +	/* BUS, DEVFN */
+	       4 * nla_total_size(sizeof(u16)) + /* VENDOR ... SUBDEVICE */
+	       nla_total_size(sizeof(u32)) +	/* CLASS */
+	       3 * nla_total_size(sizeof(u8));	/* REVISION ... MULTIFUNCTION */
 }
 
 static int acsi_fill_ids(struct sk_buff *skb, struct pci_dev *pdev)
@@ -370,6 +385,15 @@ static int acsi_fill_ids(struct sk_buff *skb, struct pci_dev *pdev)
 	    acsi_put_bool(skb, ACSI_A_MULTIFUNCTION, pdev->multifunction))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static size_t acsi_topology_size(void)
+{
+	return 3 * nla_total_size(sizeof(u8)) +	/* IS_PCIE, PCIE_TYPE, IS_BRIDGE */
+	       2 * nla_total_size(sizeof(u8)) +	/* SECONDARY, SUBORDINATE */
+	       3 * nla_total_size(sizeof(u8)) +	/* IS_VIRTFN, HAS_SRIOV, ARI */
+	       2 * nla_total_size_64bit(sizeof(u64)) + /* PF_, UPSTREAM_ADDR */
+	       3 * nla_total_size(sizeof(u8));	/* ATS_ENABLED ... EXTERNAL_FACING */
 }
 
 static int acsi_fill_topology(struct sk_buff *skb, struct pci_dev *pdev)
@@ -412,6 +436,25 @@ static int acsi_fill_topology(struct sk_buff *skb, struct pci_dev *pdev)
 	return 0;
 }
 
+/*
+ * The driver name is counted as it is now.  Binding is not under
+ * pci_lock_rescan_remove(): a driver with a longer name bound between
+ * sizing and filling would not fit (the fill's WARN_ON_ONCE in
+ * acs_netlink.c reports it); nothing shorter than the name bounds it.
+ */
+static size_t acsi_kernel_size(struct pci_dev *pdev)
+{
+	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
+	size_t size;
+
+	size = 2 * nla_total_size(sizeof(u32)) +	/* IOMMU_GROUP, DEV_FLAGS */
+	       nla_total_size(ACSI_ALIAS_MASK_LEN) +	/* DMA_ALIAS_MASK */
+	       nla_total_size_64bit(sizeof(u64));	/* BRIDGE_ALIAS */
+	if (drv && drv->name)
+		size += nla_total_size(strlen(drv->name) + 1);	/* DRIVER */
+	return size;
+}
+
 static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 {
 	struct iommu_group *group;
@@ -448,6 +491,8 @@ static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 		__le32 mask[ACSI_NR_DEVFNS / 32];
 		int i;
 
+		BUILD_BUG_ON(sizeof(mask) != ACSI_ALIAS_MASK_LEN);
+
 		/* Little-endian words: bit n of byte b is devfn 8 * b + n. */
 		bitmap_to_arr32(words, pdev->dma_alias_mask, ACSI_NR_DEVFNS);
 		for (i = 0; i < ARRAY_SIZE(mask); i++)
@@ -459,6 +504,17 @@ static int acsi_fill_kernel(struct sk_buff *skb, struct pci_dev *pdev)
 	    nla_put_u64_64bit(skb, ACSI_A_BRIDGE_ALIAS, alias, ACSI_A_PAD))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static size_t acsi_acs_size(void)
+{
+	/* Either the reason the registers are missing, or the registers. */
+	size_t regs = 3 * nla_total_size(sizeof(u16)) +	/* POS, CAP, CTRL */
+		      2 * nla_total_size(sizeof(u8));	/* EGRESS_BITS, DWORD_LAYOUT */
+
+	return max_t(size_t, nla_total_size(sizeof(u8)), regs) + /* UNREADABLE */
+	       4 * nla_total_size(sizeof(u8)) +	/* REGS_, EFF_ISOLATED/ORIGIN */
+	       nla_total_size(sizeof(s32));		/* QUIRK_RESULT */
 }
 
 static int acsi_fill_acs(struct sk_buff *skb, struct pci_dev *pdev,
@@ -507,6 +563,12 @@ static int acsi_fill_acs(struct sk_buff *skb, struct pci_dev *pdev,
 	return 0;
 }
 
+size_t acsi_device_size(struct pci_dev *pdev)
+{
+	return acsi_ids_size() + acsi_topology_size() +
+	       acsi_kernel_size(pdev) + acsi_acs_size();
+}
+
 int acsi_fill_device(struct sk_buff *skb, struct pci_dev *pdev,
 		     const struct acsi_observation *obs)
 {
@@ -520,6 +582,19 @@ int acsi_fill_device(struct sk_buff *skb, struct pci_dev *pdev,
 	if (!ret)
 		ret = acsi_fill_acs(skb, pdev, obs);
 	return ret;
+}
+
+size_t acsi_path_size(struct pci_dev *pdev)
+{
+	size_t size = nla_total_size(sizeof(u32));	/* HOP_COUNT */
+	struct pci_bus *bus;
+
+	/* The hops of acsi_path_walk(), each a nest of device attributes. */
+	size += nla_total_size(acsi_device_size(pdev));
+	for (bus = pdev->bus; !acsi_bus_is_root(bus); bus = bus->parent)
+		if (bus->self)
+			size += nla_total_size(acsi_device_size(bus->self));
+	return size;
 }
 
 int acsi_fill_path(struct sk_buff *skb, struct pci_dev *pdev,

@@ -241,6 +241,17 @@ bool acsi_bus_is_root(const struct pci_bus *bus);
 u64 acsi_pack_addr(const struct pci_dev *pdev);
 
 /**
+ * acsi_device_size() - room acsi_fill_device() needs at most
+ * @pdev: the device (the caller holds what acsi_fill_device() asks for)
+ *
+ * Counts every attribute acsi_fill_device() can put, whether the device
+ * has it or not, and its driver's name as bound now.
+ *
+ * Return: bytes of attributes, for genlmsg_new() or a nest.
+ */
+size_t acsi_device_size(struct pci_dev *pdev);
+
+/**
  * acsi_fill_device() - put every per-device fact into a message
  * @skb: message being built (after the genetlink header)
  * @pdev: the device (the caller holds a reference, and
@@ -255,6 +266,15 @@ u64 acsi_pack_addr(const struct pci_dev *pdev);
  */
 int acsi_fill_device(struct sk_buff *skb, struct pci_dev *pdev,
 		     const struct acsi_observation *obs);
+
+/**
+ * acsi_path_size() - room acsi_fill_path() needs at most
+ * @pdev: the device (the caller holds what acsi_fill_path() asks for)
+ *
+ * Return: bytes of attributes: the hop count and one nest of
+ * acsi_device_size() per hop of acsi_path_walk().
+ */
+size_t acsi_path_size(struct pci_dev *pdev);
 
 /**
  * acsi_fill_path() - put the upstream path of a device into a message

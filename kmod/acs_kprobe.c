@@ -12,6 +12,8 @@
  * with interrupts off and, on PREEMPT_RT, must not take a sleeping lock:
  * observations come from a pool allocated at load, under a raw spinlock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hashtable.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>

@@ -25,9 +25,6 @@
 
 #include "acs_module.h"
 
-/* A path of ACSI_MAX_HOPS full hops fits in this. */
-#define ACSI_PATH_MSG_MAX (1024 * 1024)
-
 /* Commands that take no attributes: everything is rejected. */
 static const struct nla_policy acsi_noattr_policy[ACSI_A_MAX + 1] = {
 };
@@ -78,6 +75,17 @@ static struct pci_dev *acsi_lookup(struct genl_info *info)
 	return pdev;
 }
 
+/*
+ * Each acsi_put_*() here has an acsi_*_size() beside it counting every
+ * attribute it can put (as acs_core.c does for the device fills): messages
+ * are allocated at that size once.  A new attribute goes into both.
+ */
+static size_t acsi_addr_size(void)
+{
+	return nla_total_size(sizeof(u32)) +	/* DOMAIN */
+	       2 * nla_total_size(sizeof(u8));	/* BUS, DEVFN */
+}
+
 static int acsi_put_addr(struct sk_buff *skb, struct pci_dev *pdev)
 {
 	if (nla_put_u32(skb, ACSI_A_DOMAIN, pci_domain_nr(pdev->bus)) ||
@@ -87,9 +95,13 @@ static int acsi_put_addr(struct sk_buff *skb, struct pci_dev *pdev)
 	return 0;
 }
 
-static bool acsi_observe(struct pci_dev *pdev, struct acsi_observation *obs)
+static size_t acsi_info_size(void)
 {
-	return acsi_kprobe_observe(pdev, obs);
+	return nla_total_size(sizeof(ACSI_MODULE_VERSION)) +
+	       nla_total_size(sizeof(init_utsname()->release)) +
+	       3 * nla_total_size(sizeof(u32)) + /* PROTO_VERSION, GENERATION, DEVICE_COUNT */
+	       3 * nla_total_size(sizeof(u8)) +	/* IOMMU_PRESENT, KPROBE_STATUS, _PATH */
+	       nla_total_size(sizeof(u16));	/* REQ_ACS_FLAGS */
 }
 
 static int acsi_put_info(struct sk_buff *skb)
@@ -132,67 +144,62 @@ static int acsi_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(acsi_info_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &acsi_family, 0, ACSI_CMD_GET_INFO);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err;
+	if (WARN_ON_ONCE(!hdr || acsi_put_info(msg))) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG(info->extack, "reply larger than its computed size");
+		return -EMSGSIZE;
 	}
-	ret = acsi_put_info(msg);
-	if (ret)
-		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-err:
-	nlmsg_free(msg);
-	return ret;
 }
 
 /*
- * Build a reply for one device (@path false) or its path (@path true);
- * grows the buffer until the reply fits.  Called under
- * pci_lock_rescan_remove(); *@reply is sent by the caller after unlocking.
+ * Build a reply for one device (@path false) or its path (@path true), in
+ * a message sized for it.  Called under pci_lock_rescan_remove(); *@reply
+ * is sent by the caller after unlocking.
  */
 static int acsi_build_device(struct genl_info *info, struct pci_dev *pdev,
 			     u8 cmd, bool path, struct sk_buff **reply)
 {
-	size_t size = NLMSG_GOODSIZE;
+	struct acsi_observation obs;
 	struct sk_buff *msg;
+	size_t size;
 	void *hdr;
 	int ret;
 
-	for (;;) {
-		struct acsi_observation obs;
-		bool have;
-
-		msg = genlmsg_new(size, GFP_KERNEL);
-		if (!msg)
-			return -ENOMEM;
-		hdr = genlmsg_put_reply(msg, info, &acsi_family, 0, cmd);
-		if (!hdr) {
-			ret = -EMSGSIZE;
-		} else if (path) {
-			ret = acsi_put_addr(msg, pdev);
-			if (!ret)
-				ret = acsi_fill_path(msg, pdev, acsi_observe);
-		} else {
-			have = acsi_kprobe_observe(pdev, &obs);
-			ret = acsi_fill_device(msg, pdev, have ? &obs : NULL);
-		}
-		if (!ret) {
-			genlmsg_end(msg, hdr);
-			*reply = msg;
-			return 0;
-		}
-		nlmsg_free(msg);
-		if (ret != -EMSGSIZE || size >= ACSI_PATH_MSG_MAX)
-			break;
-		size *= 4;
+	size = path ? acsi_addr_size() + acsi_path_size(pdev) :
+		      acsi_device_size(pdev);
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &acsi_family, 0, cmd);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+	} else if (path) {
+		ret = acsi_put_addr(msg, pdev);
+		if (!ret)
+			ret = acsi_fill_path(msg, pdev, acsi_kprobe_observe);
+	} else {
+		ret = acsi_fill_device(msg, pdev,
+				       acsi_kprobe_observe(pdev, &obs) ?
+				       &obs : NULL);
 	}
-	NL_SET_ERR_MSG(info->extack, "reply could not be built");
-	return ret;
+	if (ret) {
+		nlmsg_free(msg);
+		if (WARN_ON_ONCE(ret == -EMSGSIZE))
+			NL_SET_ERR_MSG(info->extack,
+				       "reply larger than its computed size");
+		else
+			NL_SET_ERR_MSG(info->extack, "reply could not be built");
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	*reply = msg;
+	return 0;
 }
 
 /* GET_DEVICE and GET_PATH differ only in whether the reply has the hops. */
@@ -453,18 +460,25 @@ static struct genl_family acsi_family __ro_after_init = {
 
 void acsi_nl_event(u8 cmd, struct pci_dev *pdev)
 {
+	/* Read once: the name sized is the name put. */
+	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
+	const char *driver = cmd == ACSI_CMD_DEVICE_BOUND && drv ? drv->name :
+								  NULL;
 	struct iommu_group *group;
-	struct device_driver *drv;
 	struct sk_buff *msg;
+	size_t size;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	size = acsi_addr_size() +
+	       2 * nla_total_size(sizeof(u16)) +	/* VENDOR, DEVICE */
+	       2 * nla_total_size(sizeof(u32));	/* GENERATION, IOMMU_GROUP */
+	if (driver)
+		size += nla_total_size(strlen(driver) + 1);	/* DRIVER */
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &acsi_family, 0, cmd);
-	if (!hdr)
-		goto err;
-	if (acsi_put_addr(msg, pdev) ||
+	if (!hdr || acsi_put_addr(msg, pdev) ||
 	    nla_put_u16(msg, ACSI_A_VENDOR, pdev->vendor) ||
 	    nla_put_u16(msg, ACSI_A_DEVICE, pdev->device) ||
 	    nla_put_u32(msg, ACSI_A_GENERATION, atomic_read(&acsi_generation)))
@@ -478,15 +492,15 @@ void acsi_nl_event(u8 cmd, struct pci_dev *pdev)
 		if (ret)
 			goto err;
 	}
-	drv = READ_ONCE(pdev->dev.driver);
-	if (cmd == ACSI_CMD_DEVICE_BOUND && drv && drv->name &&
-	    nla_put_string(msg, ACSI_A_DRIVER, drv->name))
+	if (driver && nla_put_string(msg, ACSI_A_DRIVER, driver))
 		goto err;
 	genlmsg_end(msg, hdr);
 	/* -ESRCH only means nobody listens. */
 	genlmsg_multicast(&acsi_family, msg, 0, 0, GFP_KERNEL);
 	return;
 err:
+	/* The size counts every attribute: running out of room is a bug. */
+	WARN_ON_ONCE(1);
 	nlmsg_free(msg);
 }
 

@@ -7,6 +7,7 @@
  * config space, so the code under test sees what the PCI core would show.
  */
 #include <kunit/test.h>
+#include <linux/iommu.h>
 #include <linux/pci.h>
 
 #include "acs_fake_pci.h"
@@ -218,6 +219,46 @@ void acsx_fake_set_pcie_type(struct pci_dev *pdev, int type)
 	pdev->pcie_flags_reg |= type << 4;
 	pci_write_config_word(pdev, pdev->pcie_cap + PCI_EXP_FLAGS,
 			      pdev->pcie_flags_reg);
+}
+
+/* IOMMU groups attached to fake devices, dropped when the test ends. */
+struct group_ref {
+	struct device *dev;
+	struct iommu_group *group;
+};
+
+static int group_ref_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static void group_ref_free(struct kunit_resource *res)
+{
+	struct group_ref *ref = res->data;
+
+	ref->dev->iommu_group = NULL;
+	iommu_group_put(ref->group);
+}
+
+/* Put @pdev in a new IOMMU group, or in @dev_of's group. */
+void acsx_fake_join_group(struct kunit *test, struct pci_dev *pdev,
+			  struct pci_dev *dev_of)
+{
+	struct group_ref *ref = kunit_kzalloc(test, sizeof(*ref), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref);
+	if (dev_of)
+		ref->group = iommu_group_get(&dev_of->dev);
+	else
+		ref->group = iommu_group_alloc();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref->group);
+	ref->dev = &pdev->dev;
+	pdev->dev.iommu_group = ref->group;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
+				     kunit_alloc_resource(test, group_ref_init,
+							  group_ref_free,
+							  GFP_KERNEL, ref));
 }
 
 /* One module holds every suite, acs_core.c and this file. */

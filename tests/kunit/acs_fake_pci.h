@@ -26,5 +26,7 @@ struct pci_dev *acsx_fake_alone(struct kunit *test,
 				const struct acsx_fixture *fx);
 void acsx_fake_set_pcie_type(struct pci_dev *pdev, int type);
 void acsx_fake_set_gone(struct pci_dev *pdev);
+void acsx_fake_join_group(struct kunit *test, struct pci_dev *pdev,
+			  struct pci_dev *dev_of);
 
 #endif /* ACSX_FAKE_PCI_H */

@@ -540,6 +540,192 @@ static void acs_msg_path_emsgsize(struct kunit *test)
 	}
 }
 
+/*
+ * Sizes: acsi_device_size() and acsi_path_size() bound what the fills
+ * put; replies are allocated at that size once.  Each message is built in
+ * exactly the room its size function gives, so a size that forgets an
+ * attribute fails the fill with -EMSGSIZE.
+ */
+static struct device_driver long_name_drv = {
+	.name = "a_driver_with_a_rather_long_name_for_sizing",
+};
+
+static unsigned int fill_in_its_size(struct kunit *test, struct pci_dev *pdev,
+				     const struct acsi_observation *obs)
+{
+	size_t size = acsi_device_size(pdev);
+	struct sk_buff *skb = test_skb(test, size);
+
+	KUNIT_ASSERT_EQ_MSG(test, acsi_fill_device(skb, pdev, obs), 0,
+			    "%s: fill does not fit in its size %zu",
+			    pci_name(pdev), size);
+	KUNIT_EXPECT_LE(test, skb->len, size);
+	parse(test, (struct nlattr *)skb->data, skb->len);
+	return skb->len;
+}
+
+static void acs_msg_device_size(struct kunit *test)
+{
+	struct acsi_observation obs = {
+		.have_enabled = true, .enabled = true,
+		.have_quirk = true, .quirk = 1,
+	};
+	struct pci_bus *root = acsx_fake_root_bus(test, 0, 0);
+	struct pci_dev *br = acsx_fake_add(test, root, PCI_DEVFN(0x1e, 0),
+					   &fx_ich10_pcibr);
+	struct pci_dev *uhci = acsx_fake_add(test, acsx_fake_child_bus(test, br),
+					     PCI_DEVFN(2, 0), &fx_ich10_uhci);
+	struct pci_dev *rp, *pf, *vf, *gone, *dsp;
+	unsigned long *mask;
+
+	/* Alone, with and without a driver and an observation. */
+	rp = acsx_fake_alone(test, &fx_hsw_rp);
+	fill_in_its_size(test, rp, NULL);
+	fill_in_its_size(test, rp, &obs);
+	rp->dev.driver = &long_name_drv;
+	fill_in_its_size(test, rp, &obs);
+
+	/* Conventional, behind a bridge that aliases it, with a DMA alias. */
+	mask = kunit_kzalloc(test, BITS_TO_LONGS(ACSI_NR_DEVFNS) *
+			     sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mask);
+	set_bit(PCI_DEVFN(2, 1), mask);
+	uhci->dma_alias_mask = mask;
+	fill_in_its_size(test, uhci, NULL);
+	fill_in_its_size(test, br, NULL);
+
+	/* A VF and its PF. */
+	pf = acsx_fake_add(test, acsx_fake_root_bus(test, 0, 4), 0, &fx_cx3_ep);
+	vf = acsx_fake_add(test, pf->bus, PCI_DEVFN(0, 1), &fx_cx3_ep);
+	pf->is_physfn = 1;
+	vf->is_virtfn = 1;
+	vf->physfn = pf;
+	fill_in_its_size(test, pf, NULL);
+	fill_in_its_size(test, vf, NULL);
+
+	/* Registers that cannot be read; dword layout; a switch port. */
+	gone = acsx_fake_alone(test, &fx_hsw_rp);
+	acsx_fake_set_gone(gone);
+	fill_in_its_size(test, gone, &obs);
+	fill_in_its_size(test, acsx_fake_alone(test, &fx_spt_rp), NULL);
+	x58_chain(test, &dsp);
+	fill_in_its_size(test, dsp, NULL);
+}
+
+/*
+ * A device with every attribute a fill can put (ACSI_A_ACS_UNREADABLE
+ * aside: it replaces the larger registers) needs all of its size: a size
+ * function that forgets an attribute comes out short here even if
+ * rounding hides it elsewhere.
+ */
+static void acs_msg_device_size_exact(struct kunit *test)
+{
+	struct acsi_observation obs = {
+		.have_enabled = true, .enabled = true,
+		.have_quirk = true, .quirk = 1,
+	};
+	struct pci_bus *root = acsx_fake_root_bus(test, 0, 0);
+	struct pci_dev *br = acsx_fake_add(test, root, PCI_DEVFN(0x1e, 0),
+					   &fx_ich10_pcibr);
+	struct pci_bus *bus = acsx_fake_child_bus(test, br);
+	struct pci_dev *rp = acsx_fake_add(test, bus, 0, &fx_hsw_rp);
+	struct pci_dev *pf = acsx_fake_add(test, bus, PCI_DEVFN(1, 0),
+					   &fx_cx3_ep);
+	struct nlattr **tb;
+	unsigned long *mask;
+	struct sk_buff *skb;
+	size_t size;
+
+	/* A bridge with a bus below: SECONDARY, SUBORDINATE. */
+	rp->subordinate = acsx_fake_virtual_bus(test, bus, 0x0b);
+	rp->subordinate->busn_res.end = 0x0b;
+	/* PF_ADDR; the PF sits beside it, so UPSTREAM_ADDR is the bridge. */
+	pf->is_physfn = 1;
+	rp->is_virtfn = 1;
+	rp->physfn = pf;
+	rp->dev.driver = &long_name_drv;
+	acsx_fake_join_group(test, rp, NULL);
+	mask = kunit_kzalloc(test, BITS_TO_LONGS(ACSI_NR_DEVFNS) *
+			     sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mask);
+	set_bit(PCI_DEVFN(0, 1), mask);
+	rp->dma_alias_mask = mask;
+
+	size = acsi_device_size(rp);
+	skb = test_skb(test, size);
+	KUNIT_ASSERT_EQ(test, acsi_fill_device(skb, rp, &obs), 0);
+	tb = parse(test, (struct nlattr *)skb->data, skb->len);
+	expect_u8(test, tb, ACSI_A_SECONDARY, 0x0b);
+	expect_u64(test, tb, ACSI_A_PF_ADDR, ACSI_ADDR_PACK(0, 0x0a, PCI_DEVFN(1, 0)));
+	expect_u64(test, tb, ACSI_A_UPSTREAM_ADDR, ACSI_ADDR_PACK(0, 0, PCI_DEVFN(0x1e, 0)));
+	expect_attr(test, tb, ACSI_A_DRIVER);
+	expect_attr(test, tb, ACSI_A_IOMMU_GROUP);
+	expect_attr(test, tb, ACSI_A_DMA_ALIAS_MASK);
+	expect_attr(test, tb, ACSI_A_BRIDGE_ALIAS);
+	expect_attr(test, tb, ACSI_A_ACS_CAP);
+	expect_attr(test, tb, ACSI_A_REGS_ORIGIN);
+	expect_attr(test, tb, ACSI_A_EFF_ORIGIN);
+	expect_attr(test, tb, ACSI_A_QUIRK_RESULT);
+	/* Without CONFIG_PCI_ATS the fill leaves ATS_ENABLED out. */
+	if (IS_ENABLED(CONFIG_PCI_ATS)) {
+		expect_attr(test, tb, ACSI_A_ATS_ENABLED);
+		KUNIT_EXPECT_EQ(test, skb->len, size);
+	} else {
+		KUNIT_EXPECT_EQ(test, skb->len + nla_total_size(sizeof(u8)),
+				size);
+	}
+}
+
+/* Every hop observed: the largest hops the fill can put. */
+static bool observe_all(struct pci_dev *pdev, struct acsi_observation *obs)
+{
+	memset(obs, 0, sizeof(*obs));
+	obs->have_enabled = true;
+	obs->have_quirk = true;
+	obs->quirk = -ENOTTY;
+	return true;
+}
+
+static void path_in_its_size(struct kunit *test, struct pci_dev *pdev,
+			     int hops)
+{
+	size_t size = acsi_path_size(pdev);
+	struct sk_buff *skb = test_skb(test, size);
+	struct nlattr **tb;
+
+	KUNIT_ASSERT_EQ_MSG(test, acsi_fill_path(skb, pdev, observe_all), 0,
+			    "%s: path does not fit in its size %zu",
+			    pci_name(pdev), size);
+	KUNIT_EXPECT_LE(test, skb->len, size);
+	tb = parse(test, (struct nlattr *)skb->data, skb->len);
+	expect_u32(test, tb, ACSI_A_HOP_COUNT, hops);
+}
+
+/* The X58 chain with drivers bound, and a path of 64 root ports. */
+static void acs_msg_path_size(struct kunit *test)
+{
+	struct pci_dev *dsp, *ep = x58_chain(test, &dsp);
+	struct pci_bus *bus = acsx_fake_root_bus(test, 0, 0);
+	struct pci_dev *hop = acsx_fake_add(test, bus, 0, &fx_hsw_rp);
+	int i;
+
+	path_in_its_size(test, ep, 4);
+	ep->dev.driver = &long_name_drv;
+	dsp->dev.driver = &long_name_drv;
+	path_in_its_size(test, ep, 4);
+
+	for (i = 1; i < 64; i++) {
+		bus = acsx_fake_virtual_bus(test, bus, i);
+		bus->self = hop;
+		bus->busn_res.end = i;
+		hop->subordinate = bus;
+		hop = acsx_fake_add(test, bus, 0, &fx_hsw_rp);
+		if (i % 2)
+			hop->dev.driver = &long_name_drv;
+	}
+	path_in_its_size(test, hop, 64);
+}
+
 static struct kunit_case acs_msg_cases[] = {
 	KUNIT_CASE(acs_msg_root_port),
 	KUNIT_CASE(acs_msg_spt_dword_layout),
@@ -554,6 +740,9 @@ static struct kunit_case acs_msg_cases[] = {
 	KUNIT_CASE(acs_msg_path),
 	KUNIT_CASE(acs_msg_device_emsgsize),
 	KUNIT_CASE(acs_msg_path_emsgsize),
+	KUNIT_CASE(acs_msg_device_size),
+	KUNIT_CASE(acs_msg_device_size_exact),
+	KUNIT_CASE(acs_msg_path_size),
 	{}
 };
 

@@ -9,7 +9,6 @@
  * non-isolating register verdict into a fact about the kernel.
  */
 #include <kunit/test.h>
-#include <linux/iommu.h>
 #include <linux/pci.h>
 
 #include "acs_core.h"
@@ -253,46 +252,6 @@ static void acs_effective_zhaoxin_may_deny(struct kunit *test)
 			  acsi_effective_verdict(ep, &regs, NULL).isolated);
 }
 
-/* IOMMU groups attached to fake devices, dropped when the test ends. */
-struct group_ref {
-	struct device *dev;
-	struct iommu_group *group;
-};
-
-static int group_ref_init(struct kunit_resource *res, void *context)
-{
-	res->data = context;
-	return 0;
-}
-
-static void group_ref_free(struct kunit_resource *res)
-{
-	struct group_ref *ref = res->data;
-
-	ref->dev->iommu_group = NULL;
-	iommu_group_put(ref->group);
-}
-
-/* Put @dev in a new group, or in @dev_of's group. */
-static void join_group(struct kunit *test, struct pci_dev *pdev,
-		       struct pci_dev *dev_of)
-{
-	struct group_ref *ref = kunit_kzalloc(test, sizeof(*ref), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref);
-	if (dev_of)
-		ref->group = iommu_group_get(&dev_of->dev);
-	else
-		ref->group = iommu_group_alloc();
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref->group);
-	ref->dev = &pdev->dev;
-	pdev->dev.iommu_group = ref->group;
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
-				     kunit_alloc_resource(test, group_ref_init,
-							  group_ref_free,
-							  GFP_KERNEL, ref));
-}
-
 struct rp_with_child {
 	struct pci_dev *rp;
 	struct pci_dev *ep;
@@ -321,8 +280,8 @@ static void acs_effective_group_evidence(struct kunit *test)
 	/* No groups at all: nothing proven. */
 	KUNIT_EXPECT_FALSE(test, acsi_child_group_proves_isolation(t.rp));
 
-	join_group(test, t.rp, NULL);
-	join_group(test, t.ep, NULL);
+	acsx_fake_join_group(test, t.rp, NULL);
+	acsx_fake_join_group(test, t.ep, NULL);
 	KUNIT_EXPECT_TRUE(test, acsi_child_group_proves_isolation(t.rp));
 	v = acsi_effective_verdict(t.rp, &regs, NULL);
 	KUNIT_EXPECT_TRUE(test, v.known);
@@ -336,8 +295,8 @@ static void acs_effective_same_group_proves_nothing(struct kunit *test)
 	struct rp_with_child t = rp_child(test);
 	struct acsi_verdict regs = regs_of(test, t.rp);
 
-	join_group(test, t.rp, NULL);
-	join_group(test, t.ep, t.rp);
+	acsx_fake_join_group(test, t.rp, NULL);
+	acsx_fake_join_group(test, t.ep, t.rp);
 	KUNIT_EXPECT_FALSE(test, acsi_child_group_proves_isolation(t.rp));
 	KUNIT_EXPECT_FALSE(test, acsi_effective_verdict(t.rp, &regs, NULL).known);
 }
@@ -353,8 +312,8 @@ static void acs_effective_alias_child_proves_nothing(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mask);
 	set_bit(PCI_DEVFN(0, 1), mask);
 	t.ep->dma_alias_mask = mask;
-	join_group(test, t.rp, NULL);
-	join_group(test, t.ep, NULL);
+	acsx_fake_join_group(test, t.rp, NULL);
+	acsx_fake_join_group(test, t.ep, NULL);
 	KUNIT_EXPECT_FALSE(test, acsi_child_group_proves_isolation(t.rp));
 }
 
@@ -367,9 +326,9 @@ static void acs_effective_group_evidence_needs_port(struct kunit *test)
 					    0, &fx_nf200_dsp0);
 	struct pci_dev *ep = acsx_fake_alone(test, &fx_cx3_ep);
 
-	join_group(test, usp, NULL);
-	join_group(test, dsp, NULL);
-	join_group(test, ep, NULL);
+	acsx_fake_join_group(test, usp, NULL);
+	acsx_fake_join_group(test, dsp, NULL);
+	acsx_fake_join_group(test, ep, NULL);
 	KUNIT_EXPECT_FALSE(test, acsi_child_group_proves_isolation(usp));
 	KUNIT_EXPECT_FALSE(test, acsi_child_group_proves_isolation(ep));
 }
