@@ -439,8 +439,9 @@ static int acsi_fill_topology(struct sk_buff *skb, struct pci_dev *pdev)
 /*
  * The driver name is counted as it is now.  Binding is not under
  * pci_lock_rescan_remove(): a driver with a longer name bound between
- * sizing and filling would not fit (the fill's WARN_ON_ONCE in
- * acs_netlink.c reports it); nothing shorter than the name bounds it.
+ * sizing and filling would not fit: acsi_build_device() then answers
+ * -EAGAIN (no warning, a caller can race a bind on purpose); nothing
+ * shorter than the name bounds it.
  */
 static size_t acsi_kernel_size(struct pci_dev *pdev)
 {
