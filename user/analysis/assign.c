@@ -757,29 +757,40 @@ void ax_cmdline_howto(const struct ax_machine *m, const char *param,
 			 param, param);
 }
 
+/* What member j of idx's group makes of idx's verdict: bridges count for
+ * nothing, the device's own functions for "own device", others for "shared".
+ */
+static void tally_member(const struct ax_machine *m, int idx, int j,
+			 bool *own, bool *other)
+{
+	const struct ax_dev *t = &m->devs[j];
+
+	if (j == idx || ax_is_bridge_class(t))
+		return;
+	if (ax_same_device(t, &m->devs[idx]))
+		*own = true;
+	else
+		*other = true;
+}
+
+static enum ax_verdict verdict_of(bool own, bool other)
+{
+	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
+}
+
 /* Verdict of idx in a grouping grp[] (a what-if derivation's). */
 static enum ax_verdict verdict_in(const struct ax_machine *m, const int *grp,
 				  int idx)
 {
-	const struct ax_dev *d = &m->devs[idx];
 	bool other = false, own = false;
 	size_t j;
 
 	if (grp[idx] < 0)
 		return AX_V_NO_GROUPS;
-	for (j = 0; j < m->n; j++) {
-		const struct ax_dev *t = &m->devs[j];
-
-		if ((int)j == idx || grp[j] != grp[idx])
-			continue;
-		if (ax_is_bridge_class(t))
-			continue;
-		if (ax_same_device(t, d))
-			own = true;
-		else
-			other = true;
-	}
-	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
+	for (j = 0; j < m->n; j++)
+		if (grp[j] == grp[idx])
+			tally_member(m, idx, (int)j, &own, &other);
+	return verdict_of(own, other);
 }
 
 /* The devices in order of their group in grp (NULL: NULL), for
@@ -806,7 +817,6 @@ static int *by_group(const struct ax_machine *m, const int *grp)
 static enum ax_verdict verdict_by(const struct ax_machine *m, const int *grp,
 				  const int *by, int idx)
 {
-	const struct ax_dev *d = &m->devs[idx];
 	int lo = 0, hi = (int)m->n;
 	bool other = false, own = false;
 
@@ -820,17 +830,9 @@ static enum ax_verdict verdict_by(const struct ax_machine *m, const int *grp,
 		else
 			hi = mid;
 	}
-	for (; lo < (int)m->n && grp[by[lo]] == grp[idx]; lo++) {
-		const struct ax_dev *t = &m->devs[by[lo]];
-
-		if (by[lo] == idx || ax_is_bridge_class(t))
-			continue;
-		if (ax_same_device(t, d))
-			own = true;
-		else
-			other = true;
-	}
-	return other ? AX_V_SHARED : own ? AX_V_OWN_DEVICE : AX_V_ALONE;
+	for (; lo < (int)m->n && grp[by[lo]] == grp[idx]; lo++)
+		tally_member(m, idx, by[lo], &own, &other);
+	return verdict_of(own, other);
 }
 
 /* The groups under profile p2, as a new array.  The derivation writes

@@ -27,6 +27,31 @@ void ax_audit_add(struct ax_result *r, int from, int to, int via,
 	r->n_audit++;
 }
 
+/* Function @i may reach the other functions of its device: one entry for
+ * each that the derivation put in another group, @why saying why that is
+ * wrong.
+ */
+static void audit_same_device(struct ax_derivation *c, int i, const char *why)
+{
+	const struct ax_machine *m = c->m;
+	const struct ax_dev *d = &m->devs[i];
+	char text[256], a1[AX_ADDR_STRLEN], a2[AX_ADDR_STRLEN];
+	int t;
+
+	for (t = 0; t < (int)m->n; t++) {
+		const struct ax_dev *p = &m->devs[t];
+
+		if (t == i || !c->probed[t] || !ax_same_bus(p, d) ||
+		    AX_SLOT(p->addr.devfn) != AX_SLOT(d->addr.devfn) ||
+		    c->grp[t] == c->grp[i])
+			continue;
+		snprintf(text, sizeof(text),
+			 "%s has no isolating ACS and may reach %s of the same device internally%s",
+			 ax_dev_str(m, i, a1), ax_dev_str(m, t, a2), why);
+		ax_audit_add(c->r, i, t, i, false, text);
+	}
+}
+
 void ax_build_audit(struct ax_derivation *c)
 {
 	struct ax_result *r = c->r;
@@ -60,41 +85,14 @@ void ax_build_audit(struct ax_derivation *c)
 			}
 		}
 		/* Asymmetric ACS inside a multifunction device. */
-		if (d->multifunction && !c->r->dev[i].acs.isolated) {
-			for (t = 0; t < (int)m->n; t++) {
-				const struct ax_dev *p = &m->devs[t];
-
-				if (t == i || !c->probed[t] ||
-				    !ax_same_bus(p, d) ||
-				    AX_SLOT(p->addr.devfn) !=
-				    AX_SLOT(d->addr.devfn) ||
-				    c->grp[t] == c->grp[i])
-					continue;
-				snprintf(text, sizeof(text),
-					 "%s has no isolating ACS and may reach %s of the same device internally, yet they are in different groups",
-					 ax_dev_str(m, i, a1), ax_dev_str(m, t, a2));
-				ax_audit_add(r, i, t, i, false, text);
-			}
-		}
+		if (d->multifunction && !c->r->dev[i].acs.isolated)
+			audit_same_device(c, i, ", yet they are in different groups");
 		/* A function grouped as a single one when it was added after
 		 * boot (acs.c): the kernel's "isolated" is not the hardware's.
 		 */
-		if (c->r->dev[i].acs.late_single) {
-			for (t = 0; t < (int)m->n; t++) {
-				const struct ax_dev *p = &m->devs[t];
-
-				if (t == i || !c->probed[t] ||
-				    !ax_same_bus(p, d) ||
-				    AX_SLOT(p->addr.devfn) !=
-				    AX_SLOT(d->addr.devfn) ||
-				    c->grp[t] == c->grp[i])
-					continue;
-				snprintf(text, sizeof(text),
-					 "%s has no isolating ACS and may reach %s of the same device internally; the kernel grouped it apart only because it was added after boot without the multifunction header bit",
-					 ax_dev_str(m, i, a1), ax_dev_str(m, t, a2));
-				ax_audit_add(r, i, t, i, false, text);
-			}
-		}
+		if (c->r->dev[i].acs.late_single)
+			audit_same_device(c, i,
+					  "; the kernel grouped it apart only because it was added after boot without the multifunction header bit");
 		/* ACS that the kernel enabled and someone switched off. */
 		if (m->iommu == AX_IOMMU_ON && d->acs_known && d->acs_pos &&
 		    d->is_pcie && (d->pcie_type == AX_EXP_ROOT_PORT ||
