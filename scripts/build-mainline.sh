@@ -121,11 +121,7 @@ key="$src_stamp $(sha256sum <"$FRAGMENT" | cut -d' ' -f1)"
 if [ ! -f "$BUILD/.config" ] || [ "$(cat "$BUILD/.acsx-config-key" 2>/dev/null)" != "$key" ]; then
 	step "configuring (tinyconfig + ${FRAGMENT#"$TOP"/})"
 	rm -f "$BUILD/.acsx-key" "$BUILD/.acsx-config-key" "$BUILD/last_used_kunitconfig"
-	mkdir -p "$BUILD"
-	(cd "$SRC" && make -s ARCH=x86_64 O="$BUILD" tinyconfig &&
-		scripts/kconfig/merge_config.sh -m -O "$BUILD" "$BUILD/.config" \
-			"$FRAGMENT" &&
-		make -s ARCH=x86_64 O="$BUILD" olddefconfig) \
+	"$HERE/kconfig-tiny.sh" "$SRC" "$BUILD" "$FRAGMENT" \
 		>"$CACHE/config.log" 2>&1 || {
 		tail -20 "$CACHE/config.log" >&2
 		die "kernel configuration failed (log: $CACHE/config.log)"

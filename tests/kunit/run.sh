@@ -91,11 +91,7 @@ cfg_stamp="$src_stamp $(sha256sum <"$FRAGMENT" | cut -d' ' -f1)"
 if [ ! -f "$BUILD/.config" ] || [ "$(cat "$CACHE/.config-stamp" 2>/dev/null)" != "$cfg_stamp" ]; then
 	step "configuring kernel"
 	rm -f "$CACHE/.kernel-stamp"
-	mkdir -p "$BUILD"
-	(cd "$SRC" && make -s ARCH=x86_64 O="$BUILD" tinyconfig &&
-		scripts/kconfig/merge_config.sh -m -O "$BUILD" "$BUILD/.config" \
-			"$FRAGMENT" &&
-		make -s ARCH=x86_64 O="$BUILD" olddefconfig) \
+	"$TOP/scripts/kconfig-tiny.sh" "$SRC" "$BUILD" "$FRAGMENT" \
 		>"$CACHE/kernel-config.log" 2>&1 || {
 		cat "$CACHE/kernel-config.log" >&2
 		die "kernel configuration failed"
